@@ -1,0 +1,223 @@
+"""Working-day arithmetic (spec §6) and the writes that maintain the calendar.
+
+Reading chosen, documented in docs/deadlines.md: a period of N working days "自…之日起" starts on
+the day after the event (民法典 第二百零一条: 开始的当日不计入); day 1 is the first working day after
+it and the deadline is the N-th. A working day is Monday to Friday unless it is an official day off,
+plus every make-up working day (调休上班日) even when it falls on a weekend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from gongkai.calendars.models import CalendarDay, CalendarYear, DaySource
+from gongkai.calendars.package_data import package_label, package_schedule
+from gongkai.core import audit
+from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.orgs import policies
+from gongkai.orgs.models import Organisation
+from gongkai.orgs.selectors import org_ancestor_ids
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    """A computed deadline together with the facts it came from."""
+
+    start: dt.date
+    working_days: int
+    due: dt.date
+    provisional: bool
+    unloaded_years: list[int] = field(default_factory=list)
+    holidays_crossed: list[tuple[str, str]] = field(default_factory=list)
+    makeup_days_crossed: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["start"] = self.start.isoformat()
+        data["due"] = self.due.isoformat()
+        return data
+
+    def explain(self) -> str:
+        """The explanation shown to staff and applicants, in Chinese."""
+        parts = [f"自{self.start:%Y年%m月%d日}次日起算{self.working_days}个工作日，截止{self.due:%Y年%m月%d日}。"]
+        if self.holidays_crossed:
+            names = sorted({n for _, n in self.holidays_crossed})
+            parts.append(f"期间遇法定节假日{len(self.holidays_crossed)}天（{'、'.join(names)}），不计入。")
+        if self.makeup_days_crossed:
+            days = "、".join(d for d, _ in self.makeup_days_crossed)
+            parts.append(f"调休上班日{days}计为工作日。")
+        if self.provisional:
+            years = "、".join(str(y) for y in self.unloaded_years)
+            parts.append(f"{years}年节假日安排尚未载入，本期限为暂定，载入后将重新计算。")
+        return "".join(parts)
+
+
+class WorkingCalendar:
+    """The effective calendar for one organisation (national days plus its own and its ancestors')."""
+
+    def __init__(self, org: Organisation | None = None) -> None:
+        org_ids = org_ancestor_ids(org) if org is not None else []
+        days = CalendarDay.objects.filter(Q(org__isnull=True) | Q(org_id__in=org_ids)).values_list(
+            "date", "is_off_day", "name", "org_id"
+        )
+        self.off: dict[dt.date, str] = {}
+        self.work: dict[dt.date, str] = {}
+        # An organisation's own entry overrides the national one for the same date.
+        for date, is_off, name, org_id in sorted(days, key=lambda r: r[3] is not None):
+            self.off.pop(date, None)
+            self.work.pop(date, None)
+            (self.off if is_off else self.work)[date] = name
+        self.loaded_years = set(CalendarYear.objects.filter(is_complete=True).values_list("year", flat=True))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.work:
+            return True
+        if day in self.off:
+            return False
+        return day.weekday() < 5
+
+    def add_working_days(self, start: dt.date, n: int) -> DeadlineResult:
+        if n < 0:
+            raise ValidationFailed("工作日数不能为负数。", code="negative_working_days")
+        day, counted = start, 0
+        holidays: list[tuple[str, str]] = []
+        makeup: list[tuple[str, str]] = []
+        unloaded: set[int] = set()
+        while counted < n:
+            day += ONE_DAY
+            if day.year not in self.loaded_years:
+                unloaded.add(day.year)
+            if self.is_working_day(day):
+                counted += 1
+                if day in self.work:
+                    makeup.append((day.isoformat(), self.work[day]))
+            elif day in self.off:
+                holidays.append((day.isoformat(), self.off[day]))
+        return DeadlineResult(
+            start=start,
+            working_days=n,
+            due=day,
+            provisional=bool(unloaded),
+            unloaded_years=sorted(unloaded),
+            holidays_crossed=holidays,
+            makeup_days_crossed=makeup,
+        )
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]; negative when end is before start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += ONE_DAY
+            count += self.is_working_day(day)
+        return count
+
+
+def add_working_days(start: dt.date, n: int, *, org: Organisation | None = None) -> DeadlineResult:
+    return WorkingCalendar(org).add_working_days(start, n)
+
+
+def _require_calendar_right(actor: Any, org: Organisation | None) -> None:
+    allowed = policies.can_edit_national_calendar(actor) if org is None else policies.can(actor, "calendar.edit", org)
+    if not allowed:
+        raise PermissionDenied("您没有维护该工作日历的权限。", code="permission_denied")
+
+
+@transaction.atomic
+def calendar_day_set(
+    *, actor: Any, date: dt.date, is_off_day: bool, name: str, org: Organisation | None = None
+) -> CalendarDay:
+    _require_calendar_right(actor, org)
+    if not name.strip():
+        raise ValidationFailed("请填写节假日或调休的名称。", code="name_required", field="name")
+    existing = CalendarDay.objects.filter(date=date, org=org).first()
+    before = {"is_off_day": existing.is_off_day, "name": existing.name} if existing else {}
+    day = existing or CalendarDay(date=date, org=org)
+    day.is_off_day, day.name, day.source = is_off_day, name.strip(), DaySource.ADMIN
+    day.save()
+    audit.record(
+        actor=actor,
+        action="calendar.day_set",
+        obj=day,
+        before=before,
+        after={"date": date, "is_off_day": is_off_day, "name": day.name, "org": org.pk if org else None},
+        org_id=org.pk if org else None,
+    )
+    return day
+
+
+@transaction.atomic
+def calendar_day_remove(*, actor: Any, day: CalendarDay) -> None:
+    _require_calendar_right(actor, day.org)
+    audit.record(
+        actor=actor,
+        action="calendar.day_removed",
+        obj=day,
+        before={"date": day.date, "is_off_day": day.is_off_day, "name": day.name},
+        org_id=day.org_id,
+    )
+    day.delete()
+
+
+@transaction.atomic
+def calendar_year_set(*, actor: Any, year: int, is_complete: bool, source: str = "") -> CalendarYear:
+    _require_calendar_right(actor, None)
+    obj, _ = CalendarYear.objects.get_or_create(year=year, defaults={"is_complete": is_complete})
+    before = {"is_complete": obj.is_complete, "source": obj.source}
+    obj.is_complete, obj.source = is_complete, source or obj.source
+    obj.save()
+    audit.record(
+        actor=actor,
+        action="calendar.year_set",
+        obj=obj,
+        before=before,
+        after={"is_complete": obj.is_complete, "source": obj.source},
+    )
+    return obj
+
+
+@transaction.atomic
+def calendar_load_package(*, actor: Any = None) -> tuple[int, list[int]]:
+    """Load every year the installed chinese-calendar package covers.
+
+    Days an administrator entered are kept: the package never overwrites a human decision.
+    Returns (days written, years covered).
+    """
+    off, work, years = package_schedule()
+    admin_dates = set(
+        CalendarDay.objects.filter(org__isnull=True, source=DaySource.ADMIN).values_list("date", flat=True)
+    )
+    CalendarDay.objects.filter(org__isnull=True, source=DaySource.PACKAGE).delete()
+    rows = [
+        CalendarDay(date=d, is_off_day=True, name=n, source=DaySource.PACKAGE)
+        for d, n in off.items()
+        if d not in admin_dates
+    ] + [
+        CalendarDay(date=d, is_off_day=False, name=n, source=DaySource.PACKAGE)
+        for d, n in work.items()
+        if d not in admin_dates
+    ]
+    CalendarDay.objects.bulk_create(rows, batch_size=500)
+    label = package_label()
+    obj = None
+    for year in years:
+        obj, created = CalendarYear.objects.get_or_create(year=year, defaults={"is_complete": True, "source": label})
+        if not created and obj.source.startswith("chinese-calendar"):
+            obj.source = label
+            obj.save(update_fields=["source", "updated_at"])
+    if obj is not None:
+        audit.record(
+            actor=actor,
+            action="calendar.package_loaded",
+            obj=obj,
+            after={"source": label, "years": [years[0], years[-1]], "days": len(rows)},
+        )
+    return len(rows), years

@@ -1,0 +1,226 @@
+"""The catalogue of proactively disclosed government information (主动公开, 条例 Art. 19–26).
+
+Process state (where an item is in the publication workflow) is kept apart from validity (有效性,
+whether the instrument is still in force): a revoked (废止) instrument stays published and public.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Vocabulary(models.TextChoices):
+    TOPIC = "topic", "主题分类"
+    GENRE = "genre", "体裁"
+    ART20 = "art20", "主动公开事项（第二十条）"
+
+
+class Term(models.Model):
+    """A term of a versioned controlled vocabulary (spec §3: vocabularies are data, not strings in code).
+
+    Items keep the term (and so the version) they were classified under; a later version of the
+    vocabulary does not relabel old items.
+    """
+
+    vocabulary = models.CharField(max_length=10, choices=Vocabulary.choices)
+    version = models.CharField(max_length=30)
+    code = models.CharField(max_length=20)
+    label = models.CharField(max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    position = models.PositiveIntegerField(default=0)
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["vocabulary", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "version", "code"], name="term_unique_code"),
+        ]
+        verbose_name = "词表条目"
+        verbose_name_plural = "词表条目"
+
+    def __str__(self) -> str:
+        return self.path_label
+
+    @property
+    def path_label(self) -> str:
+        # gov.cn shows two-level topics as "一级\二级".
+        if self.parent_id is not None:
+            return f"{self.parent.label}\\{self.label}"
+        return self.label
+
+
+class DocumentState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待保密审查"
+    REVIEWED = "reviewed", "待领导审批"
+    APPROVED = "approved", "待发布"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class Validity(models.TextChoices):
+    CURRENT = "current", "现行有效"
+    AMENDED = "amended", "已修改"
+    REPEALED = "repealed", "已废止"
+
+
+class DisclosureMethod(models.TextChoices):
+    PROACTIVE = "proactive", "主动公开"
+    ON_APPLICATION = "on_application", "依申请公开"
+
+
+class Document(models.Model):
+    """政府信息: one catalogue item with its statutory metadata (spec §5)."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="documents", verbose_name="发布机构")
+    # Name of the issuing body as it was when published; renaming the body later changes nothing here.
+    publisher_name = models.CharField("发布机构名称", max_length=100, blank=True)
+    state = models.CharField("状态", max_length=20, choices=DocumentState.choices, default=DocumentState.DRAFT)
+
+    # 索引号: credit code + "/" + year + "-" + 5-digit serial; assigned once, never changed or reused.
+    index_number = models.CharField("索引号", max_length=40, null=True, blank=True, unique=True)
+
+    title = models.CharField("名称", max_length=500)
+    summary = models.TextField("内容概述", blank=True)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    doc_number_code = models.CharField(max_length=60, blank=True, db_index=True)
+    doc_number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    doc_number_serial = models.PositiveIntegerField(null=True, blank=True)
+    doc_number_key = models.CharField(max_length=120, blank=True, db_index=True)
+
+    written_date = models.DateField("成文日期", null=True, blank=True)
+    published_date = models.DateField("发布日期", null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    topic = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="+", verbose_name="主题分类", limit_choices_to={"vocabulary": "topic"}
+    )
+    genre = models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="体裁",
+        limit_choices_to={"vocabulary": "genre"},
+    )
+    art20_item = models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="公开事项",
+        limit_choices_to={"vocabulary": "art20"},
+    )
+    disclosure_method = models.CharField(
+        "公开方式", max_length=20, choices=DisclosureMethod.choices, default=DisclosureMethod.PROACTIVE
+    )
+
+    validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.CURRENT)
+    effective_date = models.DateField("生效日期", null=True, blank=True)
+    amended_date = models.DateField("修改日期", null=True, blank=True)
+    repealed_date = models.DateField("废止日期", null=True, blank=True)
+
+    keywords = models.CharField("主题词", max_length=300, blank=True)
+    body = models.TextField("正文", blank=True)
+
+    # 第二十六条: publish within 20 working days of the information being formed or changed.
+    formed_date = models.DateField("信息形成（变更）日期")
+    # "法律、法规对政府信息公开的期限另有规定的，从其规定": the period can differ per item.
+    disclosure_period_days = models.PositiveSmallIntegerField("公开时限（工作日）", default=20)
+    publish_due = models.DateField("公开期限", null=True, blank=True, db_index=True)
+    publish_due_provisional = models.BooleanField(default=False)
+    publish_due_explanation = models.JSONField(default=dict, blank=True)
+    published_late = models.BooleanField("逾期公开", default=False)
+
+    last_rejection_reason = models.TextField(blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+
+    # Set when the item came from a bulk import: re-importing the same source id updates, never duplicates.
+    source_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    source_hash = models.CharField(max_length=64, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_date", "-id"]
+        indexes = [
+            models.Index(fields=["org", "state", "publish_due"]),
+            models.Index(fields=["state", "published_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state__in=["published", "withdrawn"])
+                | (Q(index_number__isnull=False) & Q(published_date__isnull=False)),
+                name="document_published_has_index_number",
+            ),
+            models.CheckConstraint(
+                condition=~Q(validity="repealed") | Q(repealed_date__isnull=False),
+                name="document_repealed_has_date",
+            ),
+        ]
+        verbose_name = "政府信息"
+        verbose_name_plural = "政府信息"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.state == DocumentState.PUBLISHED
+
+
+class IndexSequence(models.Model):
+    """The last serial issued per organisation and year; locked while a number is issued."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="indexsequence_unique")]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.document_id}/{instance.sha256[:16]}-{filename}"
+
+
+class Attachment(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField("文件名", max_length=255)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    extracted_text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ImportRun(models.Model):
+    """A bulk import's checkpoint, committed with each batch so an interrupted import resumes exactly."""
+
+    fingerprint = models.CharField(max_length=64, unique=True)
+    source_name = models.CharField(max_length=300)
+    lines_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    finished = models.BooleanField(default=False)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)

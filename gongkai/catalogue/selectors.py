@@ -1,0 +1,139 @@
+"""Reads of the catalogue. Public reads see published items only; staff reads go through policies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from gongkai.calendars.services import WorkingCalendar
+from gongkai.catalogue.doc_numbers import parse_doc_number
+from gongkai.catalogue.models import Document, DocumentState, Term, Vocabulary
+from gongkai.core.errors import NotFound
+from gongkai.core.text import normalise_for_match
+from gongkai.orgs import policies
+from gongkai.orgs.models import Organisation
+from gongkai.orgs.selectors import org_subtree
+
+OPEN_STATES = (DocumentState.DRAFT, DocumentState.SUBMITTED, DocumentState.REVIEWED, DocumentState.APPROVED)
+
+
+def current_terms(vocabulary: str) -> QuerySet[Term]:
+    return Term.objects.filter(vocabulary=vocabulary, is_current=True).select_related("parent")
+
+
+def term_by_code(vocabulary: str, code: str) -> Term | None:
+    return current_terms(vocabulary).filter(code=code).first()
+
+
+def public_documents() -> QuerySet[Document]:
+    """Published items; revoked ones stay listed (marked 已废止). Drafts and withdrawn items never."""
+    return Document.objects.filter(state=DocumentState.PUBLISHED).select_related("org", "topic__parent", "genre", "art20_item")
+
+
+def public_document(pk: int) -> Document:
+    doc = public_documents().prefetch_related("attachments").filter(pk=pk).first()
+    if doc is None:
+        raise NotFound("该信息不存在或未公开。")
+    return doc
+
+
+@dataclass
+class BrowseFilters:
+    topic: str = ""
+    art20: str = ""
+    year: int | None = None
+    publisher: int | None = None
+    q: str = ""
+
+
+def _lookup_q(query: str) -> Q:
+    """Title or 文号 lookup (full-text search is a separate module)."""
+    text = query.strip()[:100]
+    parsed = parse_doc_number(text)
+    q = Q(title__icontains=text) | Q(doc_number__icontains=text)
+    if parsed.parsed:
+        q |= Q(doc_number_key=normalise_for_match(parsed.canonical))
+    return q
+
+
+def browse_public(org: Organisation, filters: BrowseFilters) -> QuerySet[Document]:
+    """法定主动公开内容 of a body and the bodies below it, filtered."""
+    qs = public_documents().filter(org__path__startswith=org.path)
+    if filters.topic:
+        qs = qs.filter(Q(topic__code=filters.topic) | Q(topic__parent__code=filters.topic))
+    if filters.art20:
+        qs = qs.filter(art20_item__code=filters.art20)
+    if filters.year:
+        qs = qs.filter(published_date__year=filters.year)
+    if filters.publisher:
+        qs = qs.filter(org_id=filters.publisher)
+    if filters.q.strip():
+        qs = qs.filter(_lookup_q(filters.q))
+    return qs.order_by("-published_date", "-id")
+
+
+def browse_facets(org: Organisation) -> dict[str, Any]:
+    """What the browse sidebar offers, with counts, for this body's subtree."""
+    base = public_documents().filter(org__path__startswith=org.path).order_by()
+    topic_counts: dict[str, int] = {}
+    for row in base.values("topic__code", "topic__parent__code").annotate(n=Count("id")):
+        top = row["topic__parent__code"] or row["topic__code"]
+        topic_counts[top] = topic_counts.get(top, 0) + row["n"]
+    topics = [(t, topic_counts.get(t.code, 0)) for t in current_terms(Vocabulary.TOPIC).filter(parent__isnull=True)]
+    art20_counts = dict(base.values_list("art20_item__code").annotate(n=Count("id")).values_list("art20_item__code", "n"))
+    art20 = [(t, art20_counts.get(t.code, 0)) for t in current_terms(Vocabulary.ART20)]
+    years = list(
+        base.annotate(y=ExtractYear("published_date")).values_list("y").annotate(n=Count("id")).order_by("-y")
+    )
+    publisher_counts = dict(base.values_list("org_id").annotate(n=Count("id")).values_list("org_id", "n"))
+    publishers = [(o, publisher_counts[o.pk]) for o in org_subtree(org) if o.pk in publisher_counts]
+    return {"topics": topics, "art20": art20, "years": years, "publishers": publishers}
+
+
+def staff_documents(user: Any) -> QuerySet[Document]:
+    return Document.objects.filter(policies.internal_orgs_q(user)).select_related("org", "topic__parent")
+
+
+def staff_document(user: Any, pk: int) -> Document:
+    doc = staff_documents(user).prefetch_related("attachments").filter(pk=pk).first()
+    if doc is None:
+        raise NotFound("该信息不存在，或您无权查看。")
+    return doc
+
+
+@dataclass
+class RiskRow:
+    document: Document
+    working_days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_left < 0
+
+
+def at_risk_documents(user: Any, *, today: dt.date | None = None, limit: int = 200) -> list[RiskRow]:
+    """Unpublished items whose Art. 26 deadline has passed or falls within the warning window, soonest first."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    window = settings.GONGKAI_AT_RISK_WORKING_DAYS
+    calendars: dict[int, WorkingCalendar] = {}
+    horizon = today + dt.timedelta(days=window * 2 + 14)
+    rows = []
+    qs = staff_documents(user).filter(state__in=OPEN_STATES, publish_due__lte=horizon).order_by("publish_due", "id")
+    for doc in qs[:limit]:
+        cal = calendars.setdefault(doc.org_id, WorkingCalendar(doc.org))
+        left = cal.working_days_between(today, doc.publish_due) if doc.publish_due else 0
+        if left <= window:
+            rows.append(RiskRow(doc, left))
+    return rows
+
+
+def state_counts(user: Any) -> dict[str, int]:
+    counts = dict(staff_documents(user).order_by().values_list("state").annotate(n=Count("id")))
+    return {state: counts.get(state, 0) for state in DocumentState.values}

@@ -1,0 +1,166 @@
+"""Who may do what, in one place.
+
+Two kinds of reach:
+- Working roles (公开专员, 保密审查, 分管领导) act only in the organisation they belong to. A clerk of
+  one department therefore never sees or touches another department's drafts, not even a sibling's.
+- Oversight roles reach down the tree: a supervisor (a higher office) reads everything below it but
+  acts on nothing; an administrator manages organisations, people and calendars in its subtree but
+  takes no step in the publication workflow (separation of duties).
+
+Every view, service and command asks here; nothing else inspects roles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from gongkai.core.errors import PermissionDenied
+from gongkai.orgs.models import Membership, Organisation, Role
+
+# Actions taken in the publication workflow, and the working role each needs at the item's own body.
+WORKFLOW_ROLES: dict[str, frozenset[str]] = {
+    "document.create": frozenset({Role.CLERK}),
+    "document.edit": frozenset({Role.CLERK}),
+    "document.submit": frozenset({Role.CLERK}),
+    # 保密审查: the confidentiality reviewer passes or returns a submitted item.
+    "document.review": frozenset({Role.REVIEWER}),
+    "document.reject_review": frozenset({Role.REVIEWER}),
+    # 分管领导 approves or returns a reviewed item.
+    "document.approve": frozenset({Role.LEADER}),
+    "document.reject_approval": frozenset({Role.LEADER}),
+    "document.publish": frozenset({Role.CLERK, Role.LEADER}),
+    "document.withdraw": frozenset({Role.LEADER}),
+    "document.revoke": frozenset({Role.CLERK, Role.LEADER}),
+}
+
+WORKING_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER})
+OVERSIGHT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+ACTION_LABELS = {
+    "document.create": "新建信息",
+    "document.edit": "修改草稿",
+    "document.submit": "提交审核",
+    "document.review": "保密审查",
+    "document.reject_review": "保密审查退回",
+    "document.approve": "领导审批",
+    "document.reject_approval": "审批退回",
+    "document.publish": "发布",
+    "document.withdraw": "撤回",
+    "document.revoke": "废止",
+    "org.edit": "修改机构信息",
+    "calendar.edit": "维护工作日历",
+    "membership.manage": "管理人员角色",
+}
+
+
+def _is_authenticated(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _memberships(user: Any) -> list[Membership]:
+    if not _is_authenticated(user):
+        return []
+    cache = getattr(user, "_gongkai_memberships", None)
+    if cache is None:
+        cache = list(Membership.objects.filter(user=user).select_related("org"))
+        user._gongkai_memberships = cache
+    return cache
+
+
+def forget_cached_roles(user: Any) -> None:
+    if hasattr(user, "_gongkai_memberships"):
+        del user._gongkai_memberships
+
+
+def roles_at(user: Any, org: Organisation) -> set[str]:
+    """Working roles held at exactly this body."""
+    return {m.role for m in _memberships(user) if m.org_id == org.pk}
+
+
+def _reaches(m: Membership, org: Organisation) -> bool:
+    return org.path.startswith(m.org.path)
+
+
+def can(user: Any, action: str, org: Organisation) -> bool:
+    if action in WORKFLOW_ROLES:
+        return bool(roles_at(user, org) & WORKFLOW_ROLES[action])
+    if action in {"org.edit", "membership.manage", "calendar.edit"}:
+        if _is_authenticated(user) and user.is_superuser:
+            return True
+        return any(m.role == Role.ADMIN and _reaches(m, org) for m in _memberships(user))
+    if action == "document.view_internal":
+        return can_read_internal(user, org)
+    raise ValueError(f"Unknown action {action!r}")
+
+
+def require(user: Any, action: str, org: Organisation) -> None:
+    if not can(user, action, org):
+        label = ACTION_LABELS.get(action, action)
+        raise PermissionDenied(f"您在“{org.name}”没有“{label}”的权限。", code="permission_denied")
+
+
+def can_edit_national_calendar(user: Any) -> bool:
+    if not _is_authenticated(user):
+        return False
+    return bool(user.is_superuser) or any(m.role == Role.ADMIN and m.org.depth == 0 for m in _memberships(user))
+
+
+def can_read_internal(user: Any, org: Organisation) -> bool:
+    """Drafts and the history of an item: its own staff, and oversight roles above it."""
+    if _is_authenticated(user) and user.is_superuser:
+        return True
+    for m in _memberships(user):
+        if m.role in WORKING_ROLES and m.org_id == org.pk:
+            return True
+        if m.role in OVERSIGHT_ROLES and _reaches(m, org):
+            return True
+    return False
+
+
+def internal_orgs_q(user: Any, field: str = "org") -> Q:
+    """A filter selecting rows whose organisation the user may read internally.
+
+    ``field`` names the foreign key to Organisation on the filtered model.
+    """
+    if _is_authenticated(user) and user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for m in _memberships(user):
+        if m.role in WORKING_ROLES:
+            q |= Q(**{f"{field}_id": m.org_id})
+        elif m.role in OVERSIGHT_ROLES:
+            q |= Q(**{f"{field}__path__startswith": m.org.path})
+    return q
+
+
+def staff_orgs(user: Any) -> QuerySet[Organisation]:
+    """Organisations whose internal pages the user may open."""
+    return Organisation.objects.filter(_org_q(user))
+
+
+def _org_q(user: Any) -> Q:
+    if _is_authenticated(user) and user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for m in _memberships(user):
+        if m.role in WORKING_ROLES:
+            q |= Q(pk=m.org_id)
+        else:
+            q |= Q(path__startswith=m.org.path)
+    return q
+
+
+def orgs_where(user: Any, action: str) -> list[Organisation]:
+    """The bodies where the user may take this workflow action (e.g. to offer in a form)."""
+    roles = WORKFLOW_ROLES[action]
+    seen: dict[int, Organisation] = {}
+    for m in _memberships(user):
+        if m.role in roles:
+            seen[m.org_id] = m.org
+    return sorted(seen.values(), key=lambda o: o.path)
+
+
+def is_staff_user(user: Any) -> bool:
+    return _is_authenticated(user) and (bool(user.is_superuser) or bool(_memberships(user)))

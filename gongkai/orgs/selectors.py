@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from gongkai.orgs.models import Organisation
+
+
+def org_subtree(org: Organisation, *, include_self: bool = True) -> QuerySet[Organisation]:
+    qs = Organisation.objects.filter(path__startswith=org.path)
+    return qs if include_self else qs.exclude(pk=org.pk)
+
+
+def org_ancestors(org: Organisation, *, include_self: bool = True) -> list[Organisation]:
+    ids = [int(p) for p in org.path.strip("/").split("/") if p]
+    if not include_self:
+        ids = ids[:-1]
+    by_id = Organisation.objects.in_bulk(ids)
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def org_ancestor_ids(org: Organisation) -> list[int]:
+    return [int(p) for p in org.path.strip("/").split("/") if p]
+
+
+def public_orgs() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_active=True)
+
+
+def org_by_slug(slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug, is_active=True).first()
