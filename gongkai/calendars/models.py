@@ -53,7 +53,9 @@ class CalendarDay(models.Model):
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["date"], condition=Q(org__isnull=True), name="calendarday_national_unique"),
-            models.UniqueConstraint(fields=["date", "org"], condition=Q(org__isnull=False), name="calendarday_org_unique"),
+            models.UniqueConstraint(
+                fields=["date", "org"], condition=Q(org__isnull=False), name="calendarday_org_unique"
+            ),
         ]
         verbose_name = "节假日与调休"
         verbose_name_plural = "节假日与调休"

@@ -44,6 +44,18 @@ class DeadlineResult:
         data["due"] = self.due.isoformat()
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DeadlineResult:
+        return cls(
+            start=dt.date.fromisoformat(data["start"]),
+            working_days=int(data["working_days"]),
+            due=dt.date.fromisoformat(data["due"]),
+            provisional=bool(data["provisional"]),
+            unloaded_years=list(data.get("unloaded_years", [])),
+            holidays_crossed=[(d, n) for d, n in data.get("holidays_crossed", [])],
+            makeup_days_crossed=[(d, n) for d, n in data.get("makeup_days_crossed", [])],
+        )
+
     def explain(self) -> str:
         """The explanation shown to staff and applicants, in Chinese."""
         parts = [f"自{self.start:%Y年%m月%d日}次日起算{self.working_days}个工作日，截止{self.due:%Y年%m月%d日}。"]
@@ -70,7 +82,7 @@ class WorkingCalendar:
         self.off: dict[dt.date, str] = {}
         self.work: dict[dt.date, str] = {}
         # An organisation's own entry overrides the national one for the same date.
-        for date, is_off, name, org_id in sorted(days, key=lambda r: r[3] is not None):
+        for date, is_off, name, _org_id in sorted(days, key=lambda r: r[3] is not None):
             self.off.pop(date, None)
             self.work.pop(date, None)
             (self.off if is_off else self.work)[date] = name

@@ -46,7 +46,7 @@ class Term(models.Model):
     @property
     def path_label(self) -> str:
         # gov.cn shows two-level topics as "一级\二级".
-        if self.parent_id is not None:
+        if self.parent is not None:
             return f"{self.parent.label}\\{self.label}"
         return self.label
 
@@ -74,7 +74,9 @@ class DisclosureMethod(models.TextChoices):
 class Document(models.Model):
     """政府信息: one catalogue item with its statutory metadata (spec §5)."""
 
-    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="documents", verbose_name="发布机构")
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="documents", verbose_name="发布机构"
+    )
     # Name of the issuing body as it was when published; renaming the body later changes nothing here.
     publisher_name = models.CharField("发布机构名称", max_length=100, blank=True)
     state = models.CharField("状态", max_length=20, choices=DocumentState.choices, default=DocumentState.DRAFT)
@@ -95,7 +97,11 @@ class Document(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     topic = models.ForeignKey(
-        Term, on_delete=models.PROTECT, related_name="+", verbose_name="主题分类", limit_choices_to={"vocabulary": "topic"}
+        Term,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="主题分类",
+        limit_choices_to={"vocabulary": "topic"},
     )
     genre = models.ForeignKey(
         Term,
@@ -187,6 +193,9 @@ class IndexSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "year"], name="indexsequence_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.org_id}/{self.year}: {self.last}"
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.document_id}/{instance.sha256[:16]}-{filename}"
@@ -224,3 +233,6 @@ class ImportRun(models.Model):
     finished = models.BooleanField(default=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.lines_done})"

@@ -32,7 +32,9 @@ def term_by_code(vocabulary: str, code: str) -> Term | None:
 
 def public_documents() -> QuerySet[Document]:
     """Published items; revoked ones stay listed (marked 已废止). Drafts and withdrawn items never."""
-    return Document.objects.filter(state=DocumentState.PUBLISHED).select_related("org", "topic__parent", "genre", "art20_item")
+    return Document.objects.filter(state=DocumentState.PUBLISHED).select_related(
+        "org", "topic__parent", "genre", "art20_item"
+    )
 
 
 def public_document(pk: int) -> Document:
@@ -85,11 +87,11 @@ def browse_facets(org: Organisation) -> dict[str, Any]:
         top = row["topic__parent__code"] or row["topic__code"]
         topic_counts[top] = topic_counts.get(top, 0) + row["n"]
     topics = [(t, topic_counts.get(t.code, 0)) for t in current_terms(Vocabulary.TOPIC).filter(parent__isnull=True)]
-    art20_counts = dict(base.values_list("art20_item__code").annotate(n=Count("id")).values_list("art20_item__code", "n"))
-    art20 = [(t, art20_counts.get(t.code, 0)) for t in current_terms(Vocabulary.ART20)]
-    years = list(
-        base.annotate(y=ExtractYear("published_date")).values_list("y").annotate(n=Count("id")).order_by("-y")
+    art20_counts = dict(
+        base.values_list("art20_item__code").annotate(n=Count("id")).values_list("art20_item__code", "n")
     )
+    art20 = [(t, art20_counts.get(t.code, 0)) for t in current_terms(Vocabulary.ART20)]
+    years = list(base.annotate(y=ExtractYear("published_date")).values_list("y").annotate(n=Count("id")).order_by("-y"))
     publisher_counts = dict(base.values_list("org_id").annotate(n=Count("id")).values_list("org_id", "n"))
     publishers = [(o, publisher_counts[o.pk]) for o in org_subtree(org) if o.pk in publisher_counts]
     return {"topics": topics, "art20": art20, "years": years, "publishers": publishers}

@@ -121,9 +121,7 @@ def document_update(*, actor: Any, document: Document, **changes: Any) -> Docume
     doc = Document.objects.select_for_update().select_related("org").get(pk=document.pk)
     policies.require(actor, "document.edit", doc.org)
     if doc.state != DocumentState.DRAFT:
-        raise IllegalTransition(
-            f"“{doc.get_state_display()}”状态的信息不能修改；请先退回为草稿。", code="not_editable"
-        )
+        raise IllegalTransition(f"“{doc.get_state_display()}”状态的信息不能修改；请先退回为草稿。", code="not_editable")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
@@ -178,9 +176,7 @@ def document_transition(
     doc.state = step.target
     doc.save()
     b, a = audit.changed_fields(before, snapshot(doc))
-    audit.record(
-        actor=actor, action=f"document.{action}", obj=doc, before=b, after=a, reason=reason, org_id=doc.org_id
-    )
+    audit.record(actor=actor, action=f"document.{action}", obj=doc, before=b, after=a, reason=reason, org_id=doc.org_id)
     return doc
 
 
@@ -204,7 +200,7 @@ def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) ->
     try:
         with transaction.atomic():
             att.file.save(name, ContentFile(data), save=False)
-            stored.append(att.file.name)
+            stored.append(att.file.name or "")
             att.save()
             audit.record(
                 actor=actor,
@@ -226,7 +222,7 @@ def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
     policies.require(actor, "document.edit", document.org)
     if document.state != DocumentState.DRAFT:
         raise IllegalTransition("只有草稿可以删除附件。", code="not_editable")
-    path = attachment.file.name
+    path = attachment.file.name or ""
     audit.record(
         actor=actor,
         action="attachment.removed",

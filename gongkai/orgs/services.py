@@ -50,7 +50,9 @@ def org_create(
 ) -> Organisation:
     code = validate_credit_code(credit_code)
     if Organisation.objects.filter(credit_code=code).exists():
-        raise ValidationFailed("该统一社会信用代码已被其他机构使用。", code="duplicate_credit_code", field="credit_code")
+        raise ValidationFailed(
+            "该统一社会信用代码已被其他机构使用。", code="duplicate_credit_code", field="credit_code"
+        )
     if Organisation.objects.filter(slug=slug).exists():
         raise ValidationFailed("该网址标识已被使用。", code="duplicate_slug", field="slug")
     unknown = set(guide) - set(GUIDE_FIELDS)

@@ -5,45 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年份')),
-                ('is_complete', models.BooleanField(default=True, verbose_name='已载入全年安排')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='来源')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年份")),
+                ("is_complete", models.BooleanField(default=True, verbose_name="已载入全年安排")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="来源")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '年度日历',
-                'verbose_name_plural': '年度日历',
-                'ordering': ['year'],
+                "verbose_name": "年度日历",
+                "verbose_name_plural": "年度日历",
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(db_index=True, verbose_name='日期')),
-                ('is_off_day', models.BooleanField(verbose_name='放假')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('source', models.CharField(choices=[('package', 'chinese-calendar 软件包'), ('admin', '管理员录入')], default='admin', max_length=20)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='calendar_days', to='orgs.organisation', verbose_name='适用机构（空为全国）')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(db_index=True, verbose_name="日期")),
+                ("is_off_day", models.BooleanField(verbose_name="放假")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("package", "chinese-calendar 软件包"), ("admin", "管理员录入")],
+                        default="admin",
+                        max_length=20,
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_days",
+                        to="orgs.organisation",
+                        verbose_name="适用机构（空为全国）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节假日与调休',
-                'verbose_name_plural': '节假日与调休',
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('org__isnull', True)), fields=('date',), name='calendarday_national_unique'), models.UniqueConstraint(condition=models.Q(('org__isnull', False)), fields=('date', 'org'), name='calendarday_org_unique')],
+                "verbose_name": "节假日与调休",
+                "verbose_name_plural": "节假日与调休",
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("org__isnull", True)), fields=("date",), name="calendarday_national_unique"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("org__isnull", False)),
+                        fields=("date", "org"),
+                        name="calendarday_org_unique",
+                    ),
+                ],
             },
         ),
     ]

@@ -11,9 +11,24 @@ Later versions are added by new migrations and flip ``is_current``; items keep t
 from django.db import migrations
 
 TOPICS = [
-    ("国务院组织机构", ["国务院办公厅", "国务院组成部门", "国务院直属特设机构", "国务院直属机构", "国务院办事机构", "国务院直属事业单位", "国务院部委管理的国家局", "其他"]),
+    (
+        "国务院组织机构",
+        [
+            "国务院办公厅",
+            "国务院组成部门",
+            "国务院直属特设机构",
+            "国务院直属机构",
+            "国务院办事机构",
+            "国务院直属事业单位",
+            "国务院部委管理的国家局",
+            "其他",
+        ],
+    ),
     ("综合政务", ["政务督查", "应急管理", "电子政务", "政务公开", "文秘工作", "信访", "其他"]),
-    ("国民经济管理、国有资产监管", ["经济体制改革", "发展规划", "宏观经济", "统计", "物价", "国有资产监管", "节能与资源综合利用", "其他"]),
+    (
+        "国民经济管理、国有资产监管",
+        ["经济体制改革", "发展规划", "宏观经济", "统计", "物价", "国有资产监管", "节能与资源综合利用", "其他"],
+    ),
     ("财政、金融、审计", ["财政", "税务", "银行", "保险", "证券", "审计", "其他"]),
     ("国土资源、能源", ["土地", "矿产", "海洋", "气象、水文、测绘、地震", "能源", "其他"]),
     ("农业、林业、水利", ["农业、畜牧业、渔业", "林业", "水利", "其他"]),
@@ -35,7 +50,24 @@ TOPICS = [
     ("其他", []),
 ]
 
-GENRES = ["决议", "决定", "命令（令）", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要", "其他"]
+GENRES = [
+    "决议",
+    "决定",
+    "命令（令）",
+    "公报",
+    "公告",
+    "通告",
+    "意见",
+    "通知",
+    "通报",
+    "报告",
+    "请示",
+    "批复",
+    "议案",
+    "函",
+    "纪要",
+    "其他",
+]
 
 ART20 = [
     "行政法规、规章和规范性文件",
@@ -69,11 +101,18 @@ def forwards(apps, schema_editor):
     for i, (label, children) in enumerate(TOPICS, start=1):
         position += 1
         code = f"T{i:02d}"
-        parent = Term.objects.create(vocabulary="topic", version="govcn-2018", code=code, label=label, position=position)
+        parent = Term.objects.create(
+            vocabulary="topic", version="govcn-2018", code=code, label=label, position=position
+        )
         for j, child in enumerate(children, start=1):
             position += 1
             Term.objects.create(
-                vocabulary="topic", version="govcn-2018", code=f"{code}{j:02d}", label=child, parent=parent, position=position
+                vocabulary="topic",
+                version="govcn-2018",
+                code=f"{code}{j:02d}",
+                label=child,
+                parent=parent,
+                position=position,
             )
     for i, label in enumerate(GENRES, start=1):
         Term.objects.create(vocabulary="genre", version="gbt9704-2012", code=f"G{i:02d}", label=label, position=i)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,47 +14,95 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='机构名称')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='网址标识')),
-                ('kind', models.CharField(choices=[('province', '自治区/省'), ('city', '盟/市'), ('county', '旗/县/区'), ('township', '乡镇/街道'), ('department', '政府部门')], max_length=20, verbose_name='机构类型')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('credit_code', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('office_name', models.CharField(blank=True, max_length=100, verbose_name='政府信息公开工作机构')),
-                ('office_address', models.CharField(blank=True, max_length=200, verbose_name='办公地址')),
-                ('office_postcode', models.CharField(blank=True, max_length=6, verbose_name='邮政编码')),
-                ('office_hours', models.CharField(blank=True, max_length=200, verbose_name='办公时间')),
-                ('office_phone', models.CharField(blank=True, max_length=50, verbose_name='联系电话')),
-                ('office_fax', models.CharField(blank=True, max_length=50, verbose_name='传真')),
-                ('office_email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('office_website', models.CharField(blank=True, max_length=200, verbose_name='网上联系方式')),
-                ('functions', models.TextField(blank=True, verbose_name='机构职能')),
-                ('disclosure_rules', models.TextField(blank=True, verbose_name='政府信息公开制度')),
-                ('is_active', models.BooleanField(default=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.organisation', verbose_name='上级机构')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="机构名称")),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="网址标识")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "自治区/省"),
+                            ("city", "盟/市"),
+                            ("county", "旗/县/区"),
+                            ("township", "乡镇/街道"),
+                            ("department", "政府部门"),
+                        ],
+                        max_length=20,
+                        verbose_name="机构类型",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("credit_code", models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码")),
+                ("office_name", models.CharField(blank=True, max_length=100, verbose_name="政府信息公开工作机构")),
+                ("office_address", models.CharField(blank=True, max_length=200, verbose_name="办公地址")),
+                ("office_postcode", models.CharField(blank=True, max_length=6, verbose_name="邮政编码")),
+                ("office_hours", models.CharField(blank=True, max_length=200, verbose_name="办公时间")),
+                ("office_phone", models.CharField(blank=True, max_length=50, verbose_name="联系电话")),
+                ("office_fax", models.CharField(blank=True, max_length=50, verbose_name="传真")),
+                ("office_email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("office_website", models.CharField(blank=True, max_length=200, verbose_name="网上联系方式")),
+                ("functions", models.TextField(blank=True, verbose_name="机构职能")),
+                ("disclosure_rules", models.TextField(blank=True, verbose_name="政府信息公开制度")),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.organisation",
+                        verbose_name="上级机构",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '机构',
-                'verbose_name_plural': '机构',
-                'ordering': ['path'],
+                "verbose_name": "机构",
+                "verbose_name_plural": "机构",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('clerk', '公开专员'), ('reviewer', '保密审查'), ('leader', '分管领导'), ('supervisor', '监督'), ('admin', '管理员')], max_length=20, verbose_name='角色')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='orgs.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("clerk", "公开专员"),
+                            ("reviewer", "保密审查"),
+                            ("leader", "分管领导"),
+                            ("supervisor", "监督"),
+                            ("admin", "管理员"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="memberships", to="orgs.organisation"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色',
-                'verbose_name_plural': '角色',
-                'constraints': [models.UniqueConstraint(fields=('user', 'org', 'role'), name='membership_unique_role')],
+                "verbose_name": "角色",
+                "verbose_name_plural": "角色",
+                "constraints": [models.UniqueConstraint(fields=("user", "org", "role"), name="membership_unique_role")],
             },
         ),
     ]

@@ -1,0 +1,61 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run test lint venv system-deps migrate demo lock bench clean
+
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages the tests need: Chromium for the browser tests and CJK fonts for rendering.
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+migrate: venv
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "  Portal:     http://$(HOST):$(PORT)/"
+	@echo "  Workbench:  http://$(HOST):$(PORT)/workbench/  (staff log in here)"
+	@echo "  Accounts (password gongkai-demo for all):"
+	@echo "    hhht_clerk / hhht_reviewer / hhht_leader   呼和浩特市人民政府: 公开专员 / 保密审查 / 分管领导"
+	@echo "    jyj_clerk / jyj_reviewer / jyj_leader      呼和浩特市教育局"
+	@echo "    nmg_supervisor                             内蒙古自治区人民政府 监督 (read-only)"
+	@echo "    admin                                      管理员 (also /admin/)"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v1
+
+test: venv system-deps
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
+
+lock: venv
+	$(PY) -m pip install --quiet -r requirements.in
+	( echo "# Generated from requirements.in by \`make lock\`; install with \`pip install -r requirements.lock\`."; \
+	  $(PY) -m pip freeze --exclude-editable ) > requirements.lock
+
+bench: venv
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var/test-media .pytest_cache .mypy_cache .ruff_cache

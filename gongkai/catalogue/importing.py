@@ -1,0 +1,409 @@
+"""Bulk import of an existing catalogue from JSONL or CSV (optionally gzip-compressed).
+
+- Idempotent on ``source_id``: a line seen before updates its item (or leaves it alone when nothing
+  changed); it never creates a second one.
+- Resumable: the checkpoint (lines done) is stored in ``ImportRun`` and committed in the same
+  transaction as each batch, so after an interruption the next run continues exactly where the last
+  committed batch ended.
+- Each line is written inside its own savepoint: a rejected line leaves nothing behind and is
+  reported with its line number and reason.
+
+Imported items are already public elsewhere, so they enter the catalogue as published; their
+index number is kept when it has the standard form, otherwise one is issued.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.calendars.services import WorkingCalendar
+from gongkai.catalogue.doc_numbers import find_doc_number
+from gongkai.catalogue.index_numbers import index_number_problem, issue_index_number, reserve_imported
+from gongkai.catalogue.models import Document, DocumentState, ImportRun, Term, Validity, Vocabulary
+from gongkai.catalogue.services import _validate, compute_publish_due, snapshot
+from gongkai.core import audit
+from gongkai.core.errors import ApplicationError, ValidationFailed
+from gongkai.orgs import policies
+from gongkai.orgs.models import Organisation
+
+EXPORT_FIELDS = (
+    "source_id",
+    "org",
+    "index_number",
+    "title",
+    "summary",
+    "doc_number",
+    "written_date",
+    "published_date",
+    "formed_date",
+    "topic",
+    "genre",
+    "art20",
+    "disclosure_method",
+    "validity",
+    "effective_date",
+    "amended_date",
+    "repealed_date",
+    "keywords",
+    "body",
+)
+DATE_FIELDS = ("written_date", "published_date", "formed_date", "effective_date", "amended_date", "repealed_date")
+# Field names other catalogues use for the same things (the shared laws corpus uses the first four).
+ALIASES = {"id": "source_id", "date": "written_date", "category": "keywords", "content": "body"}
+_CN_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
+
+
+@dataclass
+class ImportSummary:
+    lines: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    resumed_from: int = 0
+    rejections: list[tuple[int, str]] = field(default_factory=list)
+
+
+def parse_date(value: Any, label: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    m = _CN_DATE.search(text)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    raise ValidationFailed(f"{label}格式不正确：{text[:40]}", code="invalid_date", field=label)
+
+
+def _open_text(path: Path) -> IO[str]:
+    raw = path.open("rb")
+    if raw.read(2) == b"\x1f\x8b":
+        raw.seek(0)
+        return io.TextIOWrapper(gzip.GzipFile(fileobj=raw), encoding="utf-8-sig", newline="")
+    raw.seek(0)
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def detect_format(path: Path) -> str:
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        return "jsonl"
+    raise ValidationFailed("无法判断文件格式，请使用 .jsonl 或 .csv 文件（可为 .gz 压缩）。", code="unknown_format")
+
+
+def read_records(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """Yield (line number, record) or (line number, error message) for unreadable lines."""
+    with _open_text(path) as stream:
+        if fmt == "jsonl":
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    yield number, "空行"
+                    continue
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield number, f"不是有效的 JSON：{exc.msg}（第{exc.colno}列）"
+                    continue
+                yield number, value if isinstance(value, dict) else "每行应为一个 JSON 对象"
+        else:
+            reader = csv.DictReader(stream)
+            for number, row in enumerate(reader, start=2):
+                if None in row:
+                    yield number, "该行的列数多于表头"
+                    continue
+                yield number, dict(row)
+
+
+def count_records(path: Path, fmt: str) -> int:
+    with _open_text(path) as stream:
+        if fmt == "jsonl":
+            return sum(1 for _ in stream)
+        return max(sum(1 for _ in csv.reader(stream)) - 1, 0)
+
+
+def fingerprint(path: Path, fmt: str, org: Organisation | None) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    digest.update(f"|{fmt}|{org.pk if org else ''}".encode())
+    return digest.hexdigest()
+
+
+class Importer:
+    def __init__(self, *, actor: Any, default_org: Organisation | None) -> None:
+        self.actor = actor
+        self.default_org = default_org
+        self.orgs: dict[str, Organisation] = {}
+        self.calendars: dict[int, WorkingCalendar] = {}
+        self.terms: dict[tuple[str, str], Term] = {}
+        for term in Term.objects.filter(is_current=True):
+            self.terms[(term.vocabulary, term.code)] = term
+            self.terms.setdefault((term.vocabulary, term.label), term)
+        self.today = timezone.localdate()
+
+    def _org(self, ref: str) -> Organisation:
+        if not ref:
+            if self.default_org is None:
+                raise ValidationFailed("未指定发布机构（org 字段或 --org 参数）。", code="org_required")
+            return self.default_org
+        if ref not in self.orgs:
+            org = Organisation.objects.filter(credit_code=ref).first() or Organisation.objects.filter(slug=ref).first()
+            if org is None:
+                raise ValidationFailed(f"找不到发布机构：{ref}", code="unknown_org")
+            self.orgs[ref] = org
+        return self.orgs[ref]
+
+    def _term(self, vocabulary: str, value: Any, label: str) -> Term | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        term = self.terms.get((vocabulary, text))
+        if term is None and "\\" in text:  # "一级\二级" as gov.cn writes it
+            term = self.terms.get((vocabulary, text.rsplit("\\", 1)[1]))
+        if term is None:
+            raise ValidationFailed(f"{label}不在词表中：{text[:40]}", code="unknown_term")
+        return term
+
+    def normalise(self, record: dict[str, Any]) -> dict[str, Any]:
+        rec = {ALIASES.get(k, k): v for k, v in record.items()}
+        info = rec.pop("info", None)
+        info_lines = [str(x) for x in info] if isinstance(info, list) else ([str(info)] if info else [])
+        out: dict[str, Any] = {}
+        source_id = str(rec.get("source_id") or "").strip()
+        if not source_id:
+            raise ValidationFailed("缺少来源编号（source_id）。", code="source_id_required")
+        out["source_id"] = source_id[:100]
+        out["org"] = self._org(str(rec.get("org") or "").strip())
+        out["title"] = str(rec.get("title") or "").strip()
+        if not out["title"]:
+            raise ValidationFailed("缺少名称（title）。", code="required")
+        labels = {
+            "written_date": "成文日期",
+            "published_date": "发布日期",
+            "formed_date": "形成日期",
+            "effective_date": "生效日期",
+            "amended_date": "修改日期",
+            "repealed_date": "废止日期",
+        }
+        for name in DATE_FIELDS:
+            out[name] = parse_date(rec.get(name), labels[name])
+        if out["written_date"] is None and info_lines:
+            dates = [d for line in info_lines for d in [_first_date(line)] if d]
+            out["written_date"] = max(dates) if dates else None
+        out["published_date"] = out["published_date"] or out["written_date"] or self.today
+        out["formed_date"] = out["formed_date"] or out["written_date"] or out["published_date"]
+        doc_number = str(rec.get("doc_number") or "").strip()
+        if not doc_number:
+            for line in reversed(info_lines):
+                found = find_doc_number(line)
+                if found:
+                    doc_number = found.canonical
+                    break
+        out["doc_number"] = doc_number[:100]
+        summary = str(rec.get("summary") or "").strip()
+        out["summary"] = summary or "\n".join(info_lines)
+        out["keywords"] = str(rec.get("keywords") or "").strip()[:300]
+        out["body"] = str(rec.get("body") or "")
+        out["topic"] = (
+            self._term(Vocabulary.TOPIC, rec.get("topic"), "主题分类") or self.terms[(Vocabulary.TOPIC, "T22")]
+        )
+        out["genre"] = self._term(Vocabulary.GENRE, rec.get("genre"), "体裁")
+        out["art20_item"] = self._term(Vocabulary.ART20, rec.get("art20"), "公开事项")
+        validity = str(rec.get("validity") or Validity.CURRENT).strip()
+        by_label = {label: value for value, label in Validity.choices}
+        out["validity"] = by_label.get(validity, validity)
+        if out["validity"] not in Validity.values:
+            raise ValidationFailed(f"有效性不正确：{validity[:20]}", code="invalid_choice")
+        if out["validity"] == Validity.REPEALED and out["repealed_date"] is None:
+            raise ValidationFailed("已废止的信息须填写废止日期（repealed_date）。", code="required")
+        method = str(rec.get("disclosure_method") or "proactive").strip()
+        out["disclosure_method"] = {"主动公开": "proactive", "依申请公开": "on_application"}.get(method, method)
+        out["index_number"] = str(rec.get("index_number") or "").strip()
+        return out
+
+    def apply(self, record: dict[str, Any]) -> str:
+        data = self.normalise(record)
+        org: Organisation = data.pop("org")
+        if self.actor is not None:
+            policies.require(self.actor, "document.create", org)
+        index_number = data.pop("index_number")
+        content_hash = hashlib.sha256(
+            json.dumps({**data, "org": org.pk, "index_number": index_number}, sort_keys=True, default=str).encode()
+        ).hexdigest()
+        existing = Document.objects.select_for_update().filter(source_id=data["source_id"]).first()
+        if existing is not None and existing.source_hash == content_hash:
+            return "unchanged"
+        doc = existing or Document(org=org, created_by=self.actor if self.actor else None)
+        before = snapshot(doc) if existing else {}
+        for key, value in data.items():
+            setattr(doc, key, value)
+        doc.org = org
+        _validate(doc)
+        compute_publish_due(doc, self.calendars.setdefault(org.pk, WorkingCalendar(org)))
+        doc.state = DocumentState.PUBLISHED
+        doc.publisher_name = doc.publisher_name or org.name
+        doc.published_late = bool(doc.publish_due and doc.published_date and doc.published_date > doc.publish_due)
+        doc.source_hash = content_hash
+        if not doc.index_number:
+            if index_number:
+                problem = index_number_problem(index_number)
+                if problem:
+                    raise ValidationFailed(problem, code="invalid_index_number")
+                if Document.objects.filter(index_number=index_number).exists():
+                    raise ValidationFailed(f"索引号已被其他信息使用：{index_number}", code="duplicate_index_number")
+                reserve_imported(org, index_number)
+                doc.index_number = index_number
+            else:
+                published = doc.published_date or self.today
+                doc.index_number = issue_index_number(org, published.year)
+        if doc.published_at is None:
+            doc.published_at = timezone.now()
+        doc.save()
+        if existing:
+            b, a = audit.changed_fields(before, snapshot(doc))
+            audit.record(actor=self.actor, action="document.import_updated", obj=doc, before=b, after=a, org_id=org.pk)
+            return "updated"
+        audit.record(actor=self.actor, action="document.imported", obj=doc, after=snapshot(doc), org_id=org.pk)
+        return "created"
+
+
+def _first_date(text: str) -> dt.date | None:
+    m = _CN_DATE.search(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def checkpoint(path: Path, fmt: str, org: Organisation | None) -> int:
+    """Lines already committed by an earlier, interrupted run of the same import."""
+    run = ImportRun.objects.filter(fingerprint=fingerprint(path, fmt, org), finished=False).first()
+    return run.lines_done if run else 0
+
+
+def import_catalogue(
+    *,
+    actor: Any,
+    path: Path,
+    default_org: Organisation | None = None,
+    fmt: str | None = None,
+    batch_size: int = 200,
+    restart: bool = False,
+    on_progress: Callable[[int], None] | None = None,
+    on_reject: Callable[[int, str], None] | None = None,
+) -> ImportSummary:
+    fmt = fmt or detect_format(path)
+    run, _ = ImportRun.objects.get_or_create(
+        fingerprint=fingerprint(path, fmt, default_org), defaults={"source_name": str(path)[:300]}
+    )
+    if restart or run.finished:
+        run.lines_done = run.created = run.updated = run.unchanged = run.rejected = 0
+        run.finished = False
+        run.save()
+    summary = ImportSummary(resumed_from=run.lines_done)
+    importer = Importer(actor=actor, default_org=default_org)
+    batch: list[tuple[int, dict[str, Any] | str]] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            for number, record in batch:
+                outcome = "rejected"
+                reason = record if isinstance(record, str) else ""
+                if isinstance(record, dict):
+                    try:
+                        with transaction.atomic():
+                            outcome = importer.apply(record)
+                    except ApplicationError as exc:
+                        reason = exc.message
+                if outcome == "rejected":
+                    summary.rejected += 1
+                    run.rejected += 1
+                    summary.rejections.append((number, reason))
+                    if on_reject:
+                        on_reject(number, reason)
+                else:
+                    setattr(summary, outcome, getattr(summary, outcome) + 1)
+                    setattr(run, outcome, getattr(run, outcome) + 1)
+            run.lines_done += len(batch)
+            run.save()
+        if on_progress:
+            on_progress(len(batch))
+        summary.lines += len(batch)
+        batch.clear()
+
+    skip = run.lines_done
+    for index, item in enumerate(read_records(path, fmt)):
+        if index < skip:
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    run.finished = True
+    run.save(update_fields=["finished", "updated_at"])
+    return summary
+
+
+def export_rows(queryset: Any) -> Iterator[dict[str, Any]]:
+    for doc in queryset.select_related("org", "topic", "genre", "art20_item").iterator(chunk_size=500):
+        row = {
+            "source_id": doc.source_id or doc.index_number or f"gongkai-{doc.pk}",
+            "org": doc.org.credit_code,
+            "index_number": doc.index_number or "",
+            "title": doc.title,
+            "summary": doc.summary,
+            "doc_number": doc.doc_number,
+            "topic": doc.topic.code,
+            "genre": doc.genre.code if doc.genre else "",
+            "art20": doc.art20_item.code if doc.art20_item else "",
+            "disclosure_method": doc.disclosure_method,
+            "validity": doc.validity,
+            "keywords": doc.keywords,
+            "body": doc.body,
+        }
+        for name in DATE_FIELDS:
+            value = getattr(doc, name)
+            row[name] = value.isoformat() if value else ""
+        yield {k: row[k] for k in EXPORT_FIELDS}
+
+
+def export_catalogue(*, queryset: Any, fmt: str, out: IO[str]) -> int:
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(EXPORT_FIELDS))
+        writer.writeheader()
+        for row in export_rows(queryset):
+            writer.writerow(row)
+            count += 1
+    elif fmt == "jsonl":
+        for row in export_rows(queryset):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    else:
+        raise ValidationFailed("导出格式应为 jsonl 或 csv。", code="unknown_format")
+    return count

@@ -1,0 +1,336 @@
+"""Demo data written by the project itself (no real corpus): a realistic tree in Inner Mongolia,
+staff for every role and a few hundred items across topics in every workflow state.
+
+Everything is created through the services, so the demo has a real audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from gongkai.calendars.services import WorkingCalendar
+from gongkai.catalogue import services as docs
+from gongkai.catalogue.models import Term, Validity, Vocabulary
+from gongkai.orgs import services as orgs
+from gongkai.orgs.credit_code import check_character
+from gongkai.orgs.models import Organisation, OrgKind, Role
+
+DEMO_PASSWORD = "gongkai-demo"
+
+
+def demo_credit_code(division: str, serial: int) -> str:
+    """A well-formed 统一社会信用代码 for a 机关 (registration authority 1, type 1)."""
+    body = f"11{division}{serial:08d}0"
+    return body + check_character(body)
+
+
+HOURS = "工作日上午8:30—12:00，下午14:30—18:00（法定节假日除外）"
+
+DEPARTMENTS = [
+    # slug suffix, name, short 文号 code, topic code, Art. 20 item
+    ("fgw", "呼和浩特市发展和改革委员会", "呼发改", "T0302", "ART20_03"),
+    ("jyj", "呼和浩特市教育局", "呼教发", "T1102", "ART20_11"),
+    ("gaj", "呼和浩特市公安局", "呼公发", "T1601", "ART20_06"),
+    ("mzj", "呼和浩特市民政局", "呼民发", "T1704", "ART20_11"),
+    ("czj", "呼和浩特市财政局", "呼财发", "T0401", "ART20_07"),
+    ("rsj", "呼和浩特市人力资源和社会保障局", "呼人社发", "T1501", "ART20_14"),
+    ("zrzyj", "呼和浩特市自然资源局", "呼自然资发", "T0501", "ART20_05"),
+    ("sthjj", "呼和浩特市生态环境局", "呼环发", "T1002", "ART20_13"),
+    ("zjj", "呼和浩特市住房和城乡建设局", "呼建发", "T1001", "ART20_10"),
+    ("jtj", "呼和浩特市交通运输局", "呼交发", "T0702", "ART20_10"),
+    ("wjw", "呼和浩特市卫生健康委员会", "呼卫健发", "T1301", "ART20_11"),
+    ("scjgj", "呼和浩特市市场监督管理局", "呼市监发", "T0903", "ART20_13"),
+]
+
+SUBJECTS = [
+    ("关于印发《{year}年{area}工作要点》的通知", "通知"),
+    ("关于做好{year}年{area}工作的通知", "通知"),
+    ("关于进一步加强{area}管理的意见", "意见"),
+    ("关于{year}年度{area}专项资金安排情况的公告", "公告"),
+    ("关于开展{area}监督检查情况的通报", "通报"),
+    ("关于{area}有关事项的批复", "批复"),
+    ("关于公布{area}行政许可事项清单的通告", "通告"),
+    ("{area}实施办法", "决定"),
+]
+
+AREAS = {
+    "fgw": ["国民经济和社会发展计划", "重大项目谋划", "价格监测", "节能审查", "营商环境优化"],
+    "jyj": ["义务教育招生入学", "学前教育普惠", "校园安全", "教师队伍建设", "民族教育"],
+    "gaj": ["户籍管理", "道路交通安全", "出入境证件办理", "消防安全", "治安管理"],
+    "mzj": ["城乡居民最低生活保障", "特困人员救助供养", "养老服务", "社会组织登记", "临时救助"],
+    "czj": ["部门预算公开", "政府采购", "财政决算", "行政事业性收费", "政府债务管理"],
+    "rsj": ["稳就业", "公务员招考", "社会保险", "职业技能培训", "根治欠薪"],
+    "zrzyj": ["国土空间规划", "土地征收", "不动产登记", "矿产资源管理", "耕地保护"],
+    "sthjj": ["大气污染防治", "环境影响评价", "黄河流域生态保护", "固体废物管理", "生态环境监测"],
+    "zjj": ["保障性住房", "老旧小区改造", "建筑施工安全", "物业管理", "城市更新"],
+    "jtj": ["城市公共交通", "农村公路建设", "道路运输管理", "交通建设项目", "出租汽车管理"],
+    "wjw": ["基本公共卫生服务", "医疗机构管理", "突发公共卫生事件应急", "爱国卫生运动", "蒙医药发展"],
+    "scjgj": ["食品安全抽检", "产品质量监督", "特种设备安全", "市场主体登记", "价格监督检查"],
+}
+
+PARAGRAPHS = [
+    "为深入贯彻落实党中央、国务院和自治区党委、政府的决策部署，进一步提升{area}工作水平，结合我市实际，现就有关事项通知如下。",
+    "一、总体要求。坚持以人民为中心的发展思想，坚持依法行政，推进{area}工作制度化、规范化、便民化，切实保障群众的知情权、参与权、表达权和监督权。",
+    "二、主要任务。各旗县区、各有关部门要按照职责分工，细化工作措施，明确时间节点，确保{area}各项任务按期完成。对群众反映强烈的问题，要建立台账，逐项整改。",
+    "三、保障措施。各单位要加强组织领导，落实工作责任，强化督促检查。工作中遇到的重大问题，请及时报告。",
+    "本文件自印发之日起施行，有效期五年。",
+]
+
+
+def _users() -> dict[str, Any]:
+    User = get_user_model()
+    users = {}
+    for name in [
+        "admin",
+        "nmg_supervisor",
+        "hhht_clerk",
+        "hhht_reviewer",
+        "hhht_leader",
+        "hhht_supervisor",
+        "jyj_clerk",
+        "jyj_reviewer",
+        "jyj_leader",
+        "mzl_clerk",
+        "mzl_reviewer",
+        "mzl_leader",
+    ]:
+        user = User.objects.filter(username=name).first() or User(username=name)
+        user.is_superuser = user.is_staff = name == "admin"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        users[name] = user
+    return users
+
+
+@transaction.atomic
+def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
+    """Create the demo data once. Returns what was created (or an empty dict when already loaded)."""
+    if Organisation.objects.filter(slug="nmg").exists():
+        return {}
+    rng = random.Random(seed)
+    today = today or dt.date.today()
+    users = _users()
+    admin = users["admin"]
+
+    def make(name: str, slug: str, kind: str, division: str, serial: int, parent: Organisation | None, **kw: Any):
+        return orgs.org_create(
+            actor=admin,
+            name=name,
+            slug=slug,
+            kind=kind,
+            credit_code=demo_credit_code(division, serial),
+            parent=parent,
+            office_hours=HOURS,
+            **kw,
+        )
+
+    nmg = make(
+        "内蒙古自治区人民政府",
+        "nmg",
+        OrgKind.PROVINCE,
+        "150000",
+        1,
+        None,
+        office_name="内蒙古自治区人民政府办公厅政务公开办公室",
+        office_address="内蒙古自治区呼和浩特市新华大街1号",
+        office_postcode="010098",
+        office_phone="0471-0000001",
+        office_fax="0471-0000002",
+        office_email="gongkai@nmg.example.cn",
+        office_website="内蒙古自治区人民政府门户网站“政府信息公开”栏目在线申请",
+        functions="负责全区政府信息公开工作的组织协调、指导推进和监督检查。",
+    )
+    hhht = make(
+        "呼和浩特市人民政府",
+        "hhht",
+        OrgKind.CITY,
+        "150100",
+        1,
+        nmg,
+        office_name="呼和浩特市人民政府办公室政务公开科",
+        office_address="内蒙古自治区呼和浩特市新城区新华东街1号",
+        office_postcode="010010",
+        office_phone="0471-0000101",
+        office_fax="0471-0000102",
+        office_email="gongkai@huhhot.example.cn",
+        office_website="呼和浩特市人民政府门户网站“依申请公开”栏目",
+        functions="负责全市政府信息公开工作的组织协调、指导推进和监督检查，办理本机关政府信息公开申请。",
+        disclosure_rules=RULES,
+    )
+    departments = {}
+    for i, (slug, name, _, _, _) in enumerate(DEPARTMENTS, start=2):
+        departments[slug] = make(
+            name,
+            f"hhht-{slug}",
+            OrgKind.DEPARTMENT,
+            "150100",
+            i,
+            hhht,
+            office_name=f"{name}办公室",
+            office_address=f"内蒙古自治区呼和浩特市赛罕区敕勒川大街{i}号",
+            office_postcode="010020",
+            office_phone=f"0471-00002{i:02d}",
+            office_email=f"gongkai-{slug}@huhhot.example.cn",
+            disclosure_rules=RULES,
+        )
+    xc = make(
+        "呼和浩特市新城区人民政府",
+        "hhht-xc",
+        OrgKind.COUNTY,
+        "150102",
+        1,
+        hhht,
+        office_name="新城区人民政府办公室",
+        office_address="呼和浩特市新城区兴安北路1号",
+        office_phone="0471-0000301",
+    )
+    make(
+        "新城区海拉尔东路街道办事处",
+        "hhht-xc-hld",
+        OrgKind.TOWNSHIP,
+        "150102",
+        2,
+        xc,
+        office_name="海拉尔东路街道党政综合办公室",
+        office_address="呼和浩特市新城区海拉尔东路1号",
+        office_phone="0471-0000302",
+    )
+    mzl = make(
+        "满洲里市人民政府",
+        "mzl",
+        OrgKind.CITY,
+        "150781",
+        1,
+        nmg,
+        office_name="满洲里市人民政府办公室政务公开科",
+        office_address="内蒙古自治区满洲里市四道街1号",
+        office_postcode="021400",
+        office_phone="0470-0000001",
+        office_email="gongkai@manzhouli.example.cn",
+        disclosure_rules=RULES,
+    )
+
+    grants = [
+        ("admin", nmg, Role.ADMIN),
+        ("nmg_supervisor", nmg, Role.SUPERVISOR),
+        ("hhht_supervisor", hhht, Role.SUPERVISOR),
+        ("hhht_clerk", hhht, Role.CLERK),
+        ("hhht_reviewer", hhht, Role.REVIEWER),
+        ("hhht_leader", hhht, Role.LEADER),
+        ("jyj_clerk", departments["jyj"], Role.CLERK),
+        ("jyj_reviewer", departments["jyj"], Role.REVIEWER),
+        ("jyj_leader", departments["jyj"], Role.LEADER),
+        ("mzl_clerk", mzl, Role.CLERK),
+        ("mzl_reviewer", mzl, Role.REVIEWER),
+        ("mzl_leader", mzl, Role.LEADER),
+    ]
+    for username, org, role in grants:
+        orgs.membership_grant(actor=admin, user=users[username], org=org, role=role)
+
+    # Demo items are written by dedicated per-body clerks so that each body's own staff did the work.
+    User = get_user_model()
+    terms = {(t.vocabulary, t.code): t for t in Term.objects.filter(is_current=True)}
+    genre_by_label = {t.label: t for t in Term.objects.filter(vocabulary=Vocabulary.GENRE)}
+    bodies = [(hhht, "呼府发", "T0201", "ART20_01", "hhht", AREAS["fgw"] + AREAS["mzj"])]
+    bodies += [(departments[s], code, topic, art20, s, AREAS[s]) for s, _, code, topic, art20 in DEPARTMENTS]
+    bodies.append(
+        (
+            mzl,
+            "满政发",
+            "T0801",
+            "ART20_01",
+            "mzl",
+            ["口岸经济发展", "边境旅游", "中俄经贸合作", "城市供热保障", "政务服务"],
+        )
+    )
+
+    created = 0
+    for org, code, topic, art20, key, areas in bodies:
+        clerk, reviewer, leader = _staff_for(org, users, User, admin, key)
+        calendar = WorkingCalendar(org)
+        for n in range(22):
+            area = rng.choice(areas)
+            year = rng.choice([2023, 2024, 2025, 2026])
+            pattern, genre = rng.choice(SUBJECTS)
+            formed = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+            if formed > today:
+                formed = today - dt.timedelta(days=rng.randint(1, 60))
+            plan = _plan(rng, n)
+            if plan in {"draft", "submitted", "reviewed", "approved"}:
+                formed = today - dt.timedelta(days=rng.randint(0, 40))
+            validity = Validity.CURRENT
+            doc = docs.document_create(
+                actor=clerk,
+                org=org,
+                title=f"{org.name}{pattern.format(year=formed.year, area=area)}",
+                summary=f"本文件明确了{area}的工作目标、主要任务和保障措施。",
+                doc_number=f"{code}〔{formed.year}〕{n + 1}号",
+                written_date=formed,
+                formed_date=formed,
+                topic=terms[("topic", topic)],
+                genre=genre_by_label.get(genre),
+                art20_item=terms[("art20", art20)],
+                validity=validity,
+                keywords=f"{area} {genre}",
+                body="\n\n".join(p.format(area=area) for p in PARAGRAPHS),
+            )
+            created += 1
+            steps = {
+                "draft": [],
+                "rejected": [],
+                "submitted": [("submit", clerk)],
+                "reviewed": [("submit", clerk), ("review", reviewer)],
+                "approved": [("submit", clerk), ("review", reviewer), ("approve", leader)],
+            }.get(plan, [("submit", clerk), ("review", reviewer), ("approve", leader), ("publish", clerk)])
+            # Most items are published on time; a few late ones show the Art. 26 flag.
+            lag = rng.choice([3, 5, 8, 12, 15, 18]) if rng.random() > 0.08 else rng.choice([25, 30])
+            publish_on = min(calendar.add_working_days(formed, lag).due, today)
+            for action, actor in steps:
+                on = publish_on if action == "publish" else None
+                docs.document_transition(actor=actor, document=doc, action=action, on=on)
+            if plan == "revoked":
+                docs.document_transition(actor=leader, document=doc, action="revoke", reason="已被新文件替代", on=today)
+            elif plan == "withdrawn":
+                docs.document_transition(actor=leader, document=doc, action="withdraw", reason="内容有误，撤回更正")
+            elif plan == "rejected":
+                docs.document_transition(actor=clerk, document=doc, action="submit")
+                docs.document_transition(
+                    actor=reviewer, document=doc, action="reject", reason="含有个人信息，请删除后再提交"
+                )
+    return {"orgs": Organisation.objects.count(), "documents": created, "password": DEMO_PASSWORD}
+
+
+def _plan(rng: random.Random, n: int) -> str:
+    fixed = {0: "draft", 1: "submitted", 2: "reviewed", 3: "approved", 4: "revoked", 5: "withdrawn", 6: "rejected"}
+    return fixed.get(n, "published")
+
+
+def _staff_for(org: Organisation, users: dict[str, Any], User: Any, admin: Any, key: str) -> tuple[Any, Any, Any]:
+    if f"{key}_clerk" in users:
+        return users[f"{key}_clerk"], users[f"{key}_reviewer"], users[f"{key}_leader"]
+    trio = []
+    for role in (Role.CLERK, Role.REVIEWER, Role.LEADER):
+        user, _ = User.objects.get_or_create(username=f"{key}_{role}")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        orgs.membership_grant(actor=admin, user=user, org=org, role=role)
+        trio.append(user)
+    return trio[0], trio[1], trio[2]
+
+
+RULES = """一、政府信息公开申请登记、审核、办理、答复、归档制度
+本机关对收到的政府信息公开申请逐件登记，依照《中华人民共和国政府信息公开条例》第二十九条至第四十五条的规定审核、办理和答复，并将申请、答复及相关材料归档。
+
+二、政府信息公开保密审查制度
+拟公开的政府信息，由承办机构提出公开意见，经保密审查人员审查、分管领导审批后公开。不能确定是否可以公开的，依照法律、法规和国家有关规定报有关主管部门或者保密行政管理部门确定。
+
+三、主动公开制度
+属于主动公开范围的政府信息，自该政府信息形成或者变更之日起20个工作日内及时公开。法律、法规对政府信息公开的期限另有规定的，从其规定。
+
+四、监督考核制度
+本机关政府信息公开工作接受上级行政机关和政府信息公开工作主管部门的监督检查，接受社会评议，并于每年1月31日前公布本机关上一年度政府信息公开工作年度报告。"""

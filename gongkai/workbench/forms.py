@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from gongkai.catalogue.models import Document, Term, Vocabulary
+from gongkai.catalogue.services import EDITABLE_FIELDS
+from gongkai.orgs.models import Organisation
+
+
+class TermChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Term) -> str:
+        return obj.path_label
+
+
+class DocumentForm(forms.ModelForm):
+    """Input parsing only; rules live in the catalogue services."""
+
+    org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="发布机构", required=True)
+
+    class Meta:
+        model = Document
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            "written_date": forms.DateInput(attrs={"type": "date"}),
+            "formed_date": forms.DateInput(attrs={"type": "date"}),
+            "effective_date": forms.DateInput(attrs={"type": "date"}),
+            "amended_date": forms.DateInput(attrs={"type": "date"}),
+            "repealed_date": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 14}),
+        }
+        help_texts = {
+            "formed_date": "信息形成或者变更之日；据此计算第二十六条规定的20个工作日公开期限。",
+            "doc_number": "如：呼府发〔2026〕12号",
+            "disclosure_period_days": "法律、法规对公开期限另有规定的，按其规定填写。",
+        }
+
+    def __init__(self, *args: Any, orgs: list[Organisation] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        terms = Term.objects.filter(is_current=True).select_related("parent")
+        self.fields["topic"] = TermChoiceField(
+            queryset=terms.filter(vocabulary=Vocabulary.TOPIC, parent__isnull=False), label="主题分类"
+        )
+        self.fields["genre"] = TermChoiceField(
+            queryset=terms.filter(vocabulary=Vocabulary.GENRE), label="体裁", required=False
+        )
+        self.fields["art20_item"] = TermChoiceField(
+            queryset=terms.filter(vocabulary=Vocabulary.ART20), label="公开事项（条例第二十条）", required=False
+        )
+        if orgs is None:
+            del self.fields["org"]
+        else:
+            org_field = self.fields["org"]
+            assert isinstance(org_field, forms.ModelChoiceField)
+            org_field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in orgs])
+            if len(orgs) == 1:
+                self.fields["org"].initial = orgs[0].pk
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="选择文件（PDF、DOCX、XLSX、TXT）")
