@@ -40,6 +40,9 @@ class DeadlineResult:
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        # JSON has no tuples: store pairs as lists so the in-memory and reloaded forms agree.
+        data["holidays_crossed"] = [list(p) for p in self.holidays_crossed]
+        data["makeup_days_crossed"] = [list(p) for p in self.makeup_days_crossed]
         data["start"] = self.start.isoformat()
         data["due"] = self.due.isoformat()
         return data

@@ -44,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counts": selectors.state_counts(user),
             "states": DocumentState.choices,
             "at_risk": selectors.at_risk_documents(user)[:10],
-            "memberships": Membership.objects.filter(user_id=user.pk).select_related("org"),
+            "memberships": Membership.objects.filter(user_id=int(user.pk or 0)).select_related("org"),
             "can_create": bool(policies.orgs_where(user, "document.create")),
             "nav": "home",
         },

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from gongkai.catalogue import services as doc_services
+from gongkai.catalogue.models import Term
+from gongkai.orgs import services as org_services
+from gongkai.orgs.models import Organisation, OrgKind, Role
+from gongkai.workbench.demo import demo_credit_code
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+_serial = itertools.count(100)
+
+
+def shared_file(name: str) -> Path:
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared real-data folder is not beside this checkout")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_org(name: str, parent: Organisation | None = None, kind: str = OrgKind.DEPARTMENT, **kw: Any) -> Organisation:
+    n = next(_serial)
+    return org_services.org_create(
+        actor=None,
+        name=name,
+        slug=kw.pop("slug", f"org-{n}"),
+        kind=kind,
+        credit_code=demo_credit_code("150100", n),
+        parent=parent,
+        **kw,
+    )
+
+
+def make_user(username: str, org: Organisation | None = None, *roles: str) -> Any:
+    user = get_user_model().objects.create_user(username=username, password="pw-for-tests")
+    for role in roles:
+        assert org is not None
+        org_services.membership_grant(actor=None, user=user, org=org, role=role)
+    return user
+
+
+@dataclass
+class World:
+    """A small tree: a city government with two departments, and its province above."""
+
+    province: Organisation
+    city: Organisation
+    edu: Organisation
+    health: Organisation
+    users: dict[str, Any]
+
+    def user(self, name: str) -> Any:
+        return self.users[name]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    province = make_org("内蒙古自治区人民政府", kind=OrgKind.PROVINCE, slug="nmg")
+    city = make_org("呼和浩特市人民政府", province, kind=OrgKind.CITY, slug="hhht", office_name="市政府办公室政务公开科")
+    edu = make_org("呼和浩特市教育局", city, slug="edu")
+    health = make_org("呼和浩特市卫生健康委员会", city, slug="health")
+    users = {
+        "edu_clerk": make_user("edu_clerk", edu, Role.CLERK),
+        "edu_reviewer": make_user("edu_reviewer", edu, Role.REVIEWER),
+        "edu_leader": make_user("edu_leader", edu, Role.LEADER),
+        "health_clerk": make_user("health_clerk", health, Role.CLERK),
+        "health_reviewer": make_user("health_reviewer", health, Role.REVIEWER),
+        "health_leader": make_user("health_leader", health, Role.LEADER),
+        "city_supervisor": make_user("city_supervisor", city, Role.SUPERVISOR),
+        "city_admin": make_user("city_admin", city, Role.ADMIN),
+        "outsider": make_user("outsider"),
+    }
+    return World(province, city, edu, health, users)
+
+
+def term(vocabulary: str, code: str) -> Term:
+    return Term.objects.get(vocabulary=vocabulary, code=code, is_current=True)
+
+
+def draft(world: World, org: Organisation | None = None, **fields: Any) -> Any:
+    org = org or world.edu
+    clerk = world.user("edu_clerk" if org == world.edu else "health_clerk")
+    values: dict[str, Any] = {
+        "title": "关于做好2026年义务教育招生入学工作的通知",
+        "doc_number": "呼教发〔2026〕7号",
+        "formed_date": dt.date(2026, 3, 2),
+        "written_date": dt.date(2026, 3, 2),
+        "topic": term("topic", "T1102"),
+        "body": "义务教育招生入学工作事关千家万户。",
+    }
+    values.update(fields)
+    return doc_services.document_create(actor=clerk, org=org, **values)
+
+
+def publish(world: World, doc: Any, on: dt.date | None = None) -> Any:
+    prefix = "edu" if doc.org == world.edu else "health"
+    for action, who in (("submit", "clerk"), ("review", "reviewer"), ("approve", "leader"), ("publish", "clerk")):
+        doc = doc_services.document_transition(
+            actor=world.user(f"{prefix}_{who}"), document=doc, action=action, on=on if action == "publish" else None
+        )
+    return doc

@@ -1,0 +1,77 @@
+"""Every role against every action, and the department boundary."""
+
+import pytest
+
+from gongkai.catalogue import selectors
+from gongkai.orgs import policies
+from tests.conftest import draft
+
+pytestmark = pytest.mark.django_db
+
+WORKFLOW = list(policies.WORKFLOW_ROLES)
+
+# Expected rights at the user's own department (edu) per role.
+EXPECTED = {
+    "edu_clerk": {"document.create", "document.edit", "document.submit", "document.publish", "document.revoke"},
+    "edu_reviewer": {"document.review", "document.reject_review"},
+    "edu_leader": {
+        "document.approve",
+        "document.reject_approval",
+        "document.publish",
+        "document.withdraw",
+        "document.revoke",
+    },
+    "city_supervisor": set(),
+    "city_admin": set(),
+    "outsider": set(),
+}
+
+
+@pytest.mark.parametrize("username", list(EXPECTED))
+@pytest.mark.parametrize("action", WORKFLOW)
+def test_workflow_rights_per_role(world, username: str, action: str) -> None:
+    user = world.user(username)
+    assert policies.can(user, action, world.edu) == (action in EXPECTED[username])
+
+
+@pytest.mark.parametrize("action", WORKFLOW)
+def test_no_workflow_right_in_another_department(world, action: str) -> None:
+    for username in ("edu_clerk", "edu_reviewer", "edu_leader"):
+        assert not policies.can(world.user(username), action, world.health)
+        assert not policies.can(world.user(username), action, world.city)
+
+
+def test_department_cannot_see_another_departments_drafts(world) -> None:
+    edu_draft = draft(world)
+    health_draft = draft(world, org=world.health, title="卫生健康草稿")
+    assert set(selectors.staff_documents(world.user("edu_clerk"))) == {edu_draft}
+    assert set(selectors.staff_documents(world.user("health_reviewer"))) == {health_draft}
+    assert not policies.can_read_internal(world.user("edu_clerk"), world.health)
+
+
+def test_supervisor_reads_everything_below_but_acts_on_nothing(world) -> None:
+    docs = {draft(world), draft(world, org=world.health, title="卫生")}
+    sup = world.user("city_supervisor")
+    assert set(selectors.staff_documents(sup)) == docs
+    assert policies.can_read_internal(sup, world.edu)
+    assert not policies.can_read_internal(sup, world.province)
+    assert not any(policies.can(sup, a, world.edu) for a in WORKFLOW)
+
+
+def test_admin_manages_subtree_only(world) -> None:
+    admin = world.user("city_admin")
+    for action in ("org.edit", "membership.manage", "calendar.edit"):
+        assert policies.can(admin, action, world.edu)
+        assert policies.can(admin, action, world.city)
+        assert not policies.can(admin, action, world.province)
+    assert not policies.can(world.user("edu_clerk"), "org.edit", world.edu)
+    assert not policies.can_edit_national_calendar(admin)
+
+
+def test_anonymous_has_no_rights(world) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    anon = AnonymousUser()
+    assert not any(policies.can(anon, a, world.edu) for a in WORKFLOW)
+    draft(world)
+    assert selectors.staff_documents(anon).count() == 0
