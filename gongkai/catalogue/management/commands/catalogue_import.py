@@ -57,7 +57,8 @@ class Command(BaseCommand):
         )
 
         def reject(number: int, reason: str) -> None:
-            bar.write(f"第{number}行被拒绝：{reason}", file=sys.stderr)
+            with tqdm.external_write_mode(file=sys.stderr):
+                self.stderr.write(f"第{number}行被拒绝：{reason}")
 
         try:
             summary = import_catalogue(
