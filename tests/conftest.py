@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,32 @@ def shared_file(name: str) -> Path:
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def ensure_reference_data() -> None:
+    """Reload what the data migrations load (vocabularies, the official calendar) if a flush removed it.
+
+    Transactional tests (the browser tests) end with a flush of every table, which also empties the
+    data the migrations put there; the very migration functions put it back.
+    """
+    from django.apps import apps
+
+    from gongkai.calendars.models import CalendarYear
+
+    if not Term.objects.exists():
+        importlib.import_module("gongkai.catalogue.migrations.0002_vocabularies").forwards(apps, None)
+    if not CalendarYear.objects.exists():
+        importlib.import_module("gongkai.calendars.migrations.0002_load_official_schedule").forwards(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if uses_db:
+        request.getfixturevalue("db")
+        ensure_reference_data()
 
 
 def make_org(name: str, parent: Organisation | None = None, kind: str = OrgKind.DEPARTMENT, **kw: Any) -> Organisation:
@@ -69,7 +96,9 @@ class World:
 @pytest.fixture
 def world(db: Any) -> World:
     province = make_org("内蒙古自治区人民政府", kind=OrgKind.PROVINCE, slug="nmg")
-    city = make_org("呼和浩特市人民政府", province, kind=OrgKind.CITY, slug="hhht", office_name="市政府办公室政务公开科")
+    city = make_org(
+        "呼和浩特市人民政府", province, kind=OrgKind.CITY, slug="hhht", office_name="市政府办公室政务公开科"
+    )
     edu = make_org("呼和浩特市教育局", city, slug="edu")
     health = make_org("呼和浩特市卫生健康委员会", city, slug="health")
     users = {

@@ -105,7 +105,9 @@ def test_interrupted_import_resumes_without_loss_or_duplicates(world, tmp_path) 
             raise Interrupt
 
     with pytest.raises(Interrupt):
-        import_catalogue(actor=None, path=path, default_org=world.edu, batch_size=10, on_progress=crash_after_two_batches)
+        import_catalogue(
+            actor=None, path=path, default_org=world.edu, batch_size=10, on_progress=crash_after_two_batches
+        )
     assert Document.objects.count() == 20
     assert ImportRun.objects.get().lines_done == 20
     resumed = import_catalogue(actor=None, path=path, default_org=world.edu, batch_size=10)

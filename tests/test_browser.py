@@ -1,0 +1,183 @@
+"""End to end in Debian's headless Chromium, driven by Playwright (no browser download)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import draft, publish
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed (make system-deps)"),
+]
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+def focused_text(page: Any) -> str:
+    return page.evaluate(
+        "() => (document.activeElement && (document.activeElement.innerText || document.activeElement.value || document.activeElement.getAttribute('aria-label') || document.activeElement.id)) || ''"
+    )
+
+
+def tab_to(page: Any, text: str, limit: int = 80) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if text in focused_text(page):
+            return
+    raise AssertionError(f"could not reach {text!r} with Tab")
+
+
+def check_accessibility(page: Any) -> None:
+    """Basic automated checks: language, one h1, labelled controls, named links, alt text."""
+    problems = page.evaluate(
+        """() => {
+        const out = [];
+        if (document.documentElement.lang !== 'zh-CN') out.push('html lang');
+        if (document.querySelectorAll('h1').length !== 1) out.push('h1 count ' + document.querySelectorAll('h1').length);
+        for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+            const labelled = (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.getAttribute('aria-label') || el.closest('label');
+            if (!labelled) out.push('unlabelled ' + (el.name || el.outerHTML.slice(0, 60)));
+        }
+        for (const a of document.querySelectorAll('a')) if (!a.innerText.trim() && !a.getAttribute('aria-label')) out.push('empty link');
+        for (const img of document.querySelectorAll('img')) if (!img.hasAttribute('alt')) out.push('img alt');
+        return out;
+    }"""
+    )
+    assert problems == [], problems
+
+
+def test_portal_keyboard_only(world, live_server, page) -> None:
+    doc = publish(world, draft(world, title="关于做好义务教育招生入学工作的通知", doc_number="呼教发〔2026〕7号"))
+    publish(world, draft(world, title="关于校园安全的意见", doc_number="呼教发〔2026〕8号"))
+    page.goto(f"{live_server.url}/xxgk/hhht/")
+    check_accessibility(page)
+    page.keyboard.press("Tab")
+    assert focused_text(page) == "跳到正文"
+    tab_to(page, "法定主动公开内容")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/fdzdgknr/")
+    check_accessibility(page)
+    assert "共 2 条" in page.inner_text("main")
+    tab_to(page, "lookup-q")
+    page.keyboard.type("呼教发[2026]7号")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=*")
+    assert "共 1 条" in page.inner_text("main")
+    tab_to(page, "关于做好义务教育招生入学工作的通知")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/content/{doc.pk}/")
+    check_accessibility(page)
+    meta = page.inner_text("table.meta")
+    doc.refresh_from_db()
+    assert doc.index_number in meta and "呼教发〔2026〕7号" in meta and "现行有效" in meta
+    tab_to(page, "政府信息公开指南")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/zhinan/")
+    assert "政府信息公开工作机构" in page.inner_text("main")
+
+
+def login(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/?next=/workbench/")
+    page.focus("#id_username")
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type("pw-for-tests")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"://[^/]+/workbench/$"))
+
+
+def logout(page: Any) -> None:
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url(re.compile(r"://[^/]+/$"))
+
+
+def test_staff_path_from_draft_to_published(world, live_server, page) -> None:
+    base = live_server.url
+    login(page, base, "edu_clerk")
+    check_accessibility(page)
+    page.get_by_role("link", name="新建政府信息").click()
+    check_accessibility(page)
+    page.get_by_label("名称").fill("呼和浩特市教育局关于2026年秋季学期开学工作的通知")
+    page.get_by_label("文号").fill("呼教发〔2026〕31号")
+    page.get_by_label("主题分类").select_option(label="科技、教育\\教育")
+    page.get_by_label("信息形成（变更）日期").fill("2026-08-20")
+    page.get_by_label("正文").fill("各旗县区教育局：现就秋季学期开学工作通知如下。")
+    page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_selector("text=草稿已保存")
+    url = page.url
+    # Try to submit with the keyboard: Tab to the button and press Enter.
+    tab_to(page, "提交审核")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=已提交审核")
+    logout(page)
+
+    login(page, base, "edu_reviewer")
+    page.goto(url)
+    page.get_by_role("button", name="保密审查通过").click()
+    page.wait_for_selector("text=已保密审查通过")
+    logout(page)
+
+    login(page, base, "edu_leader")
+    page.goto(url)
+    page.get_by_role("button", name="审批通过").click()
+    page.wait_for_selector("text=已审批通过")
+    logout(page)
+
+    login(page, base, "edu_clerk")
+    page.goto(url)
+    page.get_by_role("button", name="发布").click()
+    page.wait_for_selector("text=已发布。")
+    assert page.inner_text("#doc-state") == "已发布"
+    history = page.inner_text("#history")
+    for label in ("创建草稿", "提交审核", "保密审查通过", "领导审批通过", "发布"):
+        assert label in history
+    assert "edu_reviewer" in history and "edu_leader" in history
+    page.get_by_role("link", name="在门户网站查看").click()
+    assert "呼和浩特市教育局关于2026年秋季学期开学工作的通知" in page.inner_text("h1")
+    assert f"{world.edu.credit_code}/2026-00001" in page.inner_text("table.meta")
+
+
+def test_other_department_cannot_open_draft(world, live_server, page) -> None:
+    doc = draft(world, title="教育局内部草稿")
+    login(page, live_server.url, "health_clerk")
+    response = page.goto(f"{live_server.url}/workbench/documents/{doc.pk}/")
+    assert response is not None and response.status == 404
+    page.goto(f"{live_server.url}/workbench/documents/")
+    assert "教育局内部草稿" not in page.inner_text("main")
