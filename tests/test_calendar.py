@@ -126,3 +126,18 @@ def test_deadline_command_warns_when_provisional() -> None:
 def test_deadline_command_rejects_bad_input(args) -> None:
     with pytest.raises(CommandError):
         call_command("deadline", *args, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_admin_edits_calendar_through_services(world, client) -> None:
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root2", password="x")
+    client.force_login(root)
+    response = client.post(
+        "/admin/calendars/calendarday/add/",
+        {"date": "2027-10-01", "is_off_day": "on", "name": "国庆节", "org": ""},
+    )
+    assert response.status_code == 302
+    day = CalendarDay.objects.get(date=dt.date(2027, 10, 1), org__isnull=True)
+    assert day.is_off_day and day.source == "admin"
+    assert AuditEvent.objects.filter(action="calendar.day_set", actor=root).exists()
