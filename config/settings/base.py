@@ -85,6 +85,8 @@ def database_from_url(url: str | None) -> dict[str, object]:
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet; SQLite cannot create its file without the folder.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets the portal read while an import writes; a busy timeout instead of instant
     # "database is locked" errors.
     DATABASES["default"]["OPTIONS"] = {

@@ -1,0 +1,27 @@
+import pytest
+
+from gongkai.catalogue.models import Document, DocumentState, Validity
+from gongkai.orgs.models import Membership, Organisation, OrgKind, Role
+from gongkai.workbench.demo import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_covers_every_state_and_role() -> None:
+    result = load_demo()
+    assert result["documents"] >= 200
+    root = Organisation.objects.get(slug="nmg")
+    assert root.kind == OrgKind.PROVINCE and root.parent is None
+    hhht = Organisation.objects.get(slug="hhht")
+    assert hhht.parent == root and hhht.children.filter(kind=OrgKind.DEPARTMENT).count() >= 12
+    assert Organisation.objects.get(name="满洲里市人民政府").parent == root
+    assert {OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.DEPARTMENT} <= set(
+        Organisation.objects.values_list("kind", flat=True)
+    )
+    assert set(Document.objects.values_list("state", flat=True)) == set(DocumentState.values)
+    assert Document.objects.filter(validity=Validity.REPEALED, state=DocumentState.PUBLISHED).exists()
+    assert Document.objects.filter(published_late=True).exists()
+    assert Document.objects.exclude(last_rejection_reason="").filter(state=DocumentState.DRAFT).exists()
+    assert Document.objects.values("topic__parent").distinct().count() >= 10
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    assert load_demo() == {}  # a second run changes nothing
