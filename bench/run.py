@@ -23,8 +23,30 @@ def main() -> None:
     if not CORPUS.exists():
         print(f"skipped: {CORPUS} is absent")
         return
-    tmp = tempfile.mkdtemp(prefix="gongkai-bench-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        # A database of its own, created and dropped here, so nothing else is touched.
+        import psycopg
+
+        server, name = url.rsplit("/", 1)[0], f"gongkai_bench_{os.getpid()}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        os.environ["DATABASE_URL"] = f"{server}/{name}"
+        try:
+            run()
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE {name}")
+    else:
+        tmp = tempfile.mkdtemp(prefix="gongkai-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        run()
+
+
+def run() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     import django
 
@@ -32,7 +54,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    call_command("flush", "--noinput", verbosity=0) if connection.vendor == "postgresql" else None
     call_command("migrate", verbosity=0)
     from gongkai.catalogue.importing import Importer, import_catalogue, read_records
     from gongkai.catalogue.models import Document
