@@ -33,7 +33,7 @@ from gongkai.calendars.services import WorkingCalendar
 from gongkai.catalogue.doc_numbers import find_doc_number
 from gongkai.catalogue.index_numbers import index_number_problem, issue_index_number, reserve_imported
 from gongkai.catalogue.models import Document, DocumentState, ImportRun, Term, Validity, Vocabulary
-from gongkai.catalogue.services import _validate, compute_publish_due, snapshot
+from gongkai.catalogue.services import compute_publish_due, snapshot, validate_document
 from gongkai.core import audit
 from gongkai.core.errors import ApplicationError, ValidationFailed
 from gongkai.orgs import policies
@@ -85,12 +85,9 @@ def parse_date(value: Any, label: str) -> dt.date | None:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         pass
-    m = _CN_DATE.search(text)
-    if m:
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
+    found = _first_date(text)
+    if found:
+        return found
     raise ValidationFailed(f"{label}格式不正确：{text[:40]}", code="invalid_date", field=label)
 
 
@@ -260,7 +257,7 @@ class Importer:
         for key, value in data.items():
             setattr(doc, key, value)
         doc.org = org
-        _validate(doc)
+        validate_document(doc)
         compute_publish_due(doc, self.calendars.setdefault(org.pk, WorkingCalendar(org)))
         doc.state = DocumentState.PUBLISHED
         doc.publisher_name = doc.publisher_name or org.name

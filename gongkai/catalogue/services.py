@@ -66,7 +66,8 @@ def _check_term(value: Any, vocabulary: str, label: str, required: bool) -> None
         raise ValidationFailed(f"{label}不正确。", code="invalid_term", field=vocabulary)
 
 
-def _validate(doc: Document) -> None:
+def validate_document(doc: Document) -> None:
+    """Check and normalise an item's metadata in place (also used by the importer)."""
     doc.title = (doc.title or "").strip()
     if not doc.title:
         raise ValidationFailed("请填写名称。", code="required", field="title")
@@ -109,7 +110,7 @@ def document_create(*, actor: Any, org: Organisation, **fields: Any) -> Document
     if unknown:
         raise ValidationFailed(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
     doc = Document(org=org, created_by=actor, state=DocumentState.DRAFT, **fields)
-    _validate(doc)
+    validate_document(doc)
     compute_publish_due(doc)
     doc.save()
     audit.record(actor=actor, action="document.created", obj=doc, after=snapshot(doc), org_id=org.pk)
@@ -128,7 +129,7 @@ def document_update(*, actor: Any, document: Document, **changes: Any) -> Docume
     before = snapshot(doc)
     for key, value in changes.items():
         setattr(doc, key, value)
-    _validate(doc)
+    validate_document(doc)
     compute_publish_due(doc)
     doc.save()
     b, a = audit.changed_fields(before, snapshot(doc))
