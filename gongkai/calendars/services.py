@@ -136,6 +136,19 @@ class WorkingCalendar:
         return count
 
 
+class CalendarCache:
+    """One WorkingCalendar per organisation, built once, for work that loops over many items."""
+
+    def __init__(self) -> None:
+        self._by_org: dict[int | None, WorkingCalendar] = {}
+
+    def for_org(self, org: Organisation | None) -> WorkingCalendar:
+        key = org.pk if org is not None else None
+        if key not in self._by_org:
+            self._by_org[key] = WorkingCalendar(org)
+        return self._by_org[key]
+
+
 def add_working_days(start: dt.date, n: int, *, org: Organisation | None = None) -> DeadlineResult:
     return WorkingCalendar(org).add_working_days(start, n)
 

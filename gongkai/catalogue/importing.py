@@ -29,7 +29,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.calendars.services import WorkingCalendar
+from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.doc_numbers import find_doc_number
 from gongkai.catalogue.index_numbers import index_number_problem, issue_index_number, reserve_imported
 from gongkai.catalogue.models import Document, DocumentState, ImportRun, Term, Validity, Vocabulary
@@ -153,7 +153,7 @@ class Importer:
         self.actor = actor
         self.default_org = default_org
         self.orgs: dict[str, Organisation] = {}
-        self.calendars: dict[int, WorkingCalendar] = {}
+        self.calendars = CalendarCache()
         self.terms: dict[tuple[str, str], Term] = {}
         for term in Term.objects.filter(is_current=True):
             self.terms[(term.vocabulary, term.code)] = term
@@ -258,7 +258,7 @@ class Importer:
             setattr(doc, key, value)
         doc.org = org
         validate_document(doc)
-        compute_publish_due(doc, self.calendars.setdefault(org.pk, WorkingCalendar(org)))
+        compute_publish_due(doc, self.calendars.for_org(org))
         doc.state = DocumentState.PUBLISHED
         doc.publisher_name = doc.publisher_name or org.name
         doc.published_late = bool(doc.publish_due and doc.published_date and doc.published_date > doc.publish_due)

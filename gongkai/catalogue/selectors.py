@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
-from gongkai.calendars.services import WorkingCalendar
+from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.doc_numbers import parse_doc_number
 from gongkai.catalogue.models import Document, DocumentState, Term, Vocabulary
 from gongkai.core.errors import NotFound
@@ -124,12 +124,12 @@ def at_risk_documents(user: Any, *, today: dt.date | None = None, limit: int = 2
 
     today = today or timezone.localdate()
     window = settings.GONGKAI_AT_RISK_WORKING_DAYS
-    calendars: dict[int, WorkingCalendar] = {}
+    calendars = CalendarCache()
     horizon = today + dt.timedelta(days=window * 2 + 14)
     rows = []
     qs = staff_documents(user).filter(state__in=OPEN_STATES, publish_due__lte=horizon).order_by("publish_due", "id")
     for doc in qs[:limit]:
-        cal = calendars.setdefault(doc.org_id, WorkingCalendar(doc.org))
+        cal = calendars.for_org(doc.org)
         left = cal.working_days_between(today, doc.publish_due) if doc.publish_due else 0
         if left <= window:
             rows.append(RiskRow(doc, left))
