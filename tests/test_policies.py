@@ -75,3 +75,18 @@ def test_anonymous_has_no_rights(world) -> None:
     assert not any(policies.can(anon, a, world.edu) for a in WORKFLOW)
     draft(world)
     assert selectors.staff_documents(anon).count() == 0
+
+
+def test_granting_and_revoking_take_effect_at_once(world) -> None:
+    from gongkai.orgs.models import Membership, Role
+    from gongkai.orgs.services import membership_grant, membership_revoke
+
+    user = world.user("outsider")
+    assert not policies.can(user, "document.create", world.edu)
+    membership_grant(actor=world.user("city_admin"), user=user, org=world.edu, role=Role.CLERK)
+    assert policies.can(user, "document.create", world.edu)
+    membership_revoke(actor=world.user("city_admin"), membership=Membership.objects.get(user=user))
+    # Roles are cached on the user object of one request; the next request loads the user afresh.
+    from django.contrib.auth import get_user_model
+
+    assert not policies.can(get_user_model().objects.get(pk=user.pk), "document.create", world.edu)

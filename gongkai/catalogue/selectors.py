@@ -26,10 +26,6 @@ def current_terms(vocabulary: str) -> QuerySet[Term]:
     return Term.objects.filter(vocabulary=vocabulary, is_current=True).select_related("parent")
 
 
-def term_by_code(vocabulary: str, code: str) -> Term | None:
-    return current_terms(vocabulary).filter(code=code).first()
-
-
 def public_documents() -> QuerySet[Document]:
     """Published items; revoked ones stay listed (marked 已废止). Drafts and withdrawn items never."""
     return Document.objects.filter(state=DocumentState.PUBLISHED).select_related(

@@ -38,8 +38,6 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("revoke", "document.revoke", S.PUBLISHED, S.PUBLISHED, "废止", needs_reason=True),
 )
 
-ACTIONS = sorted({t.action for t in TRANSITIONS})
-
 
 def transition_for(action: str, state: str) -> Transition | None:
     for t in TRANSITIONS:

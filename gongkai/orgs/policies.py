@@ -8,13 +8,16 @@ Two kinds of reach:
   takes no step in the publication workflow (separation of duties).
 
 Every view, service and command asks here; nothing else inspects roles.
+
+A user's memberships are read once per user object (one request) and cached on it; granting or
+revoking clears the cache of the object passed to the service.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from gongkai.core.errors import PermissionDenied
 from gongkai.orgs.models import Membership, Organisation, Role
@@ -132,23 +135,6 @@ def internal_orgs_q(user: Any, field: str = "org") -> Q:
             q |= Q(**{f"{field}_id": m.org_id})
         elif m.role in OVERSIGHT_ROLES:
             q |= Q(**{f"{field}__path__startswith": m.org.path})
-    return q
-
-
-def staff_orgs(user: Any) -> QuerySet[Organisation]:
-    """Organisations whose internal pages the user may open."""
-    return Organisation.objects.filter(_org_q(user))
-
-
-def _org_q(user: Any) -> Q:
-    if _is_authenticated(user) and user.is_superuser:
-        return Q()
-    q = Q(pk__in=[])
-    for m in _memberships(user):
-        if m.role in WORKING_ROLES:
-            q |= Q(pk=m.org_id)
-        else:
-            q |= Q(path__startswith=m.org.path)
     return q
 
 

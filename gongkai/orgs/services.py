@@ -6,6 +6,7 @@ from django.db import transaction
 
 from gongkai.core import audit
 from gongkai.core.errors import ValidationFailed
+from gongkai.orgs import policies
 from gongkai.orgs.credit_code import credit_code_problem, normalise_credit_code
 from gongkai.orgs.models import Membership, Organisation, Role
 
@@ -92,6 +93,7 @@ def membership_grant(*, actor: Any, user: Any, org: Organisation, role: str) -> 
     if role not in Role.values:
         raise ValidationFailed(f"未知角色：{role}", code="unknown_role")
     membership, created = Membership.objects.get_or_create(user=user, org=org, role=role)
+    policies.forget_cached_roles(user)
     if created:
         audit.record(
             actor=actor,
@@ -113,3 +115,4 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
         org_id=membership.org_id,
     )
     membership.delete()
+    policies.forget_cached_roles(membership.user)
