@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 
 from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.doc_numbers import parse_doc_number
-from gongkai.catalogue.models import Document, DocumentState, Term, Vocabulary
+from gongkai.catalogue.models import Document, DocumentState, Term, Validity, Vocabulary
 from gongkai.core.errors import NotFound
 from gongkai.core.text import normalise_for_match
 from gongkai.orgs import policies
@@ -135,3 +135,40 @@ def at_risk_documents(user: Any, *, today: dt.date | None = None, limit: int = 2
 def state_counts(user: Any) -> dict[str, int]:
     counts = dict(staff_documents(user).order_by().values_list("state").annotate(n=Count("id")))
     return {state: counts.get(state, 0) for state in DocumentState.values}
+
+
+@dataclass
+class HistoryRow:
+    at: dt.datetime
+    actor: str
+    action: str
+    detail: str
+
+
+_FIELD_LABELS = {
+    "state": "状态",
+    "index_number": "索引号",
+    "validity": "有效性",
+    "title": "名称",
+    "doc_number": "文号",
+    "formed_date": "形成日期",
+    "published_date": "发布日期",
+    "attachment": "附件",
+}
+
+
+def document_history(doc: Document) -> list[HistoryRow]:
+    """The item's audit trail, described in Chinese for the staff page."""
+    from gongkai.core.audit import ACTION_LABELS, history_for
+
+    values = {**dict(DocumentState.choices), **dict(Validity.choices)}
+    rows = []
+    for event in history_for(doc):
+        parts = [event.reason] if event.reason else []
+        for key, label in _FIELD_LABELS.items():
+            if key in event.after and event.after[key] not in (None, ""):
+                value = event.after[key]
+                parts.append(f"{label}：{values.get(value, value) if isinstance(value, str) else value}")
+        action = ACTION_LABELS.get(event.action, event.action)
+        rows.append(HistoryRow(event.created_at, event.actor_label, action, "；".join(parts)))
+    return rows

@@ -261,7 +261,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
             if formed > today:
                 formed = today - dt.timedelta(days=rng.randint(1, 60))
             plan = _plan(rng, n)
-            if plan in {"draft", "submitted", "reviewed", "approved"}:
+            if plan in {"draft", "submitted", "reviewed", "approved", "rejected"}:
                 formed = today - dt.timedelta(days=rng.randint(0, 40))
             validity = Validity.CURRENT
             doc = docs.document_create(

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from gongkai.calendars.services import DeadlineResult
 from gongkai.catalogue import selectors, services, workflow
 from gongkai.catalogue.models import Attachment, Document, DocumentState
-from gongkai.core.audit import ACTION_LABELS, history_for
 from gongkai.core.errors import ApplicationError, NotFound
 from gongkai.orgs import policies
 from gongkai.orgs.models import Membership
@@ -110,14 +109,13 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actions = [t for t in workflow.transitions_from(doc.state) if policies.can(request.user, t.permission, doc.org)]
     if doc.validity == "repealed":
         actions = [t for t in actions if t.action != "revoke"]
-    events = [(e, ACTION_LABELS.get(e.action, e.action)) for e in history_for(doc)]
     return render(
         request,
         "workbench/document_detail.html",
         {
             "doc": doc,
             "actions": actions,
-            "events": events,
+            "history": selectors.document_history(doc),
             "can_edit": doc.state == DocumentState.DRAFT and policies.can(request.user, "document.edit", doc.org),
             "attachment_form": AttachmentForm(),
             "reason_form": ReasonForm(),
