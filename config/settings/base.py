@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "gongkai.calendars",
     "gongkai.orgs",
     "gongkai.catalogue",
+    "gongkai.search",
     "gongkai.portal",
     "gongkai.workbench",
 ]

@@ -38,6 +38,7 @@ from gongkai.core import audit
 from gongkai.core.errors import ApplicationError, ValidationFailed
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
+from gongkai.search.indexing import index_document
 
 EXPORT_FIELDS = (
     "source_id",
@@ -278,6 +279,7 @@ class Importer:
         if doc.published_at is None:
             doc.published_at = timezone.now()
         doc.save()
+        index_document(doc)
         if existing:
             b, a = audit.changed_fields(before, snapshot(doc))
             audit.record(actor=self.actor, action="document.import_updated", obj=doc, before=b, after=a, org_id=org.pk)

@@ -22,6 +22,7 @@ from gongkai.core.errors import IllegalTransition, ValidationFailed
 from gongkai.core.text import normalise_for_match
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
+from gongkai.search.indexing import index_document
 
 EDITABLE_FIELDS = (
     "title",
@@ -176,6 +177,8 @@ def document_transition(
         doc.repealed_date = today
     doc.state = step.target
     doc.save()
+    # The search index changes in the same transaction: published items in, others out.
+    index_document(doc)
     b, a = audit.changed_fields(before, snapshot(doc))
     audit.record(actor=actor, action=f"document.{action}", obj=doc, before=b, after=a, reason=reason, org_id=doc.org_id)
     return doc

@@ -1,0 +1,80 @@
+"""Keeping the index in step with the catalogue.
+
+``index_document`` is called by the catalogue services after every write, inside the same
+transaction: an item is in the index exactly when it is published, and a crash at any point leaves
+both or neither changed. ``rebuild`` re-derives every entry (e.g. after the normalisation changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+
+from gongkai.catalogue.models import Document, DocumentState
+from gongkai.search.models import SearchEntry
+from gongkai.search.normalise import FIELD_SEPARATOR, fold, grams
+from gongkai.search.segment import segment_words
+
+
+def entry_for(doc: Document, attachment_texts: Iterable[str] = ()) -> SearchEntry:
+    title, number = fold(doc.title), fold(doc.doc_number)
+    body = fold(doc.body)
+    extra = [fold(t) for t in attachment_texts if t]
+    text = FIELD_SEPARATOR.join([title, number, body, *extra])
+    all_grams = grams(title) | grams(number) | grams(body)
+    for part in extra:
+        all_grams |= grams(part)
+    topic = doc.topic
+    return SearchEntry(
+        document_id=doc.pk,
+        org_path=doc.org.path,
+        topic=topic.code,
+        topic_parent=topic.parent.code if topic.parent_id and topic.parent else topic.code,
+        art20=doc.art20_item.code if doc.art20_item_id and doc.art20_item else "",
+        year=doc.published_date.year if doc.published_date else None,
+        validity=doc.validity,
+        published_date=doc.published_date,
+        title=title,
+        number=number,
+        text=text,
+        grams=" ".join(sorted(all_grams)),
+        title_words=" ".join(segment_words(doc.title)),
+        words=" ".join(segment_words(doc.title + "\n" + doc.body)),
+    )
+
+
+def index_document(doc: Document) -> None:
+    """Make the index agree with this item: an entry if published, none otherwise."""
+    SearchEntry.objects.filter(document_id=doc.pk).delete()
+    if doc.state == DocumentState.PUBLISHED:
+        texts = list(doc.attachments.values_list("extracted_text", flat=True))
+        entry_for(doc, texts).save(force_insert=True)
+
+
+def rebuild(*, batch_size: int = 500, on_progress: Callable[[int], Any] | None = None) -> int:
+    """Re-derive every entry, batch by batch. Each batch commits on its own, and ordinary writes keep
+    the index right meanwhile, so an interrupted rebuild leaves a correct index and can be rerun."""
+    published = Document.objects.filter(state=DocumentState.PUBLISHED).order_by("pk")
+    with transaction.atomic():
+        SearchEntry.objects.exclude(document__state=DocumentState.PUBLISHED).delete()
+    count, last = 0, 0
+    while True:
+        batch = list(
+            published.filter(pk__gt=last)
+            .select_related("org", "topic__parent", "art20_item")
+            .prefetch_related("attachments")[:batch_size]
+        )
+        if not batch:
+            return count
+        with transaction.atomic():
+            ids = [d.pk for d in batch]
+            SearchEntry.objects.filter(document_id__in=ids).delete()
+            SearchEntry.objects.bulk_create(
+                [entry_for(d, [a.extracted_text for a in d.attachments.all()]) for d in batch]
+            )
+        count += len(batch)
+        last = batch[-1].pk
+        if on_progress:
+            on_progress(len(batch))
