@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workbench/", include("gongkai.workbench.urls")),
+    path("api/", include("gongkai.api.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

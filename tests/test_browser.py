@@ -95,11 +95,13 @@ def test_portal_keyboard_only(world, live_server, page) -> None:
     page.wait_for_url("**/fdzdgknr/")
     check_accessibility(page)
     assert "共 2 条" in page.inner_text("main")
-    tab_to(page, "lookup-q")
+    tab_to(page, "site-q")  # the search box in the header, on every page
     page.keyboard.type("呼教发[2026]7号")
     page.keyboard.press("Enter")
-    page.wait_for_url("**q=*")
+    page.wait_for_url("**/search/?q=*")
+    check_accessibility(page)
     assert "共 1 条" in page.inner_text("main")
+    assert page.inner_text("mark") == "呼教发〔2026〕7号"
     tab_to(page, "关于做好义务教育招生入学工作的通知")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/content/{doc.pk}/")

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.portal",
     "gongkai.workbench",
+    "gongkai.api",
 ]
 
 MIDDLEWARE = [

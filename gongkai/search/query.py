@@ -52,6 +52,7 @@ class SearchHit:
     tier: int
     title: SafeString
     snippet: SafeString
+    number: SafeString
 
 
 @dataclass
@@ -126,10 +127,17 @@ def search(
         .prefetch_related("attachments")
         .in_bulk([r[0] for r in rows])
     )
+    terms = parsed.terms
     result.hits = [
-        SearchHit(docs[doc_id], tier, highlight(docs[doc_id].title, parsed.terms), snippet(docs[doc_id], parsed.terms))
+        SearchHit(
+            document=doc,
+            tier=tier,
+            title=highlight(doc.title, terms),
+            snippet=snippet(doc, terms),
+            number=highlight(doc.doc_number, terms),
+        )
         for doc_id, tier in rows
-        if doc_id in docs
+        if (doc := docs.get(doc_id)) is not None
     ]
     if with_facets and result.total:
         result.facets = facets(where, sql.params)

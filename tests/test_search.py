@@ -1,0 +1,408 @@
+"""Full-text search: recall against a substring scan, normalisation, ranking, filters, indexing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import json
+import random
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gongkai.catalogue.models import Document, DocumentState
+from gongkai.catalogue.services import attachment_add, document_transition
+from gongkai.search.models import SearchEntry
+from gongkai.search.normalise import MAX_QUERY_CHARS, fold, grams, parse_query
+from gongkai.search.query import SearchFilters, matching_ids, search
+from tests.conftest import SHARED_DATA, draft, publish, term
+
+pytestmark = pytest.mark.django_db
+
+
+def brute_force(terms: tuple[str, ...]) -> set[int]:
+    """The definition of recall: every published item whose title, 文号, body or attachment text
+    contains every term as a substring after normalisation."""
+    found = set()
+    for doc in Document.objects.filter(state=DocumentState.PUBLISHED).prefetch_related("attachments"):
+        texts = [doc.title, doc.doc_number, doc.body, *(a.extracted_text for a in doc.attachments.all())]
+        folded = [fold(t) for t in texts]
+        if all(any(t in f for f in folded) for t in terms):
+            found.add(doc.pk)
+    return found
+
+
+# --- normalisation ---------------------------------------------------------------------------
+
+
+def test_fold() -> None:
+    assert fold("公開 政府資訊") == "公开政府资讯"
+    assert fold("ＡＢＣ１２３ Abc") == "abc123abc"
+    assert (
+        fold("沪府办发〔2009〕13號")
+        == fold("沪府办发[2009]13号")
+        == fold("沪府办发（2009）13号")
+        == "沪府办发(2009)13号"
+    )
+    assert fold("政府\u200b信息\u3000公开\n") == "政府信息公开"
+    assert fold("《条例》“引号”") == "《条例》“引号”"  # punctuation other than 文号 brackets is kept
+
+
+def test_grams() -> None:
+    assert grams("中华人民") == {"中", "华", "人", "民", "中华", "华人", "人民"}
+    assert grams("a(1)") == {"a", "1"}  # punctuation breaks pairs
+
+
+def test_parse_query_is_bounded_and_never_fails() -> None:
+    assert parse_query("").empty and parse_query(None).empty and parse_query("   ").empty
+    long = parse_query("长" * 500)
+    assert len(long.terms[0]) == MAX_QUERY_CHARS and "过长" in long.notice
+    many = parse_query(" ".join(f"词{i}" for i in range(30)))
+    assert len(many.terms) == 10 and "过多" in many.notice
+    odd = parse_query('a\x00b \ud800c "d" OR * NEAR( \'; DROP TABLE x; -- %_')
+    assert odd.terms == ("ab", "c", '"d"', "or", "*", "near(", "';", "drop", "table", "x;")
+    assert parse_query("公開 公开").terms == ("公开",)  # duplicates after folding count once
+
+
+# --- recall ----------------------------------------------------------------------------------
+
+ALPHABET = "政府信息公开条例申请人民共和国华中行政法规章程办理答复复议诉讼第一二三号年月日"
+
+
+def _corpus_from_laws(world: Any, count: int) -> list[Document]:
+    path = SHARED_DATA / "laws.jsonl.gz"
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i % 17 == 0:
+                rows.append(json.loads(line))
+            if len(rows) >= count:
+                break
+    docs = []
+    for row in rows:
+        docs.append(publish(world, draft(world, title=row["title"], body=row["body"][:6000], doc_number="")))
+    return docs
+
+
+def _generated_corpus(world: Any, count: int, seed: int = 7) -> list[Document]:
+    rng = random.Random(seed)
+    docs = []
+    for i in range(count):
+        body = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(20, 300)))
+        title = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(4, 15)))
+        docs.append(publish(world, draft(world, title=title, body=body, doc_number=f"呼教发〔{2000 + i % 25}〕{i}号")))
+    return docs
+
+
+def _queries_from(docs: list[Document], rng: random.Random, n: int) -> list[tuple[str, ...]]:
+    queries: list[tuple[str, ...]] = []
+    texts = [fold(d.title + d.body) for d in docs]
+    for _ in range(n):
+        kind = rng.random()
+        text = rng.choice(texts)
+        length = rng.choice([1, 1, 2, 2, 3, 4, 6, 10])
+        if len(text) <= length:
+            continue
+        start = rng.randrange(len(text) - length)
+        first = text[start : start + length]
+        if kind < 0.7:
+            queries.append((first,))
+        else:
+            other = rng.choice(texts)
+            s2 = rng.randrange(max(1, len(other) - 3))
+            queries.append((first, other[s2 : s2 + rng.choice([1, 2, 3])]))
+    queries += [("不存在的词语组合",), ("z",), ("华人",), ("共和国",)]
+    return [q for q in queries if all(q)]
+
+
+def _assert_recall(queries: list[tuple[str, ...]]) -> None:
+    misses = []
+    for terms in queries:
+        terms = tuple(dict.fromkeys(terms))
+        if matching_ids(terms) != brute_force(terms):
+            misses.append(terms)
+    assert not misses, f"{len(misses)} of {len(queries)} queries differ from the substring scan: {misses[:5]}"
+
+
+@pytest.mark.corpus
+def test_recall_on_real_legal_text(world) -> None:
+    if not (SHARED_DATA / "laws.jsonl.gz").exists():
+        pytest.skip("../shared/data/laws.jsonl.gz is absent; the generated-corpus test covers recall")
+    docs = _corpus_from_laws(world, 60)
+    _assert_recall(_queries_from(docs, random.Random(1), 250))
+
+
+def test_recall_on_generated_text(world) -> None:
+    docs = _generated_corpus(world, 40)
+    _assert_recall(_queries_from(docs, random.Random(2), 250))
+
+
+@pytest.fixture
+def small_corpus(world) -> list[Document]:
+    return _generated_corpus(world, 25, seed=11)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(terms=st.lists(st.text(alphabet=ALPHABET[:12] + "a1(", min_size=1, max_size=4), min_size=1, max_size=3))
+def test_recall_property(small_corpus, terms: list[str]) -> None:
+    folded = tuple(dict.fromkeys(fold(t) for t in terms if fold(t)))
+    if folded:
+        assert matching_ids(folded) == brute_force(folded)
+
+
+def test_attachment_text_is_searched(world) -> None:
+    doc = draft(world, title="附件测试", body="正文")
+    attachment_add(actor=world.user("edu_clerk"), document=doc, name="表.txt", data="收费标准甲乙丙".encode())
+    publish(world, doc)
+    assert [h.document.pk for h in search("甲乙丙").hits] == [doc.pk]
+    assert "<mark>甲乙丙</mark>" in search("甲乙丙").hits[0].snippet
+
+
+# --- normalisation through search ------------------------------------------------------------
+
+
+def test_traditional_full_width_case_and_brackets(world) -> None:
+    simp = publish(
+        world, draft(world, title="关于政府信息公开工作的通知", body="ABC 公司", doc_number="沪府办发〔2009〕13号")
+    )
+    trad = publish(world, draft(world, title="政府資訊公開條例實施辦法", body="繁體文字", doc_number=""))
+    assert {h.document.pk for h in search("公開").hits} == {simp.pk, trad.pk}
+    assert [h.document.pk for h in search("资讯公开条例").hits] == [trad.pk]
+    assert [h.document.pk for h in search("ａｂｃ").hits] == [simp.pk]
+    for q in ("沪府办发[2009]13号", "沪府办发(2009)13号", "沪府办发【2009】13號", "沪府办发 〔2009〕 13 号"):
+        assert [h.document.pk for h in search(q).hits] == [simp.pk], q
+    hit = search("公開").hits
+    assert any("政府資訊<mark>公開</mark>條例" in str(h.title) for h in hit)  # shown as written
+
+
+# --- ranking ---------------------------------------------------------------------------------
+
+
+def test_ranking_tiers_and_recency(world) -> None:
+    today = dt.date(2026, 6, 1)
+    # The substring-only item is the newest: the tier must still put it last.
+    substring_only = publish(
+        world,
+        draft(world, title="中华人民共和国某某法实施办法", body="中华人民共和国"),
+        on=today + dt.timedelta(days=1),
+    )
+    body_word = publish(world, draft(world, title="侨务工作通知", body="邀请华人代表座谈"), on=today)
+    old_title = publish(world, draft(world, title="华人华侨权益保护办法", body="正文"), on=dt.date(2020, 1, 2))
+    new_title = publish(world, draft(world, title="关于华人华侨回国投资的意见", body="正文"), on=dt.date(2025, 1, 2))
+    exact = publish(world, draft(world, title="华人", body="正文"), on=dt.date(2019, 1, 2))
+    hits = search("华人").hits
+    assert [h.document.pk for h in hits] == [exact.pk, new_title.pk, old_title.pk, body_word.pk, substring_only.pk]
+    assert [h.tier for h in hits] == [0, 1, 1, 2, 3]
+    by_date = search("华人", sort="date").hits
+    assert [h.document.pk for h in by_date] == [substring_only.pk, body_word.pk, new_title.pk, old_title.pk, exact.pk]
+
+
+def test_doc_number_match_ranks_first(world) -> None:
+    target = publish(world, draft(world, title="关于做好招生工作的通知", doc_number="呼教发〔2026〕7号"))
+    publish(world, draft(world, title="转发通知", body="根据呼教发〔2026〕7号文件精神", doc_number=""))
+    hits = search("呼教发[2026]7号").hits
+    assert hits[0].document.pk == target.pk and hits[0].tier == 0 and len(hits) == 2
+
+
+# --- filters and facets ----------------------------------------------------------------------
+
+
+def test_filters_combine_with_query_and_facets_count(world) -> None:
+    a = publish(world, draft(world, title="教育收费公示", art20_item=term("art20", "ART20_08")), on=dt.date(2025, 3, 3))
+    b = publish(
+        world,
+        draft(world, org=world.health, title="医疗收费公示", topic=term("topic", "T1301")),
+        on=dt.date(2026, 3, 3),
+    )
+    c = publish(world, draft(world, title="收费项目废止", body="收费"), on=dt.date(2026, 3, 3))
+    document_transition(actor=world.user("edu_leader"), document=c, action="revoke", reason="停止收费")
+
+    def ids(**kw: Any) -> set[int]:
+        return {h.document.pk for h in search("收费", SearchFilters(**kw)).hits}
+
+    assert ids() == {a.pk, b.pk, c.pk}
+    assert ids(org=world.city) == {a.pk, b.pk, c.pk}  # the city and everything below it
+    assert ids(org=world.health) == {b.pk}
+    assert ids(topic="T13") == {b.pk} and ids(topic="T1301") == {b.pk}
+    assert ids(art20="ART20_08") == {a.pk}
+    assert ids(year=2025) == {a.pk}
+    assert ids(validity="repealed") == {c.pk}
+    assert ids(validity="current", year=2026) == {b.pk}
+    facets = search("收费").facets
+    assert ("repealed", "已废止", 1) in facets["validity"] and ("current", "现行有效", 2) in facets["validity"]
+    assert dict((v, n) for v, _, n in facets["year"]) == {2026: 2, 2025: 1}
+    assert dict((v, n) for v, _, n in facets["org"]) == {"edu": 2, "health": 1}
+
+
+# --- what is in the index --------------------------------------------------------------------
+
+
+def published_ids() -> set[int]:
+    return set(Document.objects.filter(state=DocumentState.PUBLISHED).values_list("pk", flat=True))
+
+
+def test_index_follows_the_workflow(world) -> None:
+    doc = draft(world, title="独一无二的标题甲")
+    assert search("独一无二").total == 0  # drafts never appear
+    for action, who in (("submit", "edu_clerk"), ("review", "edu_reviewer"), ("approve", "edu_leader")):
+        doc = document_transition(actor=world.user(who), document=doc, action=action)
+        assert search("独一无二").total == 0
+    doc = document_transition(actor=world.user("edu_clerk"), document=doc, action="publish")
+    assert search("独一无二").total == 1
+    doc = document_transition(actor=world.user("edu_leader"), document=doc, action="revoke", reason="废止")
+    result = search("独一无二")
+    assert result.total == 1 and result.hits[0].document.validity == "repealed"  # revoked: found, marked
+    document_transition(actor=world.user("edu_leader"), document=doc, action="withdraw", reason="撤回")
+    assert search("独一无二").total == 0
+    assert set(SearchEntry.objects.values_list("document_id", flat=True)) == published_ids()
+
+
+def test_a_failure_mid_publication_leaves_index_and_item_unchanged(world, monkeypatch) -> None:
+    doc = draft(world, title="崩溃测试标题")
+    for action, who in (("submit", "edu_clerk"), ("review", "edu_reviewer"), ("approve", "edu_leader")):
+        doc = document_transition(actor=world.user(who), document=doc, action=action)
+    import gongkai.core.audit as audit_module
+
+    def crash(**kwargs: Any) -> None:
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(audit_module, "record", crash)  # fails after the index was written
+    with pytest.raises(RuntimeError):
+        document_transition(actor=world.user("edu_clerk"), document=doc, action="publish")
+    doc.refresh_from_db()
+    assert doc.state == DocumentState.APPROVED
+    assert not SearchEntry.objects.filter(document_id=doc.pk).exists()
+    assert search("崩溃测试").total == 0
+
+
+def test_reimport_updates_the_index(world, tmp_path) -> None:
+    from gongkai.catalogue.importing import import_catalogue
+
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"source_id": "s1", "title": "旧标题甲乙", "body": "正文"}, ensure_ascii=False) + "\n")
+    import_catalogue(actor=None, path=path, default_org=world.edu)
+    assert search("旧标题").total == 1
+    path.write_text(json.dumps({"source_id": "s1", "title": "新标题丙丁", "body": "正文"}, ensure_ascii=False) + "\n")
+    import_catalogue(actor=None, path=path, default_org=world.edu)
+    assert search("旧标题").total == 0 and search("新标题").total == 1
+
+
+def test_rebuild_repairs_a_damaged_index(world) -> None:
+    docs = [publish(world, draft(world, title=f"重建测试{i}")) for i in range(3)]
+    SearchEntry.objects.filter(document_id=docs[0].pk).delete()  # lost
+    SearchEntry.objects.filter(document_id=docs[1].pk).update(title="过时", text="过时")  # stale
+    call_command("search_rebuild", "--no-progress", stdout=io.StringIO())
+    assert set(SearchEntry.objects.values_list("document_id", flat=True)) == published_ids()
+    assert search("重建测试").total == 3 and search("过时").total == 0
+
+
+# --- hostile input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        "*",
+        "a*",
+        "NEAR(a b)",
+        "a OR b",
+        "a AND",
+        "^",
+        "-",
+        "'",
+        "'; DROP TABLE catalogue_document; --",
+        "%",
+        "_",
+        "\\",
+        "\x00\x01",
+        "\ud800",
+        "a" * 5000,
+        "(",
+        "{title}: x",
+        "col:x",
+        "<script>",
+    ],
+)
+def test_hostile_queries_are_plain_text(world, client, query: str) -> None:
+    publish(world, draft(world, title="100%达标 a_b 《条例》 (x) <script>", body="正文"))
+    result = search(query)
+    assert result.total >= 0
+    # Sent as a browser would: percent-encoded UTF-8, or raw invalid bytes for a lone surrogate.
+    encoded = quote(query.encode("utf-8", "surrogatepass"))
+    response = client.get(f"{reverse('portal:search')}?q={encoded}")
+    assert response.status_code == 200
+    assert "<script>" not in response.text.split("<main", 1)[1]
+    assert client.get(f"{reverse('api:search')}?q={encoded}").status_code == 200
+
+
+def test_punctuation_queries_match_literally(world) -> None:
+    doc = publish(world, draft(world, title="100%达标 a_b 公告", body="正文"))
+    publish(world, draft(world, title="100达标 ab 公告", body="正文"))
+    assert [h.document.pk for h in search("100%").hits] == [doc.pk]
+    assert [h.document.pk for h in search("a_b").hits] == [doc.pk]
+    assert [h.document.pk for h in search("%").hits] == [doc.pk]
+
+
+# --- pages and API ---------------------------------------------------------------------------
+
+
+def test_search_page_and_api_agree(world, client) -> None:
+    for i in range(25):
+        publish(
+            world,
+            draft(world, title=f"关于预算公开的通知{i}", body="预算公开"),
+            on=dt.date(2026, 1, 1) + dt.timedelta(days=i),
+        )
+    page = client.get(reverse("portal:search"), {"q": "預算公開"}).text
+    assert "共 25 条" in page and "<mark>预算公开</mark>" in page and "第 1 / 2 页" in page
+    api = client.get(reverse("api:search"), {"q": "預算公開", "page": 2}).json()
+    assert api["total"] == 25 and api["page"] == 2 and api["pages"] == 2 and len(api["results"]) == 5
+    first = client.get(reverse("api:search"), {"q": "預算公開"}).json()
+    titles = [r["title"] for r in first["results"]]
+    assert titles[0] == "关于预算公开的通知24"  # ties broken by recency
+    assert all(r["title_html"] in page for r in first["results"]) and len(titles) == 20
+    assert first["results"][0]["url"].endswith(f"/content/{first['results'][0]['id']}/")
+
+
+def test_empty_result_page_suggests(world, client) -> None:
+    text = client.get(reverse("portal:search"), {"q": "没有这个词 另一个", "org": "edu"}).text
+    assert "没有找到包含“没有这个词”和“另一个”的政府信息" in text
+    assert "减少一个词" in text and "取消全部筛选条件" in text and "申请公开" in text
+
+
+def test_search_box_on_every_portal_page_and_advanced_search(world, client) -> None:
+    for url in ("/", "/xxgk/hhht/", "/xxgk/hhht/zhinan/", "/xxgk/hhht/fdzdgknr/", "/search/?q=x"):
+        assert 'id="site-q"' in client.get(url).text, url
+    advanced = client.get(reverse("portal:advanced_search")).text
+    for field in (
+        'name="q"',
+        'name="org"',
+        'name="topic"',
+        'name="art20"',
+        'name="year"',
+        'name="validity"',
+        'name="sort"',
+    ):
+        assert field in advanced
+
+
+def test_index_structures_exist() -> None:
+    """A migration that rebuilds search_searchentry on SQLite drops its triggers; this catches it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_entry_%'")
+            assert {r[0] for r in cursor.fetchall()} == {"search_entry_ai", "search_entry_ad", "search_entry_au"}
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
+            names = {r[0] for r in cursor.fetchall()}
+            assert {"search_text_trgm", "search_grams_gin", "search_words_gin"} <= names
