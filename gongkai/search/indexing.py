@@ -15,7 +15,7 @@ from django.db import transaction
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.search.models import SearchEntry
 from gongkai.search.normalise import FIELD_SEPARATOR, fold, grams
-from gongkai.search.segment import segment_words
+from gongkai.search.segment import segment_folded
 
 
 def entry_for(doc: Document, attachment_texts: Iterable[str] = ()) -> SearchEntry:
@@ -40,8 +40,8 @@ def entry_for(doc: Document, attachment_texts: Iterable[str] = ()) -> SearchEntr
         number=number,
         text=text,
         grams=" ".join(sorted(all_grams)),
-        title_words=" ".join(segment_words(doc.title)),
-        words=" ".join(segment_words(doc.title + "\n" + doc.body)),
+        title_words=" ".join(segment_folded(title)),
+        words=" ".join(segment_folded(title + FIELD_SEPARATOR + body)),
     )
 
 

@@ -24,6 +24,7 @@ CLOSE_BRACKETS = "〕])】］）〗}"
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 10
 FIELD_SEPARATOR = "\u241e"  # ␞: never in a query, so no match spans two fields
+_GRAM_RUN = re.compile(r"[^\W_]+")
 _REMOVE = re.compile("[\\s\ud800-\udfff]+")
 
 
@@ -82,17 +83,15 @@ def is_gram_char(ch: str) -> bool:
 
 
 def grams(folded: str) -> set[str]:
-    """Distinct single characters and adjacent pairs of a folded text (the 1–2 character index)."""
+    """Distinct single characters and adjacent pairs of a folded text (the 1–2 character index).
+
+    Pairs are taken within runs of letters, digits and ideographs ([^\\W_] is exactly str.isalnum),
+    so punctuation breaks them, as ``is_gram_char`` says.
+    """
     result: set[str] = set()
-    prev = ""
-    for ch in folded:
-        if is_gram_char(ch):
-            result.add(ch)
-            if prev:
-                result.add(prev + ch)
-            prev = ch
-        else:
-            prev = ""
+    for run in _GRAM_RUN.findall(folded):
+        result.update(run)
+        result.update(run[i : i + 2] for i in range(len(run) - 1))
     return result
 
 
