@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint venv system-deps migrate demo lock bench clean
+.PHONY: run test lint venv system-deps migrate demo lock bench bench-search clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ lock: venv
 
 bench: venv
 	$(PY) bench/run.py
+
+# ITEMS=1000000 by default; prefix DATABASE_URL=postgres://… for PostgreSQL.
+ITEMS ?= 1000000
+bench-search: venv
+	$(PY) bench/search.py --items $(ITEMS)
 
 clean:
 	rm -rf var/test-media .pytest_cache .mypy_cache .ruff_cache

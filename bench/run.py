@@ -8,53 +8,27 @@ the same run with its own reference, and the ratio is printed, because the machi
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-CORPUS = ROOT.parent / "shared" / "data" / "laws.jsonl.gz"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import SHARED, bench_database
+
+CORPUS = SHARED / "laws.jsonl.gz"
 
 
 def main() -> None:
     if not CORPUS.exists():
         print(f"skipped: {CORPUS} is absent")
         return
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        # A database of its own, created and dropped here, so nothing else is touched.
-        import psycopg
-
-        server, name = url.rsplit("/", 1)[0], f"gongkai_bench_{os.getpid()}"
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        os.environ["DATABASE_URL"] = f"{server}/{name}"
-        try:
-            run()
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE {name}")
-    else:
-        tmp = tempfile.mkdtemp(prefix="gongkai-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    with bench_database():
         run()
 
 
 def run() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
 
-    call_command("migrate", verbosity=0)
     from gongkai.catalogue.importing import Importer, import_catalogue, read_records
     from gongkai.catalogue.models import Document
     from gongkai.core.models import AuditEvent
