@@ -9,18 +9,19 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
-from gongkai.portal.search_views import _int, filters_from
+from gongkai.portal.params import int_param
+from gongkai.portal.search_views import filters_from
 from gongkai.search.query import search
 
 
 def search_api(request: HttpRequest) -> JsonResponse:
     params = {k: request.GET.get(k, "") for k in ("q", "org", "topic", "art20", "year", "validity", "sort", "page")}
-    page_size = min(max(_int(request.GET.get("page_size")) or 20, 1), 100)
+    page_size = min(max(int_param(request.GET.get("page_size")) or 20, 1), 100)
     result = search(
         params["q"],
         filters_from(params),
         sort=params["sort"] or "relevance",
-        page=_int(params["page"]) or 1,
+        page=int_param(params["page"]) or 1,
         page_size=page_size,
     )
     items = []

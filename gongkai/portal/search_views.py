@@ -8,14 +8,8 @@ from django.shortcuts import render
 from gongkai.catalogue.models import Validity, Vocabulary
 from gongkai.catalogue.selectors import current_terms
 from gongkai.orgs.selectors import org_by_slug, public_orgs
+from gongkai.portal.params import int_param
 from gongkai.search.query import SearchFilters, search
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def filters_from(params: dict[str, str]) -> SearchFilters:
@@ -24,7 +18,7 @@ def filters_from(params: dict[str, str]) -> SearchFilters:
         org=org_by_slug(params.get("org", "")[:60]) if params.get("org") else None,
         topic=params.get("topic", "")[:10],
         art20=params.get("art20", "")[:10],
-        year=_int(params.get("year")),
+        year=int_param(params.get("year")),
         validity=params.get("validity", "")[:10],
     )
 
@@ -32,7 +26,7 @@ def filters_from(params: dict[str, str]) -> SearchFilters:
 def search_page(request: HttpRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("q", "org", "topic", "art20", "year", "validity", "sort", "page")}
     filters = filters_from(params)
-    result = search(params["q"], filters, sort=params["sort"] or "relevance", page=_int(params["page"]) or 1)
+    result = search(params["q"], filters, sort=params["sort"] or "relevance", page=int_param(params["page"]) or 1)
     query = request.GET.copy()
     query.pop("page", None)
     without = {}

@@ -11,6 +11,7 @@ from gongkai.catalogue.selectors import BrowseFilters, browse_facets, browse_pub
 from gongkai.core.errors import NotFound
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import org_ancestors, org_by_slug, org_subtree, public_orgs
+from gongkai.portal.params import int_param
 
 PAGE_SIZE = 20
 
@@ -20,13 +21,6 @@ def _org_or_404(slug: str) -> Organisation:
     if org is None:
         raise Http404("没有这个机构。")
     return org
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -63,8 +57,8 @@ def browse(request: HttpRequest, slug: str) -> HttpResponse:
     filters = BrowseFilters(
         topic=request.GET.get("topic", "")[:10],
         art20=request.GET.get("art20", "")[:10],
-        year=_int(request.GET.get("year")),
-        publisher=_int(request.GET.get("publisher")),
+        year=int_param(request.GET.get("year")),
+        publisher=int_param(request.GET.get("publisher")),
         q=q,
     )
     page = Paginator(browse_public(org, filters), PAGE_SIZE).get_page(request.GET.get("page"))
