@@ -406,3 +406,10 @@ def test_index_structures_exist() -> None:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
             names = {r[0] for r in cursor.fetchall()}
             assert {"search_text_trgm", "search_grams_gin", "search_words_gin"} <= names
+
+
+def test_page_past_the_end_shows_the_last_page(world) -> None:
+    for i in range(3):
+        publish(world, draft(world, title=f"分页测试{i}"))
+    result = search("分页测试", page=40, page_size=2)
+    assert result.page == 2 and result.pages == 2 and len(result.hits) == 1

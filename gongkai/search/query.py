@@ -113,6 +113,8 @@ def search(
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM search_searchentry e WHERE {where}", sql.params)
         result.total = cursor.fetchone()[0]
+        # A page past the end (an old link, a typed URL) shows the last page instead of nothing.
+        page = result.page = min(page, result.pages)
         if result.total:
             cursor.execute(
                 f"SELECT e.document_id, {rank_sql} AS tier FROM search_searchentry e WHERE {where} "
