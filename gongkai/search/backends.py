@@ -134,7 +134,12 @@ class PostgresBackend(Backend):
 
     def words_predicate(self, phrases: list[list[str]]) -> tuple[str, list[Any]]:
         query = " && ".join("phraseto_tsquery('simple', %s)" for _ in phrases)
-        return f"to_tsvector('simple', e.words) @@ ({query})", [" ".join(p) for p in phrases]
+        # A set computed once through the GIN index, not to_tsvector evaluated on every matching row.
+        sql = (
+            "e.document_id IN (SELECT w.document_id FROM search_searchentry w "
+            f"WHERE to_tsvector('simple', w.words) @@ ({query}))"
+        )
+        return sql, [" ".join(p) for p in phrases]
 
 
 def backend() -> Backend:
