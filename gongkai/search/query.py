@@ -49,7 +49,7 @@ class SearchFilters:
 @dataclass
 class SearchHit:
     document: Document
-    tier: int
+    tier: int | None  # None when sorted by date
     title: SafeString
     snippet: SafeString
     number: SafeString
@@ -106,10 +106,13 @@ def search(
     sql = _where(parsed.terms, filters)
     where = sql.clause()
     engine = backend()
-    rank_sql, rank_params = engine.rank_expression(parsed.terms)
-    order = "tier, e.published_date DESC, e.document_id DESC"
-    if sort == "date":
+    rank_params: list[Any] = []
+    if sort == "date":  # no tiers to compute: the ranking expression is the costly part
+        rank_sql = "NULL"
         order = "e.published_date DESC, e.document_id DESC"
+    else:
+        rank_sql, rank_params = engine.rank_expression(parsed.terms)
+        order = "tier, e.published_date DESC, e.document_id DESC"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM search_searchentry e WHERE {where}", sql.params)
         result.total = cursor.fetchone()[0]
