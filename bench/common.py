@@ -4,6 +4,7 @@ PostgreSQL database created and dropped here when DATABASE_URL points at Postgre
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -16,16 +17,23 @@ sys.path.insert(0, str(ROOT))
 
 
 @contextmanager
-def bench_database() -> Iterator[str]:
-    """Point Django at a fresh database for the duration; yields the vendor name."""
+def bench_database(keep: str = "") -> Iterator[str]:
+    """Point Django at a fresh database for the duration; yields the vendor name.
+
+    With ``keep`` (a name), the database is not dropped afterwards, and a later run with the same
+    name opens it again as it was (to time queries again without rebuilding a large corpus).
+    """
     url = os.environ.get("DATABASE_URL", "")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     if url.startswith("postgres"):
         import psycopg
 
-        server, name = url.rsplit("/", 1)[0], f"gongkai_bench_{os.getpid()}"
+        server = url.rsplit("/", 1)[0]
+        name = f"gongkai_bench_{keep}" if keep else f"gongkai_bench_{os.getpid()}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                conn.execute(f"CREATE DATABASE {name}")
         os.environ["DATABASE_URL"] = f"{server}/{name}"
         try:
             _setup()
@@ -34,13 +42,23 @@ def bench_database() -> Iterator[str]:
             from django.db import connections
 
             connections.close_all()
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE {name}")
+            if not keep:
+                with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+                    conn.execute(f"DROP DATABASE {name}")
     else:
-        tmp = tempfile.mkdtemp(prefix="gongkai-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-        _setup()
-        yield "sqlite"
+        folder = (
+            Path(tempfile.gettempdir()) / f"gongkai-bench-{keep}"
+            if keep
+            else Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+        )
+        folder.mkdir(exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        try:
+            _setup()
+            yield "sqlite"
+        finally:
+            if not keep:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _setup() -> None:

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.catalogue.services import attachment_add, document_transition
+from gongkai.search import query
 from gongkai.search.models import SearchEntry
-from gongkai.search.normalise import MAX_QUERY_CHARS, fold, grams, parse_query
-from gongkai.search.query import SearchFilters, matching_ids, search
+from gongkai.search.normalise import MAX_QUERY_CHARS, fold, grams, parse_query, strong_in_title, title_grams
+from gongkai.search.query import SearchFilters, matching_ids, ranked_ids, reference_order, search
 from tests.conftest import SHARED_DATA, draft, publish, term
 
 pytestmark = pytest.mark.django_db
@@ -201,6 +202,62 @@ def test_ranking_tiers_and_recency(world) -> None:
     assert [h.tier for h in hits] == [0, 1, 1, 2, 3]
     by_date = search("华人", sort="date").hits
     assert [h.document.pk for h in by_date] == [substring_only.pk, body_word.pk, new_title.pk, old_title.pk, exact.pk]
+
+
+def _dated_corpus(world: Any, count: int, seed: int) -> list[Document]:
+    """Small-alphabet titles and bodies (every tier well populated), both bodies, many dates."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(count):
+        body = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(10, 120)))
+        title = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(2, 10)))
+        org = world.health if i % 3 == 0 else world.edu
+        on = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(6) * 200)  # ties on purpose
+        docs.append(publish(world, draft(world, org=org, title=title, body=body, doc_number=""), on=on))
+    return docs
+
+
+def test_walking_the_tiers_agrees_with_ranking_every_row(world) -> None:
+    """The fast path (each tier walked newest first, stopping when the page is full) returns exactly
+    the rows that ranking every match and sorting would, on every page, with and without filters."""
+    docs = _dated_corpus(world, 45, seed=5)
+    queries = _queries_from(docs, random.Random(3), 80)
+    queries += [(d.title,) for d in docs[:5]]  # tier 0
+    differ = []
+    for terms in queries:
+        terms = tuple(dict.fromkeys(terms))
+        for filters in (SearchFilters(), SearchFilters(org=world.health), SearchFilters(validity="current")):
+            expected = reference_order(terms, filters)
+            for offset, size in ((0, 7), (5, 7), (13, 20), (0, 100)):
+                got = ranked_ids(terms, filters, offset, size)
+                if got != expected[offset : offset + size]:
+                    differ.append((terms, filters, offset, size))
+    assert not differ, f"{len(differ)} pages differ, e.g. {differ[:3]}"
+
+
+def test_title_grams_follow_the_strong_match_rule() -> None:
+    # 华人 inside the word 中华人民共和国 is weak; 华侨 at the edge of a word is strong; a 文号's
+    # grams count when they have a digit.
+    tokens = set(title_grams("中华人民共和国华侨权益保护法", "中华人民共和国 华侨 权益 保护法", "(2026)7号").split())
+    assert "_华侨" in tokens and "_华人" not in tokens and "_共" not in tokens and "_法" in tokens
+    assert "_华人_" in tokens and "_共_" in tokens  # candidates for longer terms: every gram
+    assert {"_20", "_7", "_7号"} <= tokens and "_号" not in tokens
+    assert strong_in_title("共和国", "中华人民共和国", "中华人民共和国")  # touches the word's edge
+
+
+def test_counts_stop_at_the_cap_and_say_so(world, client, monkeypatch) -> None:
+    for i in range(6):
+        publish(world, draft(world, title=f"上限测试{i}"), on=dt.date(2026, 1, 1 + i))
+    monkeypatch.setattr(query, "COUNT_CAP", 4)
+    result = search("上限测试", page_size=2)
+    assert result.total == 4 and result.total_capped and result.pages == 2
+    assert sum(n for _, _, n in result.facets["year"]) == 4  # the newest four
+    page = client.get(reverse("portal:search"), {"q": "上限测试"}).content.decode()
+    assert "4 条以上" in page and "统计最新的 4 条结果" in page
+    api = client.get("/api/v1/search", {"q": "上限测试"}).json()
+    assert api["total"] == 4 and api["total_capped"] is True
+    monkeypatch.setattr(query, "COUNT_CAP", 6)
+    assert search("上限测试").total == 6 and not search("上限测试").total_capped
 
 
 def test_doc_number_match_ranks_first(world) -> None:
@@ -402,10 +459,14 @@ def test_index_structures_exist() -> None:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_entry_%'")
             assert {r[0] for r in cursor.fetchall()} == {"search_entry_ai", "search_entry_ad", "search_entry_au"}
+            cursor.execute("SELECT COUNT(*) FROM search_searchentry")
+            entries = cursor.fetchone()[0]
+            cursor.execute("SELECT COUNT(*) FROM search_tokens WHERE search_tokens MATCH '\"政\"'")
+            assert cursor.fetchone()[0] <= entries
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
             names = {r[0] for r in cursor.fetchall()}
-            assert {"search_text_trgm", "search_grams_gin", "search_words_gin"} <= names
+            assert {"search_tokens_gin", "search_rank", "search_title", "search_number"} <= names
 
 
 def test_page_past_the_end_shows_the_last_page(world) -> None:

@@ -50,6 +50,8 @@ def search_api(request: HttpRequest) -> JsonResponse:
         {
             "query": {"q": params["q"][:200], "terms": list(result.query.raw_terms), "notice": result.query.notice},
             "total": result.total,
+            # true when there are more matches than counted (total is then the cap, 10,000)
+            "total_capped": result.total_capped,
             "page": result.page,
             "page_size": result.page_size,
             "pages": result.pages,

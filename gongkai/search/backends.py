@@ -1,20 +1,38 @@
 """SQL for each database behind one interface.
 
-Every term becomes one predicate that is exact (recall 1.0 by construction):
-- 3+ characters: the trigram index (SQLite FTS5 trigram phrase; PostgreSQL pg_trgm LIKE, rechecked);
-- 1–2 letters/digits/ideographs: the set of the item's characters and pairs (exact membership);
-- anything else (a short run of punctuation): a plain substring test on the stored text.
+Matching. One inverted index holds each item's tokens (normalise.term_tokens): its distinct
+characters and pairs, plus prefixed tokens for ranking. A term of one or two letters, digits or
+ideographs is a token: the index answers exactly. A longer term needs all of its pairs, which gives
+candidates, and a substring test on the stored text confirms each one. So every result is exact
+(recall 1.0 by construction), and several terms are intersected inside the index.
+
+Ranking. For each tier, ``walk`` returns the items satisfying the tier's predicate newest first and
+stops at a limit (items of a better tier may satisfy it too; query.ranked_ids removes them). On
+SQLite the index is an FTS5 table whose rowid *is* the recency key (indexing.rank_key): FTS5 hands
+back its matches in that order, and SQLite stops at the LIMIT. On PostgreSQL a GIN index over the
+token array; the planner chooses between walking the recency index and sorting a small match set.
+``rank_expression`` is the same definition of the tiers evaluated on one row; the tests hold the
+two to each other.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from gongkai.search.normalise import is_gram_char
+from gongkai.search.normalise import TITLE_GRAM_PREFIX, WORD_PREFIX, term_tokens, title_any_token
 from gongkai.search.segment import segment_words
+
+if TYPE_CHECKING:
+    from gongkai.search.query import SearchFilters
+
+# What a walk can return besides the id (for facets).
+FACET_COLUMNS = ("topic_parent", "art20", "year", "validity", "org_path")
+ID_BITS = 32  # indexing.rank_key: the id is the low 32 bits
+# The indexed expression of migration 0003 (written identically, or the planner ignores the index).
+PG_TOKENS = "string_to_array(e.grams || ' ' || e.title_grams || ' ' || e.word_tokens, ' ')"
 
 
 @dataclass
@@ -26,62 +44,16 @@ class Sql:
         self.where.append(clause)
         self.params.extend(params)
 
+    def extend(self, other: Sql) -> None:
+        self.where += other.where
+        self.params += other.params
+
     def clause(self) -> str:
         return " AND ".join(self.where) if self.where else "1=1"
 
 
-def _fts_phrase(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _like_contains(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-class Backend:
-    vendor = ""
-
-    def term_predicate(self, sql: Sql, term: str) -> None:
-        raise NotImplementedError
-
-    def rank_expression(self, terms: tuple[str, ...]) -> tuple[str, list[Any]]:
-        """0: the query is the title or the 文号; 1: every term matches the title (or 文号) strongly;
-        2: every term is whole words of the text; 3: the rest (substring only).
-
-        A title match is weak when every occurrence lies strictly inside one segmented word
-        (华人 inside 中华人民共和国); a term spanning several words, or touching a word's edge, is strong.
-        """
-        whole = "".join(terms)
-        exact = "(e.title = %s OR e.number = %s)"
-        params: list[Any] = [whole, whole]
-        padded = "(' ' || e.title_words || ' ')"
-        strong = []
-        for term in terms:
-            title = (
-                f"({self.position('e.title')} > 0 AND "
-                f"({self.position(padded)} = 0 OR {self.position(padded)} > 0 OR {self.position(padded)} > 0))"
-            )
-            if _number_like(term):
-                strong.append(f"({self.position('e.number')} > 0 OR {title})")
-                params.append(term)
-            else:
-                strong.append(title)
-            params += [term, term, " " + term, term + " "]
-        in_title = " AND ".join(strong)
-        phrases = _word_phrases(terms)
-        if not phrases:
-            return f"CASE WHEN {exact} THEN 0 WHEN {in_title} THEN 1 ELSE 3 END", params
-        words_sql, words_params = self.words_predicate(phrases)
-        return f"CASE WHEN {exact} THEN 0 WHEN {in_title} THEN 1 WHEN {words_sql} THEN 2 ELSE 3 END", [
-            *params,
-            *words_params,
-        ]
-
-    def position(self, haystack: str) -> str:
-        raise NotImplementedError
-
-    def words_predicate(self, phrases: list[list[str]]) -> tuple[str, list[Any]]:
-        raise NotImplementedError
+def _fts_token(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
 
 
 def _number_like(term: str) -> bool:
@@ -90,7 +62,8 @@ def _number_like(term: str) -> bool:
     return any(c.isdigit() for c in term) or len(term) >= 4
 
 
-def _word_phrases(terms: tuple[str, ...]) -> list[list[str]]:
+def word_phrases(terms: tuple[str, ...]) -> list[list[str]]:
+    """Each term as the phrase of its segmented words (tier 2); terms without a word drop out."""
     phrases = []
     for term in terms:
         words = segment_words(term)
@@ -99,47 +72,225 @@ def _word_phrases(terms: tuple[str, ...]) -> list[list[str]]:
     return phrases
 
 
-class SqliteBackend(Backend):
-    vendor = "sqlite"
+@dataclass
+class Plan:
+    """A walk: tokens the index must hold (all of them), and checks on the entry's row."""
 
-    def term_predicate(self, sql: Sql, term: str) -> None:
-        if len(term) >= 3:
-            sql.add("e.document_id IN (SELECT rowid FROM search_tri WHERE search_tri MATCH %s)", _fts_phrase(term))
-        elif all(is_gram_char(c) for c in term):
-            sql.add("e.document_id IN (SELECT rowid FROM search_grams WHERE search_grams MATCH %s)", _fts_phrase(term))
-        else:
-            sql.add("instr(e.text, %s) > 0", term)
+    tokens: set[str] = field(default_factory=set)
+    checks: Sql = field(default_factory=Sql)
+
+
+class Backend:
+    vendor = ""
+
+    def position(self, haystack: str) -> str:
+        raise NotImplementedError
+
+    # --- matching ----------------------------------------------------------------------------
+
+    def contains_sql(self, term: str) -> tuple[str, list[Any]]:
+        return f"{self.position('e.text')} > 0", [term]
+
+    def match_plan(self, terms: tuple[str, ...]) -> Plan:
+        plan = Plan()
+        for term in terms:
+            tokens, exact = term_tokens(term)
+            plan.tokens |= tokens
+            if not exact:
+                plan.checks.add(*_args(self.contains_sql(term)))
+        return plan
+
+    def match_sql(self, terms: tuple[str, ...], filters: SearchFilters) -> Sql:
+        """Every published item containing every term, within the filters (one exact set)."""
+        plan = self.match_plan(terms)
+        sql = Sql()
+        if plan.tokens:
+            sql.add(*_args(self.tokens_sql(plan.tokens)))
+        sql.extend(plan.checks)
+        filters.apply(sql)
+        return sql
+
+    def tokens_sql(self, tokens: set[str]) -> tuple[str, list[Any]]:
+        """The entry holds every token (through the index)."""
+        raise NotImplementedError
+
+    # --- ranking -----------------------------------------------------------------------------
+
+    def strong_sql(self, term: str) -> tuple[str, list[Any]]:
+        """The term matches the title strongly, or the 文号 when it looks like part of one.
+
+        A title match is weak when every occurrence lies strictly inside one segmented word (华人
+        inside 中华人民共和国); a term spanning several words, or touching a word's edge, is strong.
+        normalise.strong_in_title is the same test in Python (for the indexed title_grams).
+        """
+        padded = "(' ' || e.title_words || ' ')"
+        title = (
+            f"({self.position('e.title')} > 0 AND "
+            f"({self.position(padded)} = 0 OR {self.position(padded)} > 0 OR {self.position(padded)} > 0))"
+        )
+        params: list[Any] = [term, term, " " + term, term + " "]
+        if _number_like(term):
+            return f"({self.position('e.number')} > 0 OR {title})", [term, *params]
+        return title, params
+
+    def exact_sql(self, terms: tuple[str, ...]) -> tuple[str, list[Any]]:
+        whole = "".join(terms)
+        return "(e.title = %s OR e.number = %s)", [whole, whole]
+
+    def phrase_sql(self, phrase: list[str]) -> tuple[str, list[Any]]:
+        """The words follow each other in the segmented text."""
+        padded = "(' ' || e.words || ' ')"
+        return f"{self.position(padded)} > 0", [" " + " ".join(phrase) + " "]
+
+    def rank_expression(self, terms: tuple[str, ...]) -> tuple[str, list[Any]]:
+        """The tier of one row: 0, the query is the title or the 文号; 1, every term matches the
+        title (or 文号) strongly; 2, every term is whole words of the text; 3, the rest."""
+        exact, params = self.exact_sql(terms)
+        strong = [self.strong_sql(t) for t in terms]
+        in_title = " AND ".join(s for s, _ in strong)
+        params += [p for _, ps in strong for p in ps]
+        phrases = [self.phrase_sql(p) for p in word_phrases(terms)]
+        if not phrases:
+            return f"CASE WHEN {exact} THEN 0 WHEN {in_title} THEN 1 ELSE 3 END", params
+        words = " AND ".join(s for s, _ in phrases)
+        params += [p for _, ps in phrases for p in ps]
+        return f"CASE WHEN {exact} THEN 0 WHEN {in_title} THEN 1 WHEN {words} THEN 2 ELSE 3 END", params
+
+    def tier_plan(self, tier: int, terms: tuple[str, ...]) -> Plan:
+        """Tokens and checks of every match (tier 3), or of the items that satisfy the tier's
+        predicate (1: every term strong in the title; 2: every term whole words of the text)."""
+        plan = self.match_plan(terms)
+        if tier == 1:
+            for term in terms:
+                tokens, exact = term_tokens(term)
+                if exact:  # indexed exactly (normalise.title_grams)
+                    plan.tokens.add(TITLE_GRAM_PREFIX + term)
+                else:  # candidates: every pair is in the title or the 文号; the row decides
+                    plan.tokens |= {title_any_token(t) for t in tokens}
+                    plan.checks.add(*_args(self.strong_sql(term)))
+        elif tier == 2:
+            for phrase in word_phrases(terms):
+                plan.tokens |= {WORD_PREFIX + w for w in phrase if w.isalnum()}
+                if len(phrase) > 1 or not phrase[0].isalnum():
+                    plan.checks.add(*_args(self.phrase_sql(phrase)))
+        return plan
+
+    def walk(
+        self,
+        tier: int,
+        terms: tuple[str, ...],
+        filters: SearchFilters,
+        limit: int,
+        columns: tuple[str, ...] = (),
+    ) -> list[tuple[Any, ...]]:
+        """Up to ``limit`` items satisfying the tier's predicate (3: every match), newest first, as
+        (document_id, *columns) rows."""
+        if tier == 0:  # few rows, through the indexes on title and number
+            sql = Sql()
+            sql.add(*_args(self.exact_sql(terms)))
+            for term in terms:
+                sql.add(*_args(self.contains_sql(term)))
+            return self._walk_rows(sql, filters, limit, columns)
+        plan = self.tier_plan(tier, terms)
+        if not plan.tokens:  # only punctuation: the rows themselves, newest first
+            return self._walk_rows(plan.checks, filters, limit, columns)
+        return self._walk_index(plan, filters, limit, columns)
+
+    def _walk_rows(
+        self, sql: Sql, filters: SearchFilters, limit: int, columns: tuple[str, ...]
+    ) -> list[tuple[Any, ...]]:
+        filters.apply(sql)
+        select = ", ".join(["e.document_id", *(f"e.{c}" for c in columns)])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {select} FROM search_searchentry e WHERE {sql.clause()} ORDER BY e.rank_key DESC LIMIT %s",
+                [*sql.params, limit],
+            )
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def _walk_index(
+        self, plan: Plan, filters: SearchFilters, limit: int, columns: tuple[str, ...]
+    ) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def count(self, terms: tuple[str, ...], filters: SearchFilters, cap: int) -> int:
+        """The number of matches, counting no further than ``cap``."""
+        return len(self.walk(3, terms, filters, cap))
+
+
+def _args(pair: tuple[str, list[Any]]) -> list[Any]:
+    return [pair[0], *pair[1]]
+
+
+class SqliteBackend(Backend):
+    """FTS5 intersects the tokens and returns rowids (recency keys) newest first; the entry row is
+    read only when there is a check or a filter (filters come from the covering index search_rank)."""
+
+    vendor = "sqlite"
 
     def position(self, haystack: str) -> str:
         return f"instr({haystack}, %s)"
 
-    def words_predicate(self, phrases: list[list[str]]) -> tuple[str, list[Any]]:
-        query = " AND ".join(_fts_phrase(" ".join(p)) for p in phrases)
-        return "e.document_id IN (SELECT rowid FROM search_words WHERE search_words MATCH %s)", [query]
+    def tokens_sql(self, tokens: set[str]) -> tuple[str, list[Any]]:
+        return "e.rank_key IN (SELECT rowid FROM search_tokens WHERE search_tokens MATCH %s)", [_fts_query(tokens)]
+
+    def count(self, terms, filters, cap):
+        plan = self.tier_plan(3, terms)
+        if not plan.tokens:
+            return super().count(terms, filters, cap)
+        query, params = self._index_sql(plan, filters, cap, ())
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({query})", params)
+            return int(cursor.fetchone()[0])
+
+    def _walk_index(self, plan, filters, limit, columns):
+        query, params = self._index_sql(plan, filters, limit, columns)
+        mask = (1 << ID_BITS) - 1
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return [(row[0] & mask, *row[1:]) for row in cursor.fetchall()]
+
+    def _index_sql(self, plan, filters, limit, columns):
+        where = Sql(["d.search_tokens MATCH %s"], [_fts_query(plan.tokens)])
+        filters.apply(where)
+        where.extend(plan.checks)
+        join = ""
+        if len(where.where) > 1 or columns:
+            join = "CROSS JOIN search_searchentry e ON e.rank_key = d.rowid"
+        select = ", ".join(["d.rowid", *(f"e.{c}" for c in columns)])
+        query = f"SELECT {select} FROM search_tokens d {join} WHERE {where.clause()} ORDER BY d.rowid DESC LIMIT %s"
+        return query, [*where.params, limit]
+
+
+def _fts_query(tokens: set[str]) -> str:
+    # Rarer tokens first does not matter to FTS5 (it advances every doclist together); sorted for
+    # a stable statement.
+    return " AND ".join(_fts_token(t) for t in sorted(tokens))
 
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
 
-    def term_predicate(self, sql: Sql, term: str) -> None:
-        if len(term) >= 3:
-            sql.add("e.text LIKE %s", _like_contains(term))
-        elif all(is_gram_char(c) for c in term):
-            sql.add("string_to_array(e.grams, ' ') @> ARRAY[%s]::text[]", term)
-        else:
-            sql.add("strpos(e.text, %s) > 0", term)
-
     def position(self, haystack: str) -> str:
         return f"strpos({haystack}, %s)"
 
-    def words_predicate(self, phrases: list[list[str]]) -> tuple[str, list[Any]]:
-        query = " && ".join("phraseto_tsquery('simple', %s)" for _ in phrases)
-        # A set computed once through the GIN index, not to_tsvector evaluated on every matching row.
-        sql = (
-            "e.document_id IN (SELECT w.document_id FROM search_searchentry w "
-            f"WHERE to_tsvector('simple', w.words) @@ ({query}))"
-        )
-        return sql, [" ".join(p) for p in phrases]
+    def tokens_sql(self, tokens: set[str]) -> tuple[str, list[Any]]:
+        return f"{PG_TOKENS} @> %s::text[]", [sorted(tokens)]
+
+    def _walk_index(self, plan, filters, limit, columns):
+        sql = Sql()
+        sql.add(*_args(self.tokens_sql(plan.tokens)))
+        sql.extend(plan.checks)
+        return self._walk_rows(sql, filters, limit, columns)
+
+    def count(self, terms, filters, cap):
+        sql = self.match_sql(terms, filters)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE {sql.clause()} LIMIT %s) s",
+                [*sql.params, cap],
+            )
+            return int(cursor.fetchone()[0])
 
 
 def backend() -> Backend:

@@ -7,6 +7,7 @@ both or neither changed. ``rebuild`` re-derives every entry (e.g. after the norm
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,8 +15,13 @@ from django.db import transaction
 
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.search.models import SearchEntry
-from gongkai.search.normalise import FIELD_SEPARATOR, fold, grams
+from gongkai.search.normalise import FIELD_SEPARATOR, fold, grams, title_grams, word_tokens
 from gongkai.search.segment import segment_folded
+
+
+def rank_key(published: datetime.date | None, document_id: int) -> int:
+    """Newest first in one integer: the publication day above, the id below (ties by id)."""
+    return ((published.toordinal() if published else 0) << 32) | document_id
 
 
 def entry_for(doc: Document, attachment_texts: Iterable[str] = ()) -> SearchEntry:
@@ -27,6 +33,8 @@ def entry_for(doc: Document, attachment_texts: Iterable[str] = ()) -> SearchEntr
     for part in extra:
         all_grams |= grams(part)
     topic = doc.topic
+    title_words = " ".join(segment_folded(title))
+    words = " ".join(segment_folded(title + FIELD_SEPARATOR + body))
     return SearchEntry(
         document_id=doc.pk,
         org_path=doc.org.path,
@@ -40,8 +48,11 @@ def entry_for(doc: Document, attachment_texts: Iterable[str] = ()) -> SearchEntr
         number=number,
         text=text,
         grams=" ".join(sorted(all_grams)),
-        title_words=" ".join(segment_folded(title)),
-        words=" ".join(segment_folded(title + FIELD_SEPARATOR + body)),
+        title_words=title_words,
+        words=words,
+        word_tokens=word_tokens(words),
+        rank_key=rank_key(doc.published_date, doc.pk),
+        title_grams=title_grams(title, title_words, number),
     )
 
 

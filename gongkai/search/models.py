@@ -1,11 +1,14 @@
 """The search index: one row per published catalogue item, in matching form.
 
-The database-specific index structures are built over these columns by migration 0002:
-- SQLite: FTS5 tables with external content (trigram over ``text``; ``grams`` with detail=none;
-  segmented ``words``), kept in step by triggers;
-- PostgreSQL: a pg_trgm GIN index over ``text``, a GIN index over the ``grams`` array and a GIN
-  index over the ``words`` tsvector.
+One inverted index of tokens is built over ``grams``, ``title_grams`` and ``word_tokens`` by
+migration 0003 (normalise.term_tokens says which tokens a query needs):
+- SQLite: an FTS5 table (detail=none) with external content whose rowid is ``rank_key``, kept in
+  step by triggers;
+- PostgreSQL: a GIN index over the array of the three columns' tokens.
 Rows are written in the same transaction as the item they describe.
+
+``rank_key`` orders entries newest first (publication date, then id) in one integer, so that the
+index can hand back matches in that order and a search stops after the first page (docs/search.md).
 """
 
 from __future__ import annotations
@@ -33,9 +36,24 @@ class SearchEntry(models.Model):
     title_words = models.TextField(default="")  # the title segmented into words (for ranking)
     words = models.TextField()  # the text segmented into words, space-separated (for ranking)
     indexed_at = models.DateTimeField(auto_now=True)
+    # Recency in one integer: the FTS5 rowid on SQLite, the order of every result list.
+    rank_key = models.BigIntegerField(default=0)
+    # Title grams (1–2 characters) that match the title strongly, "_"-prefixed, and the 文号's grams
+    # with a digit: the candidates of ranking tier 1 (see normalise.title_grams).
+    title_grams = models.TextField(default="")
+    # The text's distinct whole words, "__"-prefixed: candidates of ranking tier 2.
+    word_tokens = models.TextField(default="")
 
     class Meta:
-        indexes = [models.Index(fields=["-published_date", "-document"], name="search_recent")]
+        indexes = [
+            # Covering: walking results newest first checks the filters without reading the row.
+            models.Index(
+                fields=["rank_key", "org_path", "validity", "topic", "topic_parent", "art20", "year"],
+                name="search_rank",
+            ),
+            models.Index(fields=["title"], name="search_title"),
+            models.Index(fields=["number"], name="search_number"),
+        ]
 
     def __str__(self) -> str:
         return f"search entry {self.document_id}"

@@ -95,6 +95,63 @@ def grams(folded: str) -> set[str]:
     return result
 
 
+# Index tokens: a gram as it is; "_" + a gram that matches the title strongly, and "_" + a gram of
+# the title or the 文号 + "_" (tier 1); "__" + a whole word of the text (tier 2). "_" is a token
+# character of the index's tokenizer and never part of a gram, so the kinds cannot collide.
+TITLE_GRAM_PREFIX = "_"
+WORD_PREFIX = "__"
+
+
+def title_any_token(gram: str) -> str:
+    return f"_{gram}_"
+
+
+def term_tokens(term: str) -> tuple[set[str], bool]:
+    """Index tokens that every item containing ``term`` has, and whether having them is enough.
+
+    The tokens are the pairs of each run of letters, digits and ideographs (a run of one: the
+    character). A term of one or two such characters is its own token: exact. A longer term (or one
+    with punctuation) gives candidates, which the caller confirms with a substring test.
+    """
+    tokens: set[str] = set()
+    for run in _GRAM_RUN.findall(term):
+        tokens.update([run] if len(run) == 1 else (run[i : i + 2] for i in range(len(run) - 1)))
+    return tokens, tokens == {term}
+
+
+def word_tokens(words: str) -> str:
+    """The distinct whole words of a segmented text that are tokens as they are (letters, digits
+    and ideographs only), prefixed: the candidates of ranking tier 2."""
+    return " ".join(sorted({WORD_PREFIX + w for w in words.split() if w.isalnum()}))
+
+
+def strong_in_title(term: str, title: str, title_words: str) -> bool:
+    """Does the term match the title strongly (ranking tier 1)?
+
+    A match is weak when every occurrence lies strictly inside one segmented word (华人 inside
+    中华人民共和国); a term spanning several words, or touching a word's edge, is strong. This is the
+    same test as backends.Backend.rank_expression, which the tests hold it to.
+    """
+    if term not in title:
+        return False
+    padded = f" {title_words} "
+    return term not in padded or f" {term}" in padded or f"{term} " in padded
+
+
+def title_grams(title: str, title_words: str, number: str) -> str:
+    """Index tokens for ranking tier 1.
+
+    Exact, for terms of 1–2 characters: the title's grams that match it strongly, and the 文号's
+    grams that contain a digit (a term like 20 or 7号 stands for part of a 文号; see
+    backends._number_like). Candidates, for longer terms: every gram of the title and the 文号.
+    """
+    strong = {g for g in grams(title) if strong_in_title(g, title, title_words)}
+    strong |= {g for g in grams(number) if any(c.isdigit() for c in g)}
+    tokens = [TITLE_GRAM_PREFIX + g for g in sorted(strong)]
+    tokens += [title_any_token(g) for g in sorted(grams(title) | grams(number))]
+    return " ".join(tokens)
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     terms: tuple[str, ...]

@@ -1,23 +1,29 @@
 """Searching the published catalogue: matching, filters, ranking, facets and snippets.
 
 Ranking (exact title or 文号 matches first, then whole-word matches, then the rest; ties by recency):
-tier 0 when the query is the title or the 文号; 1 when every term is whole words of the title; 2 when
+tier 0 when the query is the title or the 文号; 1 when every term matches the title strongly; 2 when
 every term is whole words of the text (the segmenter tells the word 华人 from 华人 inside
 中华人民共和国); 3 for substring-only matches. See backends.Backend.rank_expression.
+
+A page is found without ranking every match: the tiers are walked one after another, each newest
+first, and the walk stops once the page is full (``ranked_ids``). Counts stop at ``COUNT_CAP``, and
+facets describe the newest ``COUNT_CAP`` matches when there are more (docs/search.md).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from gongkai.catalogue.models import Document, Term, Validity, Vocabulary
+from gongkai.catalogue.models import Attachment, Document, Term, Validity, Vocabulary
 from gongkai.orgs.models import Organisation
-from gongkai.search.backends import Sql, backend
+from gongkai.search.backends import FACET_COLUMNS, Sql, backend, word_phrases
 from gongkai.search.normalise import MAX_QUERY_CHARS, ParsedQuery, fold, fold_with_offsets, parse_query
 
 SORTS = ("relevance", "date")
@@ -64,27 +70,76 @@ class SearchResult:
     page_size: int
     sort: str
     facets: dict[str, list[tuple[Any, str, int]]] = field(default_factory=dict)
+    total_capped: bool = False  # more than COUNT_CAP matches: total is COUNT_CAP, shown as "以上"
 
     @property
     def pages(self) -> int:
         return max(1, min(MAX_PAGE, -(-self.total // self.page_size)))
 
 
+# What a result shows (the portal's hit list and the API): loading only these keeps a page fast.
+HIT_FIELDS = (
+    "title",
+    "doc_number",
+    "body",
+    "summary",
+    "index_number",
+    "publisher_name",
+    "written_date",
+    "published_date",
+    "validity",
+    "org__slug",
+    "org__name",
+    "topic__label",
+    "topic__parent__label",
+)
+COUNT_CAP = 1000  # 50 pages of 20: enough to browse; beyond, a narrower query serves better
+
+
 def matching_ids(terms: tuple[str, ...], filters: SearchFilters | None = None) -> set[int]:
-    """Every published item matching all terms (used by the recall tests and the benchmark)."""
-    sql = _where(terms, filters or SearchFilters())
+    """Every published item matching all terms (the full set: recall tests and the benchmark)."""
+    sql = backend().match_sql(terms, filters or SearchFilters())
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT e.document_id FROM search_searchentry e WHERE {sql.clause()}", sql.params)
         return {row[0] for row in cursor.fetchall()}
 
 
-def _where(terms: tuple[str, ...], filters: SearchFilters) -> Sql:
-    sql = Sql()
+def reference_order(terms: tuple[str, ...], filters: SearchFilters | None = None) -> list[tuple[int, int]]:
+    """Every match as (id, tier), ranked by evaluating the tier of every row and sorting: the
+    definition that ``ranked_ids`` must agree with (used by the tests, too slow for a portal)."""
     engine = backend()
-    for term in terms:
-        engine.term_predicate(sql, term)
-    filters.apply(sql)
-    return sql
+    sql = engine.match_sql(terms, filters or SearchFilters())
+    rank_sql, rank_params = engine.rank_expression(terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.document_id, {rank_sql} AS tier FROM search_searchentry e WHERE {sql.clause()} "
+            "ORDER BY tier, e.rank_key DESC",
+            [*rank_params, *sql.params],
+        )
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def ranked_ids(terms: tuple[str, ...], filters: SearchFilters, offset: int, limit: int) -> list[tuple[int, int]]:
+    """Rows ``offset`` to ``offset + limit`` of ``reference_order``, walking as little as possible.
+
+    Each tier's predicate also holds for some items of better tiers, so a walk asks for as many more
+    rows as have been seen, and drops those. A tier is reached only when the walks before it came back
+    short, that is, complete: every item of a better tier has then been seen.
+    """
+    engine = backend()
+    tiers = (0, 1, 2, 3) if word_phrases(terms) else (0, 1, 3)
+    wanted = offset + limit
+    out: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for tier in tiers:
+        rows = engine.walk(tier, terms, filters, wanted - len(out) + len(seen))
+        for row in rows:
+            if row[0] not in seen:
+                seen.add(row[0])
+                out.append((row[0], tier))
+        if len(out) >= wanted:
+            break
+    return out[offset:wanted]
 
 
 def search(
@@ -103,36 +158,24 @@ def search(
     result = SearchResult(parsed, 0, [], page, page_size, sort)
     if parsed.empty:
         return result
-    sql = _where(parsed.terms, filters)
-    where = sql.clause()
     engine = backend()
-    rank_params: list[Any] = []
-    if sort == "date":  # no tiers to compute: the ranking expression is the costly part
-        rank_sql = "NULL"
-        order = "e.published_date DESC, e.document_id DESC"
-    else:
-        rank_sql, rank_params = engine.rank_expression(parsed.terms)
-        order = "tier, e.published_date DESC, e.document_id DESC"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM search_searchentry e WHERE {where}", sql.params)
-        result.total = cursor.fetchone()[0]
-        # A page past the end (an old link, a typed URL) shows the last page instead of nothing.
-        page = result.page = min(page, result.pages)
-        if result.total:
-            cursor.execute(
-                f"SELECT e.document_id, {rank_sql} AS tier FROM search_searchentry e WHERE {where} "
-                f"ORDER BY {order} LIMIT %s OFFSET %s",
-                [*rank_params, *sql.params, page_size, (page - 1) * page_size],
-            )
-            rows = cursor.fetchall()
-        else:
-            rows = []
+    terms = parsed.terms
+    total = engine.count(terms, filters, COUNT_CAP + 1)
+    result.total, result.total_capped = min(total, COUNT_CAP), total > COUNT_CAP
+    # A page past the end (an old link, a typed URL) shows the last page instead of nothing.
+    page = result.page = min(page, result.pages)
+    offset = (page - 1) * page_size
+    rows: list[tuple[int, int | None]] = []
+    if result.total and sort == "date":
+        rows = [(r[0], None) for r in engine.walk(3, terms, filters, offset + page_size)[offset:]]
+    elif result.total:
+        rows = list(ranked_ids(terms, filters, offset, page_size))
     docs = (
         Document.objects.select_related("org", "topic__parent")
-        .prefetch_related("attachments")
+        .only(*HIT_FIELDS)
+        .prefetch_related(Prefetch("attachments", Attachment.objects.only("document_id", "extracted_text")))
         .in_bulk([r[0] for r in rows])
     )
-    terms = parsed.terms
     result.hits = [
         SearchHit(
             document=doc,
@@ -145,38 +188,36 @@ def search(
         if (doc := docs.get(doc_id)) is not None
     ]
     if with_facets and result.total:
-        result.facets = facets(where, sql.params)
+        result.facets = facets(terms, filters)
     return result
 
 
-def facets(where: str, params: list[Any]) -> dict[str, list[tuple[Any, str, int]]]:
-    """Counts next to the filters: (value, label, count), largest first."""
-    out: dict[str, list[tuple[Any, str, int]]] = {}
+def facets(terms: tuple[str, ...], filters: SearchFilters) -> dict[str, list[tuple[Any, str, int]]]:
+    """Counts next to the filters: (value, label, count), largest first. Beyond COUNT_CAP matches
+    they describe the newest COUNT_CAP (the page says so)."""
+    rows = backend().walk(3, terms, filters, COUNT_CAP, columns=FACET_COLUMNS)
+    counters = {column: Counter[Any]() for column in FACET_COLUMNS}
+    for row in rows:
+        for column, value in zip(FACET_COLUMNS, row[1:], strict=True):
+            if value not in (None, ""):
+                counters[column][value] += 1
     labels = {
         "topic_parent": dict(Term.objects.filter(vocabulary=Vocabulary.TOPIC).values_list("code", "label")),
         "art20": dict(Term.objects.filter(vocabulary=Vocabulary.ART20).values_list("code", "label")),
         "validity": dict(Validity.choices),
     }
-    with connection.cursor() as cursor:
-        for column in ("topic_parent", "art20", "year", "validity", "org_path"):
-            cursor.execute(
-                f"SELECT e.{column}, COUNT(*) FROM search_searchentry e WHERE {where} "
-                f"GROUP BY e.{column} ORDER BY COUNT(*) DESC LIMIT 30",
-                params,
-            )
-            rows = [(value, count) for value, count in cursor.fetchall() if value not in (None, "")]
-            if column == "org_path":
-                orgs = Organisation.objects.in_bulk([int(p.strip("/").rsplit("/", 1)[-1]) for p, _ in rows])
-                out["org"] = [
-                    (orgs[i].slug, orgs[i].name, n)
-                    for p, n in rows
-                    if (i := int(p.strip("/").rsplit("/", 1)[-1])) in orgs
-                ]
-            elif column == "year":
-                out["year"] = sorted(((v, f"{v}年", n) for v, n in rows), reverse=True)
-            else:
-                name = "topic" if column == "topic_parent" else column
-                out[name] = [(v, labels[column].get(v, v), n) for v, n in rows]
+    out: dict[str, list[tuple[Any, str, int]]] = {}
+    for column, counter in counters.items():
+        top = counter.most_common(30)
+        if column == "org_path":
+            org_ids = {path: int(path.strip("/").rsplit("/", 1)[-1]) for path, _ in top}
+            orgs = Organisation.objects.in_bulk(org_ids.values())
+            out["org"] = [(orgs[i].slug, orgs[i].name, n) for p, n in top if (i := org_ids[p]) in orgs]
+        elif column == "year":
+            out["year"] = sorted(((v, f"{v}年", n) for v, n in top), reverse=True)
+        else:
+            name = "topic" if column == "topic_parent" else column
+            out[name] = [(v, labels[column].get(v, v), n) for v, n in top]
     return out
 
 
@@ -192,16 +233,12 @@ def highlight(text: str, terms: tuple[str, ...], start: int = 0, end: int | None
             for j in range(where[i], where[i + len(term) - 1] + 1):
                 marks[j] = True
             i = folded.find(term, i + 1)
-    out, open_ = [], False
-    for ch, marked in zip(piece, marks, strict=True):
-        if marked and not open_:
-            out.append("<mark>")
-        elif not marked and open_:
-            out.append("</mark>")
-        open_ = marked
-        out.append(escape(ch))
-    if open_:
-        out.append("</mark>")
+    out, run_start = [], 0
+    for i in range(1, len(piece) + 1):  # escape runs of marked / unmarked characters
+        if i == len(piece) or marks[i] != marks[run_start]:
+            run = escape(piece[run_start:i])
+            out.append(f"<mark>{run}</mark>" if marks[run_start] else run)
+            run_start = i
     # Safe: every character above went through escape().
     return mark_safe("".join(out))
 
