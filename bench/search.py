@@ -329,6 +329,8 @@ def run(vendor: str, args: argparse.Namespace) -> None:
     if SearchEntry.objects.count() == args.items:  # kept from an earlier run (--keep)
         print("corpus and index kept from an earlier run (--keep); build figures are in that run's output")
         city = Organisation.objects.get(slug="b1")
+    elif Organisation.objects.exists():
+        sys.exit("this kept database holds an unfinished corpus: drop it (see bench/common.py) and run again")
     else:
         city = build(vendor, args, rng)
     queries = make_queries(random.Random(args.seed + 1), args.queries)  # the same whether kept or built

@@ -17,10 +17,12 @@ two to each other.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from gongkai.search.normalise import TITLE_GRAM_PREFIX, WORD_PREFIX, term_tokens, title_any_token
 from gongkai.search.segment import segment_words
@@ -31,8 +33,6 @@ if TYPE_CHECKING:
 # What a walk can return besides the id (for facets).
 FACET_COLUMNS = ("topic_parent", "art20", "year", "validity", "org_path")
 ID_BITS = 32  # indexing.rank_key: the id is the low 32 bits
-# The indexed expression of migration 0003 (written identically, or the planner ignores the index).
-PG_TOKENS = "string_to_array(e.grams || ' ' || e.title_grams || ' ' || e.word_tokens, ' ')"
 
 
 @dataclass
@@ -82,6 +82,11 @@ class Plan:
 
 class Backend:
     vendor = ""
+
+    def __init__(self) -> None:
+        # Set by count(): the match set is small (under the cap). PostgreSQL then sorts the whole
+        # set rather than walking the recency index.
+        self.small_set: bool | None = None
 
     def position(self, haystack: str) -> str:
         raise NotImplementedError
@@ -215,7 +220,9 @@ class Backend:
 
     def count(self, terms: tuple[str, ...], filters: SearchFilters, cap: int) -> int:
         """The number of matches, counting no further than ``cap``."""
-        return len(self.walk(3, terms, filters, cap))
+        n = len(self.walk(3, terms, filters, cap))
+        self.small_set = n < cap
+        return n
 
 
 def _args(pair: tuple[str, list[Any]]) -> list[Any]:
@@ -269,28 +276,56 @@ def _fts_query(tokens: set[str]) -> str:
 
 
 class PostgresBackend(Backend):
+    """A GIN index over the stored token array. The planner cannot know what checking a row costs
+    (reading a long array), so the choice between its two plans is made here: a small match set is
+    fetched through the index and sorted (bitmap scan); a large one is walked newest first through
+    search_rank, each row checked, until the page is full (index scan)."""
+
     vendor = "postgresql"
 
     def position(self, haystack: str) -> str:
         return f"strpos({haystack}, %s)"
 
     def tokens_sql(self, tokens: set[str]) -> tuple[str, list[Any]]:
-        return f"{PG_TOKENS} @> %s::text[]", [sorted(tokens)]
+        return "e.tokens @> %s::text[]", [sorted(tokens)]
 
     def _walk_index(self, plan, filters, limit, columns):
         sql = Sql()
         sql.add(*_args(self.tokens_sql(plan.tokens)))
         sql.extend(plan.checks)
-        return self._walk_rows(sql, filters, limit, columns)
+        if self.small_set is None:
+            return self._walk_rows(sql, filters, limit, columns)
+        with planner_settings(BITMAP_ONLY if self.small_set else RECENCY_WALK):
+            return self._walk_rows(sql, filters, limit, columns)
 
     def count(self, terms, filters, cap):
         sql = self.match_sql(terms, filters)
-        with connection.cursor() as cursor:
+        # Counting up to the cap reads that many rows: through the index, not a scan of the table
+        # that checks every row on the way.
+        with planner_settings(BITMAP_ONLY), connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE {sql.clause()} LIMIT %s) s",
                 [*sql.params, cap],
             )
-            return int(cursor.fetchone()[0])
+            n = int(cursor.fetchone()[0])
+        self.small_set = n < cap
+        return n
+
+
+BITMAP_ONLY = ("enable_seqscan", "enable_indexscan")
+RECENCY_WALK = ("enable_seqscan", "enable_bitmapscan")
+
+
+@contextmanager
+def planner_settings(disabled: tuple[str, ...]) -> Iterator[None]:
+    """Turn plan types off for the statements inside, and back on after, also when the caller is
+    inside a transaction that goes on (after an error, rolling back the savepoint undoes them)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name in disabled:
+            cursor.execute(f"SET LOCAL {name} = off")
+        yield
+        for name in disabled:
+            cursor.execute(f"RESET {name}")
 
 
 def backend() -> Backend:

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.catalogue.models import Attachment, Document, Term, Validity, Vocabulary
 from gongkai.orgs.models import Organisation
-from gongkai.search.backends import FACET_COLUMNS, Sql, backend, word_phrases
+from gongkai.search.backends import FACET_COLUMNS, Backend, Sql, backend, word_phrases
 from gongkai.search.normalise import MAX_QUERY_CHARS, ParsedQuery, fold, fold_with_offsets, parse_query
 
 SORTS = ("relevance", "date")
@@ -119,14 +119,16 @@ def reference_order(terms: tuple[str, ...], filters: SearchFilters | None = None
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def ranked_ids(terms: tuple[str, ...], filters: SearchFilters, offset: int, limit: int) -> list[tuple[int, int]]:
+def ranked_ids(
+    terms: tuple[str, ...], filters: SearchFilters, offset: int, limit: int, engine: Backend | None = None
+) -> list[tuple[int, int]]:
     """Rows ``offset`` to ``offset + limit`` of ``reference_order``, walking as little as possible.
 
     Each tier's predicate also holds for some items of better tiers, so a walk asks for as many more
     rows as have been seen, and drops those. A tier is reached only when the walks before it came back
     short, that is, complete: every item of a better tier has then been seen.
     """
-    engine = backend()
+    engine = engine or backend()
     tiers = (0, 1, 2, 3) if word_phrases(terms) else (0, 1, 3)
     wanted = offset + limit
     out: list[tuple[int, int]] = []
@@ -169,7 +171,7 @@ def search(
     if result.total and sort == "date":
         rows = [(r[0], None) for r in engine.walk(3, terms, filters, offset + page_size)[offset:]]
     elif result.total:
-        rows = list(ranked_ids(terms, filters, offset, page_size))
+        rows = list(ranked_ids(terms, filters, offset, page_size, engine))
     docs = (
         Document.objects.select_related("org", "topic__parent")
         .only(*HIT_FIELDS)
@@ -188,14 +190,16 @@ def search(
         if (doc := docs.get(doc_id)) is not None
     ]
     if with_facets and result.total:
-        result.facets = facets(terms, filters)
+        result.facets = facets(terms, filters, engine)
     return result
 
 
-def facets(terms: tuple[str, ...], filters: SearchFilters) -> dict[str, list[tuple[Any, str, int]]]:
+def facets(
+    terms: tuple[str, ...], filters: SearchFilters, engine: Backend | None = None
+) -> dict[str, list[tuple[Any, str, int]]]:
     """Counts next to the filters: (value, label, count), largest first. Beyond COUNT_CAP matches
     they describe the newest COUNT_CAP (the page says so)."""
-    rows = backend().walk(3, terms, filters, COUNT_CAP, columns=FACET_COLUMNS)
+    rows = (engine or backend()).walk(3, terms, filters, COUNT_CAP, columns=FACET_COLUMNS)
     counters = {column: Counter[Any]() for column in FACET_COLUMNS}
     for row in rows:
         for column, value in zip(FACET_COLUMNS, row[1:], strict=True):
