@@ -293,15 +293,15 @@ class PostgresBackend(Backend):
         sql = Sql()
         sql.add(*_args(self.tokens_sql(plan.tokens)))
         sql.extend(plan.checks)
-        if self.small_set is None:
+        if not self.small_set:
             return self._walk_rows(sql, filters, limit, columns)
-        with planner_settings(BITMAP_ONLY if self.small_set else RECENCY_WALK):
+        with planner_settings(BITMAP_ONLY):
             return self._walk_rows(sql, filters, limit, columns)
 
     def count(self, terms, filters, cap):
         sql = self.match_sql(terms, filters)
-        # Counting up to the cap reads that many rows: through the index, not a scan of the table
-        # that checks every row on the way.
+        # Counting up to the cap: through the index. A scan that stops at the cap would check
+        # every row it reads against its long token array, which costs more even for 的.
         with planner_settings(BITMAP_ONLY), connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE {sql.clause()} LIMIT %s) s",
