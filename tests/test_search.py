@@ -350,13 +350,15 @@ def test_reimport_updates_the_index(world, tmp_path) -> None:
     assert search("旧标题").total == 0 and search("新标题").total == 1
 
 
-def test_rebuild_repairs_a_damaged_index(world) -> None:
+@pytest.mark.parametrize("bulk", [False, True])
+def test_rebuild_repairs_a_damaged_index(world, bulk: bool) -> None:
     docs = [publish(world, draft(world, title=f"重建测试{i}")) for i in range(3)]
     SearchEntry.objects.filter(document_id=docs[0].pk).delete()  # lost
     SearchEntry.objects.filter(document_id=docs[1].pk).update(title="过时", text="过时")  # stale
-    call_command("search_rebuild", "--no-progress", stdout=io.StringIO())
+    call_command("search_rebuild", "--no-progress", *(["--bulk"] if bulk else []), stdout=io.StringIO())
     assert set(SearchEntry.objects.values_list("document_id", flat=True)) == published_ids()
     assert search("重建测试").total == 3 and search("过时").total == 0
+    test_index_structures_exist()  # a bulk rebuild puts the PostgreSQL token index back
 
 
 # --- hostile input ---------------------------------------------------------------------------
@@ -474,3 +476,25 @@ def test_page_past_the_end_shows_the_last_page(world) -> None:
         publish(world, draft(world, title=f"分页测试{i}"))
     result = search("分页测试", page=40, page_size=2)
     assert result.page == 2 and result.pages == 2 and len(result.hits) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(alphabet=ALPHABET[:20] + "a1(）《 ", max_size=30),
+    number=st.text(alphabet="呼教发(2026)7号〔〕", max_size=12),
+)
+def test_migration_0003_computes_the_new_columns_as_indexing_does(title: str, number: str) -> None:
+    """Migration 0003 fills rank_key, title_grams and word_tokens with frozen copies of today's code;
+    an entry it filled must equal one written by indexing.entry_for."""
+    import importlib
+
+    from gongkai.search import indexing, normalise
+    from gongkai.search.segment import segment_folded
+
+    frozen = importlib.import_module("gongkai.search.migrations.0003_token_index")
+    title, number = fold(title), fold(number)
+    title_words = " ".join(segment_folded(title))
+    assert frozen.title_grams(title, title_words, number) == normalise.title_grams(title, title_words, number)
+    assert frozen.word_tokens(title_words) == normalise.word_tokens(title_words)
+    day = dt.date(2026, 11, 23)
+    assert frozen.rank_key(day, 12345) == indexing.rank_key(day, 12345)

@@ -12,11 +12,41 @@ trigram indexes go.
 """
 
 import importlib
+import re
 
 from django.db import migrations, models
 
-from gongkai.search.indexing import rank_key
-from gongkai.search.normalise import title_grams, word_tokens
+# Frozen copies of indexing.rank_key and normalise.title_grams / word_tokens as they were when this
+# migration was written (migrations never import app code; docs/operations.md).
+_GRAM_RUN = re.compile(r"[^\W_]+")
+
+
+def _grams(folded):
+    result = set()
+    for run in _GRAM_RUN.findall(folded):
+        result.update(run)
+        result.update(run[i : i + 2] for i in range(len(run) - 1))
+    return result
+
+
+def _strong(term, title, title_words):
+    padded = f" {title_words} "
+    return term in title and (term not in padded or f" {term}" in padded or f"{term} " in padded)
+
+
+def rank_key(published, document_id):
+    return ((published.toordinal() if published else 0) << 32) | document_id
+
+
+def title_grams(title, title_words, number):
+    strong = {g for g in _grams(title) if _strong(g, title, title_words)}
+    strong |= {g for g in _grams(number) if any(c.isdigit() for c in g)}
+    return " ".join(["_" + g for g in sorted(strong)] + [f"_{g}_" for g in sorted(_grams(title) | _grams(number))])
+
+
+def word_tokens(words):
+    return " ".join(sorted({"__" + w for w in words.split() if w.isalnum()}))
+
 
 SQLITE_DROP_OLD = [
     "DROP TRIGGER IF EXISTS search_entry_au",
@@ -54,12 +84,13 @@ PG_DROP_OLD = [
     "DROP INDEX IF EXISTS search_grams_gin",
     "DROP INDEX IF EXISTS search_text_trgm",
 ]
+PG_TOKEN_INDEX = "CREATE INDEX IF NOT EXISTS search_tokens_gin ON search_searchentry USING gin (tokens)"
 PG_CREATE = [
     # Stored, not an index expression: a row is checked against it (when the planner walks the
     # recency index) without splitting three long strings again.
     """ALTER TABLE search_searchentry ADD COLUMN tokens text[]
         GENERATED ALWAYS AS (string_to_array(grams || ' ' || title_grams || ' ' || word_tokens, ' ')) STORED""",
-    "CREATE INDEX search_tokens_gin ON search_searchentry USING gin (tokens)",
+    PG_TOKEN_INDEX,
 ]
 PG_DROP_NEW = [
     "DROP INDEX IF EXISTS search_tokens_gin",

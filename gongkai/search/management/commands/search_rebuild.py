@@ -21,9 +21,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="PostgreSQL: drop the token index and build it once at the end (much faster for a "
+            "whole catalogue; searches are slow until it is back)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = Document.objects.filter(state=DocumentState.PUBLISHED).count()
         with tqdm(total=total, unit="条", file=sys.stderr, disable=options["no_progress"]) as bar:
-            count = rebuild(batch_size=options["batch_size"], on_progress=bar.update)
+            count = rebuild(batch_size=options["batch_size"], on_progress=bar.update, bulk=options["bulk"])
         self.stdout.write(f"索引重建完成：{count} 条。")
