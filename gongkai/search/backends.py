@@ -276,10 +276,12 @@ def _fts_query(tokens: set[str]) -> str:
 
 
 class PostgresBackend(Backend):
-    """A GIN index over the stored token array. The planner cannot know what checking a row costs
-    (reading a long array), so the choice between its two plans is made here: a small match set is
-    fetched through the index and sorted (bitmap scan); a large one is walked newest first through
-    search_rank, each row checked, until the page is full (index scan)."""
+    """A GIN index over the stored token array. The planner does not know what checking a row costs
+    (reading a long array), so counting always goes through the index, and so does a walk once the
+    count has shown the match set to be small (fetched and sorted). For a large set the planner
+    chooses, from its statistics on the tokens, between walking search_rank newest first and
+    checking each row, and sorting the index's matches (tier 1 and 2 sets can be small inside a
+    large match set)."""
 
     vendor = "postgresql"
 
@@ -295,14 +297,14 @@ class PostgresBackend(Backend):
         sql.extend(plan.checks)
         if not self.small_set:
             return self._walk_rows(sql, filters, limit, columns)
-        with planner_settings(BITMAP_ONLY):
+        with planner_settings(BITMAP_ONLY, BITMAP_MEMORY):
             return self._walk_rows(sql, filters, limit, columns)
 
     def count(self, terms, filters, cap):
         sql = self.match_sql(terms, filters)
         # Counting up to the cap: through the index. A scan that stops at the cap would check
         # every row it reads against its long token array, which costs more even for 的.
-        with planner_settings(BITMAP_ONLY), connection.cursor() as cursor:
+        with planner_settings(BITMAP_ONLY, BITMAP_MEMORY), connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE {sql.clause()} LIMIT %s) s",
                 [*sql.params, cap],
@@ -313,18 +315,24 @@ class PostgresBackend(Backend):
 
 
 BITMAP_ONLY = ("enable_seqscan", "enable_indexscan")
-RECENCY_WALK = ("enable_seqscan", "enable_bitmapscan")
+
+
+# Enough memory for the bitmap of a very common token to stay exact: a lossy bitmap makes PostgreSQL
+# check every row of a page against its token array again.
+BITMAP_MEMORY = ("work_mem", "64MB")
 
 
 @contextmanager
-def planner_settings(disabled: tuple[str, ...]) -> Iterator[None]:
-    """Turn plan types off for the statements inside, and back on after, also when the caller is
-    inside a transaction that goes on (after an error, rolling back the savepoint undoes them)."""
+def planner_settings(disabled: tuple[str, ...], *values: tuple[str, str]) -> Iterator[None]:
+    """Turn plan types off (and set values) for the statements inside, and back after, also when the
+    caller is inside a transaction that goes on (after an error, rolling back the savepoint undoes
+    them)."""
+    settings = [(name, "off") for name in disabled] + list(values)
     with transaction.atomic(), connection.cursor() as cursor:
-        for name in disabled:
-            cursor.execute(f"SET LOCAL {name} = off")
+        for name, value in settings:
+            cursor.execute(f"SET LOCAL {name} = '{value}'")
         yield
-        for name in disabled:
+        for name, _ in settings:
             cursor.execute(f"RESET {name}")
 
 
