@@ -1,0 +1,78 @@
+"""The reply deadline of an application (Art. 30 and 33 of the Regulations), with pauses.
+
+- The clock starts on the day the application was received (Art. 31), or, after a request for
+  correction (补正), on the day the corrected application was received: it starts again from zero
+  (Art. 30).
+- The reply is due on the 20th working day after the start (Art. 33; day 1 is the first working day
+  after the start, docs/deadlines.md), plus an extension of at most 20 working days approved by the
+  head of the disclosure office (Art. 33).
+- The time spent consulting a third party or another body does not count (Art. 33(3), 32, 34): a
+  pause runs from the day the consultation letter was sent (that day still counts) to the day the
+  opinion came back or the consultation period ended (that day does not count).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+REPLY_WORKING_DAYS = 20
+MAX_EXTENSION = 20
+CORRECTION_NOTICE_DAYS = 7  # Art. 30: the request for correction within 7 working days
+CONSULTATION_DAYS = 15  # Art. 32, 34: the consulted party answers within 15 working days
+FEE_PAYMENT_DAYS = 20  # 国办函〔2020〕109号: pay within 20 working days of the notice
+
+
+class Calendar(Protocol):
+    def is_working_day(self, day: dt.date) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Pause:
+    begin: dt.date  # the day the consultation letter was sent (counts)
+    end: dt.date  # the day the opinion came back, or the period ended (does not count)
+    reason: str = ""
+
+    def covers(self, day: dt.date) -> bool:
+        return self.begin < day <= self.end
+
+
+@dataclass(frozen=True)
+class ReplyDeadline:
+    start: dt.date
+    due: dt.date
+    working_days: int  # 20 + extension
+    paused_days: int  # working days not counted because of pauses
+    extension: int
+
+    def explain(self) -> str:
+        parts = [f"自{self.start:%Y年%m月%d日}次日起算{REPLY_WORKING_DAYS}个工作日"]
+        if self.extension:
+            parts.append(f"，经批准延长{self.extension}个工作日")
+        if self.paused_days:
+            parts.append(f"，征求意见期间{self.paused_days}个工作日不计算在内")
+        parts.append(f"，答复期限至{self.due:%Y年%m月%d日}。")
+        return "".join(parts)
+
+
+def reply_due(start: dt.date, calendar: Calendar, *, pauses: Iterable[Pause] = (), extension: int = 0) -> ReplyDeadline:
+    if not 0 <= extension <= MAX_EXTENSION:
+        raise ValueError(f"延长答复期限最长不得超过{MAX_EXTENSION}个工作日。")
+    pauses = tuple(pauses)
+    for pause in pauses:
+        if pause.end < pause.begin:
+            raise ValueError("征求意见的结束日期不能早于开始日期。")
+    needed = REPLY_WORKING_DAYS + extension
+    counted = paused = 0
+    day = start
+    while counted < needed:
+        day += dt.timedelta(days=1)
+        if not calendar.is_working_day(day):
+            continue
+        if any(p.covers(day) for p in pauses):
+            paused += 1
+            continue
+        counted += 1
+    return ReplyDeadline(start=start, due=day, working_days=needed, paused_days=paused, extension=extension)
