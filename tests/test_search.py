@@ -498,3 +498,25 @@ def test_migration_0003_computes_the_new_columns_as_indexing_does(title: str, nu
     assert frozen.word_tokens(title_words) == normalise.word_tokens(title_words)
     day = dt.date(2026, 11, 23)
     assert frozen.rank_key(day, 12345) == indexing.rank_key(day, 12345)
+
+
+def test_search_leaves_the_planner_settings_as_it_found_them(world) -> None:
+    """PostgreSQL: plan choices are set for single statements, not for the rest of the transaction."""
+    from django.db import connection
+
+    names = ("enable_seqscan", "enable_indexscan", "enable_bitmapscan", "work_mem")
+
+    def current() -> list[str]:
+        if connection.vendor != "postgresql":
+            return []
+        with connection.cursor() as cursor:
+            values = []
+            for name in names:
+                cursor.execute(f"SHOW {name}")
+                values.append(cursor.fetchone()[0])
+            return values
+
+    publish(world, draft(world, title="设置恢复测试"))
+    before = current()
+    assert search("设置恢复测试").total == 1 and search("设").total >= 1
+    assert current() == before
