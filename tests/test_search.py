@@ -27,16 +27,21 @@ from tests.conftest import SHARED_DATA, draft, publish, term
 pytestmark = pytest.mark.django_db
 
 
-def brute_force(terms: tuple[str, ...]) -> set[int]:
+def folded_published() -> dict[int, list[str]]:
+    """Every published item's title, 文号, body and attachment texts, folded."""
+    return {
+        doc.pk: [
+            fold(t) for t in (doc.title, doc.doc_number, doc.body, *(a.extracted_text for a in doc.attachments.all()))
+        ]
+        for doc in Document.objects.filter(state=DocumentState.PUBLISHED).prefetch_related("attachments")
+    }
+
+
+def brute_force(terms: tuple[str, ...], corpus: dict[int, list[str]] | None = None) -> set[int]:
     """The definition of recall: every published item whose title, 文号, body or attachment text
     contains every term as a substring after normalisation."""
-    found = set()
-    for doc in Document.objects.filter(state=DocumentState.PUBLISHED).prefetch_related("attachments"):
-        texts = [doc.title, doc.doc_number, doc.body, *(a.extracted_text for a in doc.attachments.all())]
-        folded = [fold(t) for t in texts]
-        if all(any(t in f for f in folded) for t in terms):
-            found.add(doc.pk)
-    return found
+    corpus = folded_published() if corpus is None else corpus
+    return {pk for pk, folded in corpus.items() if all(any(t in f for f in folded) for t in terms)}
 
 
 # --- normalisation ---------------------------------------------------------------------------
@@ -124,9 +129,10 @@ def _queries_from(docs: list[Document], rng: random.Random, n: int) -> list[tupl
 
 def _assert_recall(queries: list[tuple[str, ...]]) -> None:
     misses = []
+    corpus = folded_published()
     for terms in queries:
         terms = tuple(dict.fromkeys(terms))
-        if matching_ids(terms) != brute_force(terms):
+        if matching_ids(terms) != brute_force(terms, corpus):
             misses.append(terms)
     assert not misses, f"{len(misses)} of {len(queries)} queries differ from the substring scan: {misses[:5]}"
 
