@@ -293,8 +293,13 @@ def main() -> None:
 
 def index(vendor: str, args: argparse.Namespace) -> None:
     """Index the corpus as ``manage.py search_rebuild --bulk`` does, and report rate and size."""
+    from django.db import connection
+
     from gongkai.search.indexing import rebuild
 
+    if vendor == "postgresql":  # as autovacuum would soon: the rebuild's batch query needs the statistics
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     started = time.perf_counter()
     done = [0]
 
@@ -304,14 +309,9 @@ def index(vendor: str, args: argparse.Namespace) -> None:
             rate = done[0] / (time.perf_counter() - started)
             print(f"\r  index {done[0]:,}/{args.items:,} ({rate:,.0f}/s)", end="", file=sys.stderr)
 
-    rebuild(batch_size=2000, on_progress=progress, bulk=True)
+    rebuild(batch_size=2000, on_progress=progress, bulk=True)  # analyses the entries at the end
     seconds = time.perf_counter() - started
     print(file=sys.stderr)
-    if vendor == "postgresql":
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     size = index_size(vendor)
     print(f"index build: {seconds:.0f} s, {args.items / seconds:,.0f} items/s; index size {size / 2**20:,.0f} MiB")
 
@@ -320,11 +320,6 @@ def build(vendor: str, args: argparse.Namespace, rng: random.Random) -> Any:
     """Write the corpus and index it; returns the city used for the filtered queries."""
     corpus = build_corpus(args.items, rng)
     print(f"corpus written in {corpus['seconds']:.0f} s")
-    if vendor == "postgresql":  # as autovacuum would soon: the rebuild's batch query needs the statistics
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     index(vendor, args)
     return corpus["cities"][0]
 

@@ -242,7 +242,7 @@ class SqliteBackend(Backend):
         return "e.rank_key IN (SELECT rowid FROM search_tokens WHERE search_tokens MATCH %s)", [_fts_query(tokens)]
 
     def count(self, terms, filters, cap):
-        plan = self.tier_plan(3, terms)
+        plan = self.match_plan(terms)
         if not plan.tokens:
             return super().count(terms, filters, cap)
         query, params = self._index_sql(plan, filters, cap, ())
