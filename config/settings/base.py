@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "gongkai.orgs",
     "gongkai.catalogue",
     "gongkai.search",
+    "gongkai.applications",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",
@@ -126,6 +127,29 @@ GONGKAI_PROACTIVE_DISCLOSURE_WORKING_DAYS = 20
 GONGKAI_AT_RISK_WORKING_DAYS = 5
 # Index-number format check for imported catalogues (spec §5, configurable [D]).
 GONGKAI_INDEX_NUMBER_PATTERN = r"^[0-9A-Z]{9,18}/\d{4}(\d{2})?-\d{5}$"
+
+# Applications (依申请公开).
+GONGKAI_APPLICATION_UPLOAD_MAX_BYTES = int(os.environ.get("GONGKAI_APPLICATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+# Open applications due within this many working days are marked "due soon" and reminded by mail.
+GONGKAI_DUE_SOON_WORKING_DAYS = 3
+# Public forms: submissions per client address per hour, and wrong tracking-code/secret attempts
+# per client address per hour, before the form asks them to wait.
+GONGKAI_APPLY_RATE_PER_HOUR = int(os.environ.get("GONGKAI_APPLY_RATE_PER_HOUR", 10))
+GONGKAI_TRACK_FAILURES_PER_HOUR = int(os.environ.get("GONGKAI_TRACK_FAILURES_PER_HOUR", 20))
+# Public forms must stay open this long before they are accepted (a check against scripts).
+GONGKAI_FORM_MIN_SECONDS = float(os.environ.get("GONGKAI_FORM_MIN_SECONDS", 3))
+# The address mails point applicants and staff to.
+GONGKAI_PUBLIC_URL = os.environ.get("GONGKAI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Mail (SMTP). Without EMAIL_HOST in the environment, development prints mail to the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 LOGGING = {
     "version": 1,

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 REPLY_WORKING_DAYS = 20
 MAX_EXTENSION = 20
@@ -46,15 +46,37 @@ class ReplyDeadline:
     working_days: int  # 20 + extension
     paused_days: int  # working days not counted because of pauses
     extension: int
+    pauses: tuple[tuple[str, str, str], ...] = ()  # (begin, end, reason) as ISO dates
+    holidays_crossed: tuple[tuple[str, str], ...] = field(default=())
+    makeup_days_crossed: tuple[tuple[str, str], ...] = field(default=())
 
     def explain(self) -> str:
         parts = [f"自{self.start:%Y年%m月%d日}次日起算{REPLY_WORKING_DAYS}个工作日"]
         if self.extension:
             parts.append(f"，经批准延长{self.extension}个工作日")
         if self.paused_days:
-            parts.append(f"，征求意见期间{self.paused_days}个工作日不计算在内")
+            reasons = "、".join(sorted({r for _, _, r in self.pauses if r})) or "征求意见"
+            parts.append(f"，{reasons}期间{self.paused_days}个工作日不计算在内")
         parts.append(f"，答复期限至{self.due:%Y年%m月%d日}。")
+        if self.holidays_crossed:
+            names = "、".join(sorted({n for _, n in self.holidays_crossed}))
+            parts.append(f"期间遇法定节假日{len(self.holidays_crossed)}天（{names}），不计入。")
+        if self.makeup_days_crossed:
+            parts.append(f"调休上班日{'、'.join(d for d, _ in self.makeup_days_crossed)}计为工作日。")
         return "".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "due": self.due.isoformat(),
+            "working_days": self.working_days,
+            "paused_days": self.paused_days,
+            "extension": self.extension,
+            "pauses": [list(p) for p in self.pauses],
+            "holidays_crossed": [list(p) for p in self.holidays_crossed],
+            "makeup_days_crossed": [list(p) for p in self.makeup_days_crossed],
+            "text": self.explain(),
+        }
 
 
 def reply_due(start: dt.date, calendar: Calendar, *, pauses: Iterable[Pause] = (), extension: int = 0) -> ReplyDeadline:
@@ -67,12 +89,30 @@ def reply_due(start: dt.date, calendar: Calendar, *, pauses: Iterable[Pause] = (
     needed = REPLY_WORKING_DAYS + extension
     counted = paused = 0
     day = start
+    # Names of the days off and make-up days crossed, when the calendar knows them (WorkingCalendar).
+    off_names: dict[dt.date, str] = getattr(calendar, "off", {})
+    work_names: dict[dt.date, str] = getattr(calendar, "work", {})
+    holidays: list[tuple[str, str]] = []
+    makeup: list[tuple[str, str]] = []
     while counted < needed:
         day += dt.timedelta(days=1)
         if not calendar.is_working_day(day):
+            if day in off_names:
+                holidays.append((day.isoformat(), off_names[day]))
             continue
+        if day in work_names:
+            makeup.append((day.isoformat(), work_names[day]))
         if any(p.covers(day) for p in pauses):
             paused += 1
             continue
         counted += 1
-    return ReplyDeadline(start=start, due=day, working_days=needed, paused_days=paused, extension=extension)
+    return ReplyDeadline(
+        start=start,
+        due=day,
+        working_days=needed,
+        paused_days=paused,
+        extension=extension,
+        pauses=tuple((p.begin.isoformat(), p.end.isoformat(), p.reason) for p in pauses),
+        holidays_crossed=tuple(holidays),
+        makeup_days_crossed=tuple(makeup),
+    )

@@ -36,6 +36,15 @@ WORKFLOW_ROLES: dict[str, frozenset[str]] = {
     "document.publish": frozenset({Role.CLERK, Role.LEADER}),
     "document.withdraw": frozenset({Role.LEADER}),
     "document.revoke": frozenset({Role.CLERK, Role.LEADER}),
+    # Applications (依申请公开): the 公开专员 registers and handles them; an extension needs the
+    # approval of the head of the disclosure office (Art. 33(2)), the 分管领导 role here.
+    "application.register": frozenset({Role.CLERK}),
+    "application.handle": frozenset({Role.CLERK}),
+    "application.approve_extension": frozenset({Role.LEADER}),
+    "appeal.record": frozenset({Role.CLERK, Role.LEADER}),
+    # Applicants' personal data in full: the handling body's own working staff only, never a
+    # supervisor above it; every reveal is logged by the service.
+    "application.reveal": frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER}),
 }
 
 WORKING_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER})
@@ -52,6 +61,12 @@ ACTION_LABELS = {
     "document.publish": "发布",
     "document.withdraw": "撤回",
     "document.revoke": "废止",
+    "application.register": "登记政府信息公开申请",
+    "application.handle": "办理政府信息公开申请",
+    "application.approve_extension": "批准延期答复",
+    "appeal.record": "登记行政复议、行政诉讼",
+    "application.reveal": "查看申请人个人信息",
+    "letters.edit": "编辑文书模板",
     "org.edit": "修改机构信息",
     "calendar.edit": "维护工作日历",
     "membership.manage": "管理人员角色",
@@ -89,11 +104,11 @@ def _reaches(m: Membership, org: Organisation) -> bool:
 def can(user: Any, action: str, org: Organisation) -> bool:
     if action in WORKFLOW_ROLES:
         return bool(roles_at(user, org) & WORKFLOW_ROLES[action])
-    if action in {"org.edit", "membership.manage", "calendar.edit"}:
+    if action in {"org.edit", "membership.manage", "calendar.edit", "letters.edit"}:
         if _is_authenticated(user) and user.is_superuser:
             return True
         return any(m.role == Role.ADMIN and _reaches(m, org) for m in _memberships(user))
-    if action == "document.view_internal":
+    if action in {"document.view_internal", "application.read"}:
         return can_read_internal(user, org)
     raise ValueError(f"Unknown action {action!r}")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.portal import search_views, views
+from gongkai.portal import apply_views, search_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -14,4 +14,11 @@ urlpatterns = [
     path("xxgk/<slug:slug>/nb/", views.reports, name="reports"),
     path("xxgk/<slug:slug>/content/<int:pk>/", views.item, name="item"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("xxgk/<slug:slug>/ysqgk/", apply_views.apply, name="apply"),
+    path("apply/done/", apply_views.apply_done, name="apply_done"),
+    path("apply/track/", apply_views.track, name="apply_track"),
+    path("apply/status/", apply_views.status, name="apply_status"),
+    path("apply/correction/", apply_views.correction, name="apply_correction"),
+    path("apply/letters/<int:pk>.<str:fmt>", apply_views.letter, name="apply_letter"),
+    path("apply/leave/", apply_views.leave, name="apply_leave"),
 ]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from gongkai.workbench import application_views as apps
 from gongkai.workbench import views
 
 app_name = "workbench"
@@ -13,4 +14,13 @@ urlpatterns = [
     path("documents/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("at-risk/", views.at_risk, name="at_risk"),
+    path("applications/", apps.inbox, name="applications"),
+    path("applications/new/", apps.register, name="application_register"),
+    path("applications/<int:pk>/", apps.detail, name="application"),
+    path("applications/<int:pk>/reveal/", apps.reveal, name="application_reveal"),
+    path("applications/<int:pk>/do/<slug:action>/", apps.act, name="application_act"),
+    path("applications/<int:pk>/appeals/", apps.appeal_add, name="appeal_add"),
+    path("appeals/<int:pk>/decide/", apps.appeal_decide, name="appeal_decide"),
+    path("letters/<int:pk>.<str:fmt>", apps.letter_file, name="letter_file"),
+    path("application-files/<int:pk>/", apps.upload_file, name="application_file"),
 ]

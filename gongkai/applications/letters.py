@@ -1,0 +1,260 @@
+"""The letters the Regulations require in writing, built from locked legal wording and an
+organisation's fill-in regions.
+
+Each kind of letter is a list of paragraphs written here, in code: the statements of law, the
+articles cited and the applicant's rights cannot be edited by anyone. A paragraph may contain
+``{fact}`` placeholders, filled from the application, and ``[region]`` placeholders, filled from
+the organisation's ``LetterTemplate`` (contact details, an opening, a closing note). Administrators
+edit only the regions (``services.letter_template_save``). The text is frozen when a letter is
+issued; DOCX and PDF are rendered from that frozen text (``render``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from gongkai.applications.models import Application, LetterKind
+from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
+
+REGULATIONS = "《中华人民共和国政府信息公开条例》"
+# Art. 51 of the Regulations; the periods are those of the 行政复议法 (60 days) and the
+# 行政诉讼法 (6 months).
+RIGHTS = (
+    "如对本{what}不服，可以自收到本{what}之日起60日内依法申请行政复议，"
+    "或者自收到本{what}之日起6个月内依法向人民法院提起行政诉讼。"
+)
+
+# The fill-in regions an organisation may edit, with their defaults (facts may be used in them).
+REGIONS: dict[str, tuple[str, str]] = {
+    "contact": ("联系方式", "联系机构：{office}；联系电话：{office_phone}；通信地址：{office_address}。"),
+    "note": ("补充说明", ""),
+}
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    title: str
+    paragraphs: tuple[str, ...]
+    to_applicant: bool = True
+
+
+_OPENING = (
+    "{applicant}：\n本机关于{received}收到您（单位）提出的政府信息公开申请（查询码：{code}），申请获取“{description}”。"
+)
+
+SKELETONS: dict[str, Skeleton] = {
+    LetterKind.RECEIPT: Skeleton(
+        "政府信息公开申请登记回执",
+        (
+            _OPENING,
+            f"根据{REGULATIONS}第三十一条，本机关收到申请的日期为{{received}}。"
+            f"根据第三十三条，本机关将自收到申请之日起20个工作日内予以答复；需要延长答复期限的，"
+            f"经政府信息公开工作机构负责人同意并告知您，延长的期限最长不超过20个工作日。",
+            "您可以凭查询码和您设置的查询密码，在本机关政府信息公开平台查询办理进度和答复文书。",
+            "[note]",
+            "[contact]",
+        ),
+    ),
+    LetterKind.CORRECTION: Skeleton(
+        "政府信息公开申请补正告知书",
+        (
+            _OPENING,
+            f"经审查，您的申请内容不明确。根据{REGULATIONS}第三十条的规定，请您对以下事项作出补正：{{correction_items}}",
+            "请于{correction_due}前提交补正材料。答复期限自本机关收到补正的申请之日起计算。"
+            "无正当理由逾期不补正的，视为放弃申请。",
+            "[note]",
+            "[contact]",
+        ),
+    ),
+    LetterKind.CONSULTATION: Skeleton(
+        "政府信息公开第三方意见征询函",
+        (
+            "{party}：",
+            f"本机关收到政府信息公开申请，申请公开的政府信息可能涉及贵方合法权益（或需要贵机关协商确定）。"
+            f"根据{REGULATIONS}第三十二条（第三十四条）的规定，现书面征求贵方意见，"
+            f"请自收到本函之日起15个工作日内提出意见。逾期未提出意见的，由本机关依照条例的规定决定是否公开。",
+            "申请公开的政府信息：“{description}”。",
+            "[contact]",
+        ),
+        to_applicant=False,
+    ),
+    LetterKind.EXTENSION: Skeleton(
+        "政府信息公开申请延期答复告知书",
+        (
+            _OPENING,
+            f"因{{extension_reason}}，本机关不能在规定期限内作出答复。根据{REGULATIONS}第三十三条第二款的规定，"
+            f"经政府信息公开工作机构负责人同意，答复期限延长{{extension_days}}个工作日，延长后的答复期限至{{due}}。",
+            "[note]",
+            "[contact]",
+        ),
+    ),
+    LetterKind.FEE: Skeleton(
+        "政府信息公开信息处理费收费通知书",
+        (
+            _OPENING,
+            f"根据{REGULATIONS}第四十二条和《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）的规定，"
+            f"您的申请{{fee_basis}}，应缴纳信息处理费{{fee_yuan}}元。",
+            "请于{fee_due}前按本通知载明的方式缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。"
+            "缴纳费用所需时间不计算在答复期限内。",
+            "[note]",
+            "[contact]",
+        ),
+    ),
+    LetterKind.REPLY: Skeleton(
+        "政府信息公开申请答复书",
+        (_OPENING, "{reply_paragraphs}", "[note]", RIGHTS.format(what="答复"), "[contact]"),
+    ),
+    LetterKind.NOT_GI: Skeleton(
+        "政府信息公开申请处理告知书",
+        (
+            _OPENING,
+            f"经审查，您提出的申请属于信访、投诉、举报等诉求。根据{REGULATIONS}第三十九条第一款的规定，"
+            f"本机关不作为政府信息公开申请处理，请您通过相应渠道提出。{{reply_text}}",
+            "[note]",
+            RIGHTS.format(what="告知"),
+            "[contact]",
+        ),
+    ),
+    LetterKind.CLOSURE: Skeleton(
+        "政府信息公开申请终止处理告知书",
+        (_OPENING, "{closure_paragraph}", "[note]", RIGHTS.format(what="告知"), "[contact]"),
+    ),
+}
+
+# The reply paragraph for each reply type (Art. 36–39): locked, with the article cited.
+REPLY_PARAGRAPHS: dict[str, str] = {
+    "PUBLIC_ALREADY": f"经审查，您申请获取的政府信息已经主动公开。根据{REGULATIONS}第三十六条第（一）项的规定，"
+    "现告知您获取该政府信息的方式和途径：{reply_text}",
+    "DISCLOSE": f"经审查，您申请获取的政府信息属于可以公开的政府信息。根据{REGULATIONS}第三十六条第（二）项的规定，"
+    "现向您提供该政府信息（或告知获取的方式、途径和时间）：{reply_text}",
+    "PARTIAL": f"经审查，您申请获取的政府信息中含有不应当公开或者不属于政府信息的内容，但能够作区分处理。"
+    f"根据{REGULATIONS}第三十七条的规定，本机关向您提供可以公开的政府信息内容：{{reply_text}}"
+    "\n对不予公开的内容说明理由如下：\n{withheld}",
+    "WITHHOLD": f"经审查，您申请获取的政府信息{{outcome_label}}。根据{REGULATIONS}{{basis}}"
+    "和第三十六条第（三）项的规定，本机关决定不予公开。理由如下：{reply_text}",
+    "NOT_EXIST": f"经检索，本机关没有您所申请的政府信息。根据{REGULATIONS}第三十六条第（四）项的规定，"
+    "告知您该政府信息不存在。{reply_text}",
+    "NOT_THIS_BODY": f"经审查，您申请获取的政府信息不属于本机关负责公开。根据{REGULATIONS}第三十六条第（五）项的规定，"
+    "告知您：{reply_text}负责公开该政府信息的行政机关为：{competent_body}。",
+    "NEEDS_CREATION": "经审查，您申请获取的信息需要本机关对现有政府信息进行加工、分析。"
+    f"根据{REGULATIONS}第三十八条的规定，本机关不予提供。{{reply_text}}",
+    "STILL_UNCLEAR": f"您补正后的申请内容仍不明确，本机关无法确定您所需的政府信息。根据{REGULATIONS}第三十条的规定，"
+    "告知您无法提供。{reply_text}",
+    "NOT_HANDLED": f"经审查，您的申请{{outcome_label}}。根据{REGULATIONS}{{basis}}的规定，"
+    "本机关不予处理。{reply_text}",
+    "REPEATED": f"经审查，您已就同一政府信息向本机关提出过申请，本机关已作出答复，且您未提出新的理由。"
+    f"根据{REGULATIONS}第三十六条第（六）项的规定，本机关不予重复处理。{{reply_text}}",
+    "CLOSED": f"根据{REGULATIONS}的有关规定，本机关对您的申请作如下处理：{{reply_text}}",
+}
+
+CLOSURE_PARAGRAPHS: dict[str, str] = {
+    "O1": f"本机关已于{{correction_requested}}告知您作出补正，您未在补正期限（{{correction_due}}前）内补正。"
+    f"根据{REGULATIONS}第三十条的规定，视为您放弃申请，本机关不再处理该政府信息公开申请。",
+    "O2": "本机关已于{fee_notice}向您发出收费通知，您未在缴费期限（{fee_due}前）内缴纳信息处理费。"
+    "根据《政府信息公开信息处理费管理办法》的规定，视为您放弃申请，本机关不再处理该政府信息公开申请。",
+}
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_REGION = re.compile(r"^\[(\w+)\]$")
+
+
+def cn_date(value: Any) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def facts(app: Application, **extra: Any) -> dict[str, str]:
+    org = app.org
+    outcome = BY_CODE.get(app.outcome)
+    withheld = "\n".join(f"{i}. {w.get('item', '')}：{w.get('reason', '')}" for i, w in enumerate(app.withheld, 1))
+    data = {
+        "applicant": app.applicant_name,
+        "code": app.tracking_code,
+        "received": cn_date(app.received_on),
+        "description": app.description[:300],
+        "correction_items": app.correction_items,
+        "correction_due": cn_date(app.correction_due),
+        "correction_requested": cn_date(app.correction_requested_on),
+        "extension_reason": app.extension_reason,
+        "extension_days": str(app.extension_days),
+        "due": cn_date(app.due_date),
+        "fee_yuan": str(app.fee_yuan),
+        "fee_basis": (
+            f"按量计收（{app.fee_pages}页）"
+            if app.fee_scale == "page"
+            else f"为您本月第{app.month_seq}件申请，按件计收"
+        ),
+        "fee_due": cn_date(app.fee_due),
+        "fee_notice": cn_date(app.fee_notice_on),
+        "reply_text": app.reply_text,
+        "outcome_label": ("属于" + outcome.label.split(".", 1)[-1]) if outcome else "",
+        "basis": outcome.basis if outcome else "",
+        "withheld": withheld,
+        "competent_body": app.competent_body,
+        "office": org.office_name or org.name,
+        "office_phone": org.office_phone or "—",
+        "office_address": org.office_address or "—",
+        "party": "",
+    }
+    data.update({k: str(v) for k, v in extra.items()})
+    return data
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    # Substitution in one pass: a value that itself contains braces (an applicant's description)
+    # is never read as a placeholder.
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def compose(kind: str, app: Application, regions: dict[str, str], **extra: Any) -> tuple[str, list[str], bool]:
+    """The title, paragraphs and addressee flag of a letter of this kind for this application."""
+    skeleton = SKELETONS[kind]
+    values = facts(app, **extra)
+    if kind == LetterKind.REPLY:
+        values["reply_paragraphs"] = _fill(REPLY_PARAGRAPHS[app.reply_type], values)
+        title = f"政府信息公开申请答复书（{REPLY_TYPES[app.reply_type][0]}）"
+    elif kind == LetterKind.CLOSURE:
+        values["closure_paragraph"] = _fill(CLOSURE_PARAGRAPHS.get(app.outcome, "{reply_text}"), values)
+        title = skeleton.title
+    else:
+        title = skeleton.title
+    paragraphs: list[str] = []
+    for para in skeleton.paragraphs:
+        region = _REGION.match(para)
+        if region:
+            text = regions.get(region.group(1), REGIONS[region.group(1)][1])
+            text = _fill(text, values).strip()
+            if text:
+                paragraphs.append(text)
+            continue
+        for line in _fill(para, values).split("\n"):
+            if line.strip():
+                paragraphs.append(line)
+    return title, paragraphs, skeleton.to_applicant
+
+
+def region_problem(name: str, text: str) -> str | None:
+    """A region may use the facts but not smuggle in another region or an unknown placeholder."""
+    if name not in REGIONS:
+        return f"没有名为“{name}”的可编辑区域。"
+    if len(text) > 1000:
+        return f"“{REGIONS[name][0]}”不能超过1000个字。"
+    known = set(facts_keys())
+    unknown = sorted({m for m in _PLACEHOLDER.findall(text) if m not in known})
+    if unknown:
+        return f"“{REGIONS[name][0]}”中有未知的占位符：{'、'.join(unknown)}。"
+    return None
+
+
+def facts_keys() -> tuple[str, ...]:
+    return (
+        "applicant",
+        "code",
+        "received",
+        "description",
+        "due",
+        "office",
+        "office_phone",
+        "office_address",
+    )

@@ -1,0 +1,308 @@
+"""Applications for disclosure (依申请公开, Art. 27–45 of the Regulations) and what hangs off them:
+uploaded files, consultations and other pauses, letters, reconsideration and litigation.
+
+State lives in one field, moved only by ``services`` through the transitions in ``workflow``. The
+reply deadline is stored with its explanation and recomputed by the service after every step.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from gongkai.applications.outcomes import OUTCOMES, REPLY_TYPES
+from gongkai.applications.receipt import CHANNEL_LABELS, Channel
+
+
+class ApplicantType(models.TextChoices):
+    """The columns of table 三 (申请人情况): 自然人, and 法人或其他组织 by sub-type."""
+
+    NATURAL = "NAT", "自然人"
+    BUSINESS = "BIZ", "商业企业"
+    RESEARCH = "RES", "科研机构"
+    NONPROFIT = "NPO", "社会公益组织"
+    LEGAL = "LAW", "法律服务机构"
+    OTHER = "OTH", "其他"
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", "已登记"
+    CORRECTION_REQUESTED = "correction_requested", "待补正"
+    IN_REVIEW = "in_review", "办理中"
+    CONSULTING = "consulting", "征求意见中"
+    FEE_NOTICE_SENT = "fee_notice_sent", "待缴费"
+    REPLIED = "replied", "已答复"
+    CLOSED = "closed", "已终止"
+    ARCHIVED = "archived", "已归档"
+
+
+OPEN_STATES = (State.RECEIVED, State.CORRECTION_REQUESTED, State.IN_REVIEW, State.CONSULTING, State.FEE_NOTICE_SENT)
+# Waiting on someone else: the reply clock does not run (Art. 30, 33; 国办函〔2020〕109号).
+CLOCK_STOPPED_STATES = (State.CORRECTION_REQUESTED, State.CONSULTING, State.FEE_NOTICE_SENT)
+
+
+class DeliveryForm(models.TextChoices):
+    """Art. 29(3) and 40: the form in which the applicant wants the information."""
+
+    PAPER = "paper", "纸质文本"
+    ELECTRONIC = "electronic", "电子文本"
+    INSPECT = "inspect", "查阅、抄录"
+
+
+class DeliveryWay(models.TextChoices):
+    POST = "post", "邮寄"
+    EMAIL = "email", "电子邮件"
+    ONLINE = "online", "网上获取"
+    COLLECT = "collect", "当面领取"
+
+
+class Application(models.Model):
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="applications", verbose_name="受理机关"
+    )
+    # The applicant's handle: shown on the receipt and typed back with the secret to follow the case.
+    tracking_code = models.CharField("查询码", max_length=20, unique=True)
+    secret_hash = models.CharField(max_length=128, blank=True)
+    channel = models.CharField("申请渠道", max_length=20, choices=[(c.value, CHANNEL_LABELS[c]) for c in Channel])
+    oral = models.BooleanField("口头提出、代为填写", default=False)  # Art. 29
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Art. 31: the dates the receipt date is derived from, by channel.
+    submitted_on = models.DateField("提交日期", null=True, blank=True)
+    signed_for_on = models.DateField("签收日期", null=True, blank=True)
+    confirmed_on = models.DateField("确认日期", null=True, blank=True)
+    received_on = models.DateField("收到申请日期")
+
+    # Art. 29(1): the applicant. Personal data: shown only to the handling body's staff, masked in lists.
+    applicant_type = models.CharField("申请人类型", max_length=3, choices=ApplicantType.choices)
+    applicant_name = models.CharField("姓名或者名称", max_length=100)
+    id_number = models.CharField("身份证明号码", max_length=30)  # 身份证号 or 统一社会信用代码
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30)
+    email = models.EmailField("电子邮箱", blank=True)
+    address = models.CharField("通信地址", max_length=200, blank=True)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    # A stable key of the applicant (hash of type + ID number) for Art. 35/36(6) and the monthly count.
+    applicant_key = models.CharField(max_length=64, db_index=True)
+
+    # Art. 29(2)(3): what is sought, and how it is to be delivered.
+    description = models.TextField("所需政府信息的名称、文号或者便于查询的其他特征性描述")
+    doc_number_hint = models.CharField("文号", max_length=100, blank=True)
+    delivery_form = models.CharField("获取信息的形式", max_length=20, choices=DeliveryForm.choices)
+    delivery_way = models.CharField("获取信息的方式、途径", max_length=20, choices=DeliveryWay.choices)
+
+    state = models.CharField("状态", max_length=24, choices=State.choices, default=State.RECEIVED)
+    is_open = models.BooleanField(default=True)
+    # The reply clock: starts at receipt, restarts on receipt of a correction (Art. 30).
+    clock_start = models.DateField("答复期限起算日")
+    extension_days = models.PositiveSmallIntegerField("延长工作日数", default=0)
+    # Art. 33(2): an extension needs the approval of the head of the disclosure office. The clerk
+    # proposes; the approval (who, when) is recorded here and in the audit trail.
+    extension_proposed_days = models.PositiveSmallIntegerField("拟延长工作日数", default=0)
+    extension_reason = models.TextField("延期理由", blank=True)
+    extension_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    extension_approved_on = models.DateField("批准延期日期", null=True, blank=True)
+    due_date = models.DateField("答复期限", null=True, blank=True)
+    due_explanation = models.JSONField(default=dict, blank=True)
+
+    # Art. 30: one request for correction, with its period.
+    correction_requested_on = models.DateField("补正告知日期", null=True, blank=True)
+    correction_items = models.TextField("需要补正的事项", blank=True)
+    correction_due = models.DateField("补正期限", null=True, blank=True)
+    correction_received_on = models.DateField("收到补正日期", null=True, blank=True)
+    correction_text = models.TextField("补正内容", blank=True)
+
+    # 信息处理费 (Art. 42; 国办函〔2020〕109号).
+    month_seq = models.PositiveIntegerField("本月第几件申请", default=1)
+    fee_yuan = models.PositiveIntegerField("信息处理费（元）", default=0)
+    fee_scale = models.CharField("计收方式", max_length=10, blank=True)  # "case" | "page"
+    fee_pages = models.PositiveIntegerField("页数", null=True, blank=True)
+    fee_notice_on = models.DateField("收费通知日期", null=True, blank=True)
+    fee_due = models.DateField("缴费期限", null=True, blank=True)
+    fee_paid_on = models.DateField("缴费日期", null=True, blank=True)
+
+    # The reply (Art. 36–39) or the closing of the case.
+    replied_on = models.DateField("答复日期", null=True, blank=True)
+    reply_type = models.CharField(
+        "答复类型", max_length=20, blank=True, choices=[(k, v[0]) for k, v in REPLY_TYPES.items()]
+    )
+    outcome = models.CharField(
+        "办理结果", max_length=8, blank=True, choices=[(o.code, f"{o.group} {o.label}") for o in OUTCOMES]
+    )
+    outcome_basis = models.CharField("法律依据", max_length=100, blank=True)
+    reply_text = models.TextField("答复内容", blank=True)
+    # Art. 37: what was withheld from a partly granted reply, and why: [{"item": ..., "reason": ...}].
+    withheld = models.JSONField("不予公开的内容及理由", default=list, blank=True)
+    # Art. 36(5): the body that is competent, when this one is not.
+    competent_body = models.CharField("负责公开的机关及联系方式", max_length=200, blank=True)
+    archived_on = models.DateField("归档日期", null=True, blank=True)
+    reminded_for = models.DateField(null=True, blank=True)  # the due date the last staff reminder was about
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [
+            # The staff inbox: one body's open applications by due date.
+            models.Index(fields=["org", "is_open", "due_date", "id"], name="app_inbox"),
+            # The nightly scan over every open application.
+            models.Index(fields=["is_open", "due_date"], name="app_open_due"),
+            # Table 三: replies by year.
+            models.Index(fields=["org", "replied_on"], name="app_replied"),
+            models.Index(fields=["applicant_key", "received_on"], name="app_applicant"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(extension_days__lte=20), name="app_extension_at_most_20"),
+        ]
+        verbose_name = "政府信息公开申请"
+        verbose_name_plural = "政府信息公开申请"
+
+    def __str__(self) -> str:
+        return f"申请 {self.tracking_code}"
+
+
+class ApplicationFile(models.Model):
+    class Kind(models.TextChoices):
+        APPLICATION = "application", "申请材料"
+        CORRECTION = "correction", "补正材料"
+        IDENTITY = "identity", "身份证明"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to="applications/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = "申请材料"
+        verbose_name_plural = "申请材料"
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Pause(models.Model):
+    """Time that does not count against the reply deadline: consulting a third party (Art. 32) or
+    another body (Art. 34), and waiting for a fee (国办函〔2020〕109号)."""
+
+    class Kind(models.TextChoices):
+        THIRD_PARTY = "third_party", "征求第三方意见"
+        AGENCY = "agency", "征求其他机关意见"
+        FEE = "fee", "等待缴纳信息处理费"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    party = models.CharField("征求意见对象", max_length=200, blank=True)
+    begin = models.DateField("开始日期")  # the letter was sent this day (it still counts)
+    period_due = models.DateField("期限")  # 15 working days for an opinion, 20 for a fee
+    end = models.DateField("结束日期", null=True, blank=True)  # null while it runs
+    opinion = models.TextField("意见", blank=True)
+
+    class Meta:
+        ordering = ["begin", "id"]
+        verbose_name = "期限中止"
+        verbose_name_plural = "期限中止"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.begin}"
+
+
+class LetterKind(models.TextChoices):
+    RECEIPT = "receipt", "登记回执"
+    CORRECTION = "correction", "补正告知书"
+    CONSULTATION = "consultation", "第三方意见征询函"
+    EXTENSION = "extension", "延期答复告知书"
+    FEE = "fee", "收费通知书"
+    REPLY = "reply", "政府信息公开申请答复书"
+    NOT_GI = "not_gi", "不作为政府信息公开申请处理告知书"
+    CLOSURE = "closure", "终止处理告知书"
+
+
+class LetterTemplate(models.Model):
+    """An organisation's fill-in regions for one kind of letter. The legal wording lives in code
+    (``letters``) and cannot be edited; only these regions can."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="letter_templates")
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    regions = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "kind"], name="letter_template_unique")]
+        verbose_name = "文书模板"
+        verbose_name_plural = "文书模板"
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.get_kind_display()}"
+
+
+class Letter(models.Model):
+    """A letter as issued: its text is frozen at issue; DOCX and PDF are rendered from that text."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    number = models.CharField("文书编号", max_length=60)
+    title = models.CharField(max_length=100)
+    recipient = models.CharField(max_length=200)
+    body = models.JSONField()  # a list of paragraphs
+    issuer = models.CharField(max_length=100)
+    issued_on = models.DateField()
+    # Letters to the applicant are shown to them; a consultation letter goes to the third party.
+    to_applicant = models.BooleanField(default=True)
+    docx = models.FileField(upload_to="letters/%Y/", blank=True)
+    pdf = models.FileField(upload_to="letters/%Y/", blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "文书"
+        verbose_name_plural = "文书"
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.number}）"
+
+
+class AppealKind(models.TextChoices):
+    """Table 四's three blocks (Art. 51)."""
+
+    RECONSIDERATION = "reconsideration", "行政复议"
+    LITIGATION_DIRECT = "litigation_direct", "行政诉讼（未经复议直接起诉）"
+    LITIGATION_AFTER = "litigation_after", "行政诉讼（复议后起诉）"
+
+
+class AppealResult(models.TextChoices):
+    UPHELD = "upheld", "结果维持"
+    CORRECTED = "corrected", "结果纠正"
+    OTHER = "other", "其他结果"
+    PENDING = "pending", "尚未审结"
+
+
+class Appeal(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appeals")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="appeals")
+    kind = models.CharField("类型", max_length=20, choices=AppealKind.choices)
+    filed_on = models.DateField("申请或起诉日期")
+    authority = models.CharField("复议机关或受理法院", max_length=100)
+    case_number = models.CharField("案号", max_length=100, blank=True)
+    result = models.CharField("结果", max_length=12, choices=AppealResult.choices, default=AppealResult.PENDING)
+    decided_on = models.DateField("审结日期", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["filed_on", "id"]
+        indexes = [models.Index(fields=["org", "filed_on"], name="appeal_org_filed")]
+        verbose_name = "行政复议、行政诉讼"
+        verbose_name_plural = "行政复议、行政诉讼"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filed_on}"

@@ -1,0 +1,140 @@
+"""E-mail: to the applicant when a letter is issued, and to the handling staff before a deadline.
+
+Mail goes through Django's SMTP backend (EMAIL_HOST/EMAIL_PORT). Messages never carry the
+applicant's ID number or other personal data beyond their name; the letter itself is read on the
+portal after signing in with the tracking code and secret. A mail that cannot be sent is logged
+and does not undo the step that caused it: the letter is kept and shown either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Q
+from django.utils import timezone
+
+from gongkai.applications.models import Application, Letter
+from gongkai.calendars.services import CalendarCache
+from gongkai.orgs.models import Membership, Organisation, Role
+
+log = logging.getLogger(__name__)
+
+
+def letter_issued(letter_id: int) -> bool:
+    letter = Letter.objects.select_related("application", "application__org").get(pk=letter_id)
+    app = letter.application
+    if not app.email or not letter.to_applicant:
+        return False
+    body = "\n".join(
+        [
+            f"{app.applicant_name}：",
+            f"{app.org.name}就您的政府信息公开申请（查询码 {app.tracking_code}）"
+            f"出具了《{letter.title}》（{letter.number}）。",
+            f"请登录政府信息公开平台，凭查询码和查询密码查看并下载：{settings.GONGKAI_PUBLIC_URL}/apply/track/",
+            "",
+            "本邮件由系统发送，请勿直接回复。",
+        ]
+    )
+    message = EmailMessage(
+        subject=f"【政府信息公开】{letter.title}（{app.tracking_code}）",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[app.email],
+    )
+    try:
+        message.send()
+    except OSError:
+        log.exception("could not send the letter notice for %s", letter.number)
+        return False
+    Letter.objects.filter(pk=letter.pk).update(emailed_at=timezone.now())
+    return True
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    open_applications: int
+    due_soon: int
+    overdue: int
+    reminders_sent: int
+
+
+def scan(today: dt.date | None = None, *, send: bool = True) -> ScanResult:
+    """The nightly scan over every open application: count due-soon and overdue ones and remind the
+    handling clerks, once per due date, of what falls due within GONGKAI_DUE_SOON_WORKING_DAYS."""
+    today = today or timezone.localdate()
+    calendars = CalendarCache()
+    window = settings.GONGKAI_DUE_SOON_WORKING_DAYS
+    horizon_by_org: dict[int, dt.date] = {}
+    due_soon = overdue = 0
+    to_remind: dict[int, list[Application]] = {}
+    rows = (
+        Application.objects.filter(is_open=True, due_date__isnull=False)
+        .only("id", "org_id", "due_date", "reminded_for", "tracking_code", "state")
+        .order_by()
+        .iterator(chunk_size=5000)
+    )
+    total = 0
+    for app in rows:
+        total += 1
+        horizon = horizon_by_org.get(app.org_id)
+        if horizon is None:
+            # Each body's own calendar (its local holidays) decides what "due soon" means for it.
+            horizon = calendars.for_org(Organisation.objects.get(pk=app.org_id)).add_working_days(today, window).due
+            horizon_by_org[app.org_id] = horizon
+        assert app.due_date is not None
+        if app.due_date < today:
+            overdue += 1
+        elif app.due_date <= horizon:
+            due_soon += 1
+        else:
+            continue
+        if app.reminded_for != app.due_date:
+            to_remind.setdefault(app.org_id, []).append(app)
+    sent = 0
+    if send and to_remind:
+        sent = _send_reminders(to_remind, today)
+    return ScanResult(open_applications=total, due_soon=due_soon, overdue=overdue, reminders_sent=sent)
+
+
+def _send_reminders(to_remind: dict[int, list[Application]], today: dt.date) -> int:
+    clerks = (
+        Membership.objects.filter(org_id__in=list(to_remind), role=Role.CLERK, user__is_active=True)
+        .exclude(Q(user__email="") | Q(user__email__isnull=True))
+        .select_related("user", "org")
+    )
+    by_org: dict[int, list[str]] = {}
+    org_names: dict[int, str] = {}
+    for m in clerks:
+        by_org.setdefault(m.org_id, []).append(m.user.email)
+        org_names[m.org_id] = m.org.name
+    sent = 0
+    connection = get_connection()
+    for org_id, apps in to_remind.items():
+        recipients = sorted(set(by_org.get(org_id, [])))
+        if not recipients:
+            continue
+        lines = [f"{org_names[org_id]}有{len(apps)}件政府信息公开申请即将到期或已经逾期：", ""]
+        for app in sorted(apps, key=lambda a: (a.due_date, a.pk)):
+            mark = "已逾期" if app.due_date and app.due_date < today else "即将到期"
+            lines.append(f"  {app.tracking_code}  {app.get_state_display()}  期限 {app.due_date:%Y-%m-%d}  {mark}")
+        lines += ["", f"请登录工作台办理：{settings.GONGKAI_PUBLIC_URL}/workbench/applications/"]
+        message = EmailMessage(
+            subject=f"【政府信息公开】{len(apps)}件申请即将到期或已逾期",
+            body="\n".join(lines),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+            connection=connection,
+        )
+        try:
+            message.send()
+        except OSError:
+            log.exception("could not send reminders for organisation %s", org_id)
+            continue
+        sent += 1
+        for app in apps:
+            Application.objects.filter(pk=app.pk).update(reminded_for=app.due_date)
+    return sent

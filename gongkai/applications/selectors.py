@@ -1,0 +1,176 @@
+"""Reads of applications for the workbench, the portal and the API.
+
+Lists never carry personal data in full: ``masked`` gives the forms shown in lists; the full
+values come only from ``services.reveal_personal_data``, which logs the reveal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from gongkai.applications.identity import mask_id_number
+from gongkai.applications.models import Application, Letter, State
+from gongkai.calendars.services import WorkingCalendar
+from gongkai.core.errors import NotFound
+from gongkai.orgs import policies
+from gongkai.orgs.models import Organisation
+
+INBOX_FIELDS = (
+    "id",
+    "org_id",
+    "tracking_code",
+    "state",
+    "applicant_type",
+    "applicant_name",
+    "description",
+    "received_on",
+    "due_date",
+    "extension_days",
+    "extension_proposed_days",
+    "channel",
+)
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**; organisations keep their name (it is not personal data)."""
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def masked(app: Application) -> dict[str, str]:
+    natural = app.applicant_type == "NAT"
+    return {
+        "applicant_name": mask_name(app.applicant_name) if natural else app.applicant_name,
+        "id_number": mask_id_number(app.id_number) if natural else app.id_number,
+        "phone": mask_phone(app.phone),
+        "email": (app.email[:1] + "***@" + app.email.split("@", 1)[-1]) if "@" in app.email else "",
+        "address": (app.address[:6] + "……") if app.address else "",
+        "contact_person": mask_name(app.contact_person),
+        "postcode": app.postcode[:2] + "****" if app.postcode else "",
+    }
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    app: Application
+    applicant: str
+    due_mark: str  # "overdue" | "due_soon" | ""
+
+
+def staff_applications(user: Any) -> QuerySet[Application]:
+    return Application.objects.filter(policies.internal_orgs_q(user)).select_related("org")
+
+
+def staff_application(user: Any, pk: int) -> Application:
+    app = Application.objects.select_related("org").filter(pk=pk).first()
+    if app is None or not policies.can(user, "application.read", app.org):
+        raise NotFound("没有找到这件申请，或您无权查看。")
+    return app
+
+
+def due_soon_horizon(org: Organisation, today: dt.date) -> dt.date:
+    return WorkingCalendar(org).add_working_days(today, settings.GONGKAI_DUE_SOON_WORKING_DAYS).due
+
+
+def inbox(
+    user: Any, org: Organisation, *, today: dt.date | None = None, page: int = 1, per_page: int = 30, state: str = ""
+) -> tuple[list[InboxRow], int]:
+    """One body's open applications, most urgent first (the date the office must next act by),
+    with due-soon and overdue marks. Returns the page's rows and the count of open applications."""
+    if not policies.can(user, "application.read", org):
+        raise NotFound("您无权查看该机关的申请。")
+    today = today or timezone.localdate()
+    qs = Application.objects.filter(org=org, is_open=True)
+    if state in State.values:
+        qs = qs.filter(state=state)
+    total = qs.count()
+    offset = (max(page, 1) - 1) * per_page
+    apps = list(qs.order_by("due_date", "id").only(*INBOX_FIELDS)[offset : offset + per_page])
+    horizon = due_soon_horizon(org, today)
+    rows = []
+    for app in apps:
+        mark = ""
+        if app.due_date is not None and app.due_date < today:
+            mark = "overdue"
+        elif app.due_date is not None and app.due_date <= horizon:
+            mark = "due_soon"
+        name = mask_name(app.applicant_name) if app.applicant_type == "NAT" else app.applicant_name
+        rows.append(InboxRow(app=app, applicant=name, due_mark=mark))
+    return rows, total
+
+
+def applicant_history(app: Application, limit: int = 50) -> list[Application]:
+    """The same applicant's other applications to any body, newest first (Art. 35, 36(6))."""
+    return list(
+        Application.objects.filter(applicant_key=app.applicant_key)
+        .exclude(pk=app.pk)
+        .select_related("org")
+        .only("id", "tracking_code", "org__name", "received_on", "description", "state", "outcome", "reply_type")
+        .order_by("-received_on", "-id")[:limit]
+    )
+
+
+def similar_applications(app: Application, limit: int = 10) -> list[tuple[Application, float]]:
+    """Applications to the same body in the last year whose request reads alike (Art. 36(6):
+    a repeated application). Similarity is the Dice coefficient of the descriptions' character pairs."""
+    mine = _pairs(app.description)
+    if not mine:
+        return []
+    since = app.received_on - dt.timedelta(days=366)
+    candidates = (
+        Application.objects.filter(org_id=app.org_id, received_on__gte=since)
+        .exclude(pk=app.pk)
+        .only("id", "tracking_code", "description", "received_on", "state", "outcome", "applicant_key")
+        .order_by("-received_on")[:2000]
+    )
+    scored = []
+    for other in candidates:
+        theirs = _pairs(other.description)
+        if not theirs:
+            continue
+        score = 2 * len(mine & theirs) / (len(mine) + len(theirs))
+        if score >= 0.5:
+            scored.append((other, round(score, 2)))
+    scored.sort(key=lambda t: (-t[1], -t[0].pk))
+    return scored[:limit]
+
+
+def _pairs(text: str) -> set[str]:
+    chars = [c for c in text if not c.isspace() and c not in "，。、；：“”（）《》,.;:()\"'"]
+    return {a + b for a, b in itertools.pairwise(chars)}
+
+
+def monthly_count(app: Application) -> int:
+    """Which application of its applicant this is in its calendar month (国办函〔2020〕109号 Art. 4:
+    the count is per applicant and 自然月), counting those received earlier, and on the same day
+    those registered before it."""
+    start = app.received_on.replace(day=1)
+    return (
+        Application.objects.filter(applicant_key=app.applicant_key, received_on__gte=start)
+        .filter(Q(received_on__lt=app.received_on) | Q(received_on=app.received_on, id__lte=app.pk))
+        .count()
+    )
+
+
+def letters_for_applicant(app: Application) -> QuerySet[Letter]:
+    return app.letters.filter(to_applicant=True).order_by("created_at", "id")
+
+
+def state_counts(user: Any) -> dict[str, int]:
+    rows = staff_applications(user).filter(is_open=True).values("state").annotate(n=Count("id"))
+    return {r["state"]: r["n"] for r in rows}

@@ -1,0 +1,253 @@
+"""The public side of 依申请公开: apply online, receive the tracking code, follow the case, read the
+letters and send a correction. Access to a case is by tracking code plus the applicant's secret
+(never by a number in the address); a verified case is remembered in the session only.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from gongkai.applications import render as letter_render
+from gongkai.applications import selectors, services
+from gongkai.applications.models import ApplicantType, Application, DeliveryForm, DeliveryWay, Letter, State
+from gongkai.applications.uploads import MAX_FILES, from_files
+from gongkai.core import antiabuse, ratelimit
+from gongkai.core.errors import ApplicationError
+from gongkai.core.formfields import MultiFileField
+from gongkai.orgs.selectors import org_by_slug
+
+SESSION_KEY = "gongkai_applicant_cases"
+
+
+class ApplyForm(forms.Form):
+    applicant_type = forms.ChoiceField(label="申请人类型", choices=ApplicantType.choices, initial=ApplicantType.NATURAL)
+    applicant_name = forms.CharField(label="姓名或者名称", max_length=100)
+    id_number = forms.CharField(
+        label="身份证号码或统一社会信用代码",
+        max_length=30,
+        help_text="自然人填写居民身份证号码；法人或其他组织填写统一社会信用代码。",
+    )
+    contact_person = forms.CharField(label="联系人", max_length=50, required=False, help_text="法人或其他组织必填。")
+    phone = forms.CharField(label="联系电话", max_length=30)
+    email = forms.CharField(
+        label="电子邮箱", max_length=254, required=False, help_text="填写后，答复等文书出具时会邮件通知您。"
+    )
+    address = forms.CharField(label="通信地址", max_length=200, required=False)
+    postcode = forms.CharField(label="邮政编码", max_length=6, required=False)
+    description = forms.CharField(
+        label="所需政府信息的名称、文号或者便于查询的其他特征性描述",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+    doc_number_hint = forms.CharField(label="文号（如知道）", max_length=100, required=False)
+    delivery_form = forms.ChoiceField(label="获取信息的形式", choices=DeliveryForm.choices)
+    delivery_way = forms.ChoiceField(label="获取信息的方式、途径", choices=DeliveryWay.choices)
+    attachments = MultiFileField(label=f"附件（可选，最多{MAX_FILES}个：PDF、JPG、PNG、DOCX、TXT）", required=False)
+    secret = forms.CharField(
+        label="设置查询密码",
+        widget=forms.PasswordInput(render_value=False),
+        min_length=6,
+        max_length=64,
+        help_text="至少6个字符。凭查询码和查询密码查询办理进度、查看答复、提交补正，请牢记。",
+    )
+    secret2 = forms.CharField(label="再次输入查询密码", widget=forms.PasswordInput(render_value=False), max_length=64)
+    challenge_answer = forms.CharField(label="验证问题", max_length=10)
+    challenge_token = forms.CharField(widget=forms.HiddenInput)
+    website = forms.CharField(
+        required=False, label="请勿填写此项", widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("secret") and data.get("secret") != data.get("secret2"):
+            self.add_error("secret2", "两次输入的查询密码不一致。")
+        return data
+
+    def applicant(self) -> dict[str, Any]:
+        return {k: self.cleaned_data.get(k, "") for k in services.APPLICANT_FIELDS}
+
+
+class TrackForm(forms.Form):
+    tracking_code = forms.CharField(label="查询码", max_length=20)
+    secret = forms.CharField(label="查询密码", widget=forms.PasswordInput, max_length=64)
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(label="补正内容", widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000)
+    attachments = MultiFileField(label="补正材料（可选）", required=False)
+
+
+def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    if exc.field == "challenge":
+        field = "challenge_answer"
+    form.add_error(field, exc.message)
+
+
+def apply(request: HttpRequest, slug: str) -> HttpResponse:
+    org = org_by_slug(slug)
+    if org is None:
+        raise Http404("没有这个机构。")
+    who = ratelimit.client_address(request)
+    form = ApplyForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if ratelimit.exceeded("apply", who, settings.GONGKAI_APPLY_RATE_PER_HOUR):
+            form.add_error(None, "您提交申请过于频繁，请一小时后再试。已提交的申请不受影响。")
+            status = 429
+        elif form.is_valid():
+            try:
+                antiabuse.verify(
+                    form.cleaned_data["challenge_token"],
+                    form.cleaned_data["challenge_answer"],
+                    form.cleaned_data["website"],
+                )
+                ratelimit.hit("apply", who)
+                result = services.submit_online(
+                    org=org,
+                    applicant=form.applicant(),
+                    secret=form.cleaned_data["secret"],
+                    uploads=from_files(form.cleaned_data["attachments"]),
+                )
+            except ApplicationError as exc:
+                _apply_error(form, exc)
+                status = 400
+            except Exception:
+                # Issue 4 §10: the submission is atomic, so on any failure nothing was saved; say so.
+                form.add_error(None, "系统故障，您的申请没有提交成功，也没有保存任何内容。请稍后重新提交。")
+                status = 500
+            else:
+                _remember(request, result.application)
+                request.session["gongkai_just_submitted"] = result.application.pk
+                return redirect("portal:apply_done")
+        else:
+            status = 400
+    question, token = antiabuse.new_challenge()
+    data = form.data.copy() if isinstance(form.data, QueryDict) else None
+    if data is not None:
+        data["challenge_token"] = token
+        data["challenge_answer"] = ""
+        form.data = data
+    else:
+        form.initial["challenge_token"] = token
+    return render(
+        request,
+        "portal/apply/form.html",
+        {"org": org, "form": form, "question": question, "section": "apply"},
+        status=status,
+    )
+
+
+def _remember(request: HttpRequest, app: Application) -> None:
+    cases = list(request.session.get(SESSION_KEY, []))
+    if app.pk not in cases:
+        cases.append(app.pk)
+    request.session[SESSION_KEY] = cases[-20:]
+
+
+def _case(request: HttpRequest) -> Application | None:
+    cases = request.session.get(SESSION_KEY, [])
+    pk = request.session.get("gongkai_current_case") or (cases[-1] if cases else None)
+    if pk is None or pk not in cases:
+        return None
+    return Application.objects.select_related("org").filter(pk=pk).first()
+
+
+def apply_done(request: HttpRequest) -> HttpResponse:
+    pk = request.session.get("gongkai_just_submitted")
+    app = Application.objects.select_related("org").filter(pk=pk).first() if pk else None
+    if app is None:
+        return redirect("portal:apply_track")
+    return render(request, "portal/apply/done.html", {"app": app, "org": app.org, "section": "apply"})
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    who = ratelimit.client_address(request)
+    form = TrackForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if ratelimit.exceeded("track-fail", who, settings.GONGKAI_TRACK_FAILURES_PER_HOUR):
+            form.add_error(None, "查询失败次数过多，请一小时后再试。")
+            status = 429
+        else:
+            try:
+                app = services.verify_applicant(form.cleaned_data["tracking_code"], form.cleaned_data["secret"])
+            except ApplicationError as exc:
+                ratelimit.hit("track-fail", who)
+                form.add_error(None, exc.message)
+                status = 403
+            else:
+                _remember(request, app)
+                request.session["gongkai_current_case"] = app.pk
+                return redirect("portal:apply_status")
+    return render(request, "portal/apply/track.html", {"form": form}, status=status)
+
+
+def status(request: HttpRequest) -> HttpResponse:
+    app = _case(request)
+    if app is None:
+        return redirect("portal:apply_track")
+    return render(
+        request,
+        "portal/apply/status.html",
+        {
+            "app": app,
+            "org": app.org,
+            "letters": selectors.letters_for_applicant(app),
+            "correction_form": CorrectionForm() if app.state == State.CORRECTION_REQUESTED else None,
+            "section": "apply",
+        },
+    )
+
+
+@require_POST
+def correction(request: HttpRequest) -> HttpResponse:
+    app = _case(request)
+    if app is None:
+        return redirect("portal:apply_track")
+    form = CorrectionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.applicant_submit_correction(
+                application=app, text=form.cleaned_data["text"], uploads=from_files(form.cleaned_data["attachments"])
+            )
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, "补正材料已提交。答复期限自收到补正之日起重新计算。")
+            return redirect("portal:apply_status")
+    app.refresh_from_db()
+    return render(
+        request,
+        "portal/apply/status.html",
+        {"app": app, "org": app.org, "letters": selectors.letters_for_applicant(app), "correction_form": form},
+        status=400,
+    )
+
+
+def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    app = _case(request)
+    letter = Letter.objects.filter(pk=pk, to_applicant=True).first()
+    if app is None or letter is None or letter.application_id != app.pk or fmt not in ("docx", "pdf"):
+        raise Http404("没有找到该文书。")
+    try:
+        data, filename, content_type = letter_render.download(letter, fmt)
+    except letter_render.RenderError as exc:
+        return HttpResponse(exc.args[0], status=503, content_type="text/plain; charset=utf-8")
+    return FileResponse(io.BytesIO(data), as_attachment=fmt == "docx", filename=filename, content_type=content_type)
+
+
+@require_POST
+def leave(request: HttpRequest) -> HttpResponse:
+    for key in (SESSION_KEY, "gongkai_current_case", "gongkai_just_submitted"):
+        request.session.pop(key, None)
+    return redirect("portal:apply_track")

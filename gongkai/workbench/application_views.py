@@ -1,0 +1,361 @@
+"""The staff side of 依申请公开: the inbox, registering an application, handling it step by step,
+letters, reconsideration and litigation. Views parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gongkai.applications import render as letter_render
+from gongkai.applications import selectors, services, workflow
+from gongkai.applications.models import (
+    Appeal,
+    AppealKind,
+    AppealResult,
+    ApplicantType,
+    Application,
+    ApplicationFile,
+    DeliveryForm,
+    DeliveryWay,
+    Letter,
+    Pause,
+    State,
+)
+from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
+from gongkai.applications.receipt import CHANNEL_LABELS, Channel
+from gongkai.applications.uploads import from_files
+from gongkai.core import audit
+from gongkai.core.errors import ApplicationError, NotFound
+from gongkai.core.formfields import MultiFileField
+from gongkai.orgs import policies
+from gongkai.orgs.models import Membership, Organisation
+
+
+def _application(request: HttpRequest, pk: int) -> Application:
+    try:
+        return selectors.staff_application(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _readable_orgs(user: Any) -> list[Organisation]:
+    seen: dict[int, Organisation] = {}
+    for m in Membership.objects.filter(user_id=int(user.pk or 0)).select_related("org"):
+        seen[m.org_id] = m.org
+    return sorted(seen.values(), key=lambda o: o.path)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    orgs = _readable_orgs(request.user)
+    if not orgs:
+        return render(request, "workbench/no_roles.html", status=403)
+    slug = request.GET.get("org", "")
+    org = next((o for o in orgs if o.slug == slug), orgs[0])
+    state = request.GET.get("state", "")
+    try:
+        page = max(int(request.GET.get("page", "1")), 1)
+    except ValueError:
+        page = 1
+    rows, total = selectors.inbox(request.user, org, page=page, state=state)
+    pages = max((total + 29) // 30, 1)
+    return render(
+        request,
+        "workbench/applications/inbox.html",
+        {
+            "orgs": orgs,
+            "org": org,
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "state": state,
+            "states": [
+                (s, label)
+                for s, label in State.choices
+                if s in ("received", "correction_requested", "in_review", "consulting", "fee_notice_sent")
+            ],
+            "can_register": policies.can(request.user, "application.register", org),
+            "today": timezone.localdate(),
+            "nav": "applications",
+        },
+    )
+
+
+class RegisterForm(forms.Form):
+    org = forms.ModelChoiceField(label="受理机关", queryset=Organisation.objects.none())
+    channel = forms.ChoiceField(label="申请渠道", choices=[(c.value, CHANNEL_LABELS[c]) for c in Channel])
+    oral = forms.BooleanField(label="口头提出，由工作人员代为填写（第二十九条）", required=False)
+    submitted_on = forms.DateField(
+        label="提交日期（当面提交）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    signed_for_on = forms.DateField(
+        label="签收日期（邮寄）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    confirmed_on = forms.DateField(
+        label="确认日期（平常信函、传真、互联网）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    applicant_type = forms.ChoiceField(label="申请人类型", choices=ApplicantType.choices)
+    applicant_name = forms.CharField(label="姓名或者名称", max_length=100)
+    id_number = forms.CharField(label="身份证号码或统一社会信用代码", max_length=30)
+    contact_person = forms.CharField(label="联系人", max_length=50, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30)
+    email = forms.CharField(label="电子邮箱", max_length=254, required=False)
+    address = forms.CharField(label="通信地址", max_length=200, required=False)
+    postcode = forms.CharField(label="邮政编码", max_length=6, required=False)
+    description = forms.CharField(label="所需政府信息的描述", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    doc_number_hint = forms.CharField(label="文号", max_length=100, required=False)
+    delivery_form = forms.ChoiceField(label="获取信息的形式", choices=DeliveryForm.choices)
+    delivery_way = forms.ChoiceField(label="获取信息的方式、途径", choices=DeliveryWay.choices)
+    secret = forms.CharField(
+        label="查询密码（可选，由申请人设定）",
+        required=False,
+        max_length=64,
+        widget=forms.PasswordInput(render_value=False),
+    )
+    attachments = MultiFileField(label="申请材料扫描件（可选）", required=False)
+
+    def __init__(self, *args: Any, orgs: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        org_field = self.fields["org"]
+        assert isinstance(org_field, forms.ModelChoiceField)
+        org_field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in orgs])
+        if len(orgs) == 1:
+            self.fields["org"].initial = orgs[0]
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    orgs = policies.orgs_where(request.user, "application.register")
+    if not orgs:
+        messages.error(request, "您没有登记政府信息公开申请的权限。")
+        return redirect("workbench:applications")
+    form = RegisterForm(request.POST or None, request.FILES or None, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = services.register(
+                actor=request.user,
+                org=d["org"],
+                channel=d["channel"],
+                applicant={k: d.get(k, "") for k in services.APPLICANT_FIELDS},
+                submitted_on=d["submitted_on"],
+                signed_for_on=d["signed_for_on"],
+                confirmed_on=d["confirmed_on"],
+                oral=d["oral"],
+                secret=d["secret"],
+                uploads=from_files(d["attachments"]),
+            )
+        except ApplicationError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, exc.message)
+        else:
+            messages.success(request, f"申请已登记，查询码 {result.application.tracking_code}。")
+            return redirect("workbench:application", pk=result.application.pk)
+    return render(request, "workbench/applications/register.html", {"form": form, "nav": "applications"})
+
+
+def _detail_context(request: HttpRequest, app: Application, revealed: dict[str, str] | None = None) -> dict[str, Any]:
+    user = request.user
+    actions = [t for t in workflow.transitions_from(app.state) if policies.can(user, t.permission, app.org)]
+    if app.extension_proposed_days:
+        actions = [t for t in actions if t.action != "propose_extension"]
+    else:
+        actions = [t for t in actions if t.action not in ("approve_extension", "decline_extension")]
+    if app.extension_days:
+        actions = [t for t in actions if t.action != "propose_extension"]
+    return {
+        "app": app,
+        "masked": selectors.masked(app),
+        "revealed": revealed,
+        "can_reveal": policies.can(user, "application.reveal", app.org),
+        "actions": {t.action: t for t in actions},
+        "reply_types": [(k, v[0], [(c, BY_CODE[c].label) for c in v[1]]) for k, v in REPLY_TYPES.items()],
+        "pauses": app.pauses.all(),
+        "files": app.files.all(),
+        "letters": app.letters.all(),
+        "appeals": app.appeals.all(),
+        "appeal_kinds": AppealKind.choices,
+        "appeal_results": AppealResult.choices,
+        "can_record_appeal": policies.can(user, "appeal.record", app.org) and app.replied_on is not None,
+        "history": [(e, audit.ACTION_LABELS.get(e.action, e.action)) for e in audit.history_for(app)],
+        "earlier": selectors.applicant_history(app),
+        "similar": selectors.similar_applications(app),
+        "monthly": selectors.monthly_count(app),
+        "outcome": BY_CODE.get(app.outcome),
+        "pause_kinds": [(Pause.Kind.THIRD_PARTY, "第三方"), (Pause.Kind.AGENCY, "其他机关")],
+        "today": timezone.localdate(),
+        "nav": "applications",
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(request, pk)
+    return render(request, "workbench/applications/detail.html", _detail_context(request, app))
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(request, pk)
+    try:
+        data = services.reveal_personal_data(
+            actor=request.user, application=app, reason=request.POST.get("reason", "")[:200]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("workbench:application", pk=app.pk)
+    response = render(request, "workbench/applications/detail.html", _detail_context(request, app, revealed=data))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    app = _application(request, pk)
+    if action not in workflow.BY_ACTION:
+        raise Http404("没有这个操作。")
+    p = request.POST
+    params: dict[str, Any] = {"reason": p.get("reason", "")[:2000]}
+    if p.get("on"):
+        on = _date(p["on"])
+        if on is None:
+            messages.error(request, "日期格式不正确。")
+            return redirect("workbench:application", pk=app.pk)
+        params["on"] = on
+    if action == "request_correction":
+        params.update(items=p.get("items", "")[:2000], period=p.get("period") or 15)
+    elif action == "receive_correction":
+        params.update(text=p.get("text", "")[:5000])
+    elif action == "consult":
+        params.update(party=p.get("party", "")[:200], kind=p.get("kind", "third_party"))
+    elif action == "end_consultation":
+        params.update(opinion=p.get("opinion", "")[:5000])
+    elif action == "propose_extension":
+        params.update(days=p.get("days") or 0)
+    elif action == "fee_notice":
+        params.update(pages=p.get("pages") or None)
+    elif action == "reply":
+        withheld = [
+            {"item": item, "reason": reason}
+            for item, reason in zip(p.getlist("withheld_item"), p.getlist("withheld_reason"), strict=False)
+            if item.strip() or reason.strip()
+        ]
+        params.update(
+            reply_type=p.get("reply_type", ""),
+            outcome=p.get("outcome", ""),
+            text=p.get("text", "")[:20000],
+            withheld=withheld or None,
+            competent_body=p.get("competent_body", "")[:200],
+        )
+    elif action == "not_gi":
+        params.update(text=p.get("text", "")[:5000])
+    try:
+        for key in ("days", "period", "pages"):
+            if key in params and params[key] not in (None, ""):
+                params[key] = int(params[key])
+    except (TypeError, ValueError):
+        messages.error(request, "请填写整数。")
+        return redirect("workbench:application", pk=app.pk)
+    try:
+        services.transition(actor=request.user, application=app, action=action, **params)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{workflow.BY_ACTION[action].label}。")
+    return redirect("workbench:application", pk=app.pk)
+
+
+@login_required
+@require_POST
+def appeal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(request, pk)
+    filed_on = _date(request.POST.get("filed_on", ""))
+    try:
+        if filed_on is None:
+            raise ApplicationError("请填写申请或起诉日期。")
+        services.appeal_record(
+            actor=request.user,
+            application=app,
+            kind=request.POST.get("kind", ""),
+            filed_on=filed_on,
+            authority=request.POST.get("authority", ""),
+            case_number=request.POST.get("case_number", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已登记。")
+    return redirect("workbench:application", pk=app.pk)
+
+
+@login_required
+@require_POST
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = Appeal.objects.select_related("application", "org").filter(pk=pk).first()
+    if appeal is None or not policies.can(request.user, "application.read", appeal.org):
+        raise Http404("没有找到该记录。")
+    try:
+        services.appeal_decide(
+            actor=request.user,
+            appeal=appeal,
+            result=request.POST.get("result", ""),
+            decided_on=_date(request.POST.get("decided_on", "")),
+            note=request.POST.get("note", "")[:2000],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "结果已登记。")
+    return redirect("workbench:application", pk=appeal.application_id)
+
+
+@login_required
+def letter_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    letter = Letter.objects.select_related("application__org").filter(pk=pk).first()
+    if (
+        letter is None
+        or fmt not in ("docx", "pdf")
+        or not policies.can(request.user, "application.read", letter.application.org)
+    ):
+        raise Http404("没有找到该文书。")
+    try:
+        data, filename, content_type = letter_render.download(letter, fmt)
+    except letter_render.RenderError as exc:
+        return HttpResponse(exc.args[0], status=503, content_type="text/plain; charset=utf-8")
+    return FileResponse(io.BytesIO(data), as_attachment=fmt == "docx", filename=filename, content_type=content_type)
+
+
+@login_required
+def upload_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """An applicant's uploaded file: it may hold identity papers, so only the handling body's staff
+    may open it, and each opening is logged like a reveal."""
+    record = ApplicationFile.objects.select_related("application__org").filter(pk=pk).first()
+    if record is None:
+        raise Http404("没有找到该文件。")
+    app = record.application
+    if not policies.can(request.user, "application.reveal", app.org):
+        raise Http404("没有找到该文件。")
+    audit.record(
+        actor=request.user, action="application.reveal", obj=app, after={"file": record.filename}, org_id=app.org_id
+    )
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename)
