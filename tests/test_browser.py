@@ -183,3 +183,97 @@ def test_other_department_cannot_open_draft(world, live_server, page) -> None:
     assert response is not None and response.status == 404
     page.goto(f"{live_server.url}/workbench/documents/")
     assert "教育局内部草稿" not in page.inner_text("main")
+
+
+def test_application_from_online_form_to_partial_reply(world, live_server, page, settings) -> None:
+    """Issue 4 §11: apply online and receive the code; the clerk asks for a correction; the applicant
+    corrects; the clerk proposes an extension and the head approves it; the clerk replies in part;
+    the applicant reads the reply letter."""
+    from tests.test_application_pages import from_words
+    from tests.test_applications import person_id
+
+    settings.GONGKAI_FORM_MIN_SECONDS = 0
+    base = live_server.url
+    # The applicant, on the portal.
+    page.goto(f"{base}/xxgk/edu/")
+    page.get_by_role("link", name="依申请公开").click()
+    page.wait_for_url("**/ysqgk/")
+    check_accessibility(page)
+    page.select_option("#id_applicant_type", "NAT")
+    page.fill("#id_applicant_name", "王小明")
+    page.fill("#id_id_number", person_id())
+    page.fill("#id_phone", "13800138000")
+    page.fill("#id_email", "wang@example.com")
+    page.fill("#id_description", "2025年全市义务教育阶段学校招生计划")
+    page.select_option("#id_delivery_form", "electronic")
+    page.select_option("#id_delivery_way", "online")
+    page.fill("#id_secret", "my-secret")
+    page.fill("#id_secret2", "my-secret")
+    question = page.inner_text("label[for=id_challenge_answer]")
+    a, b = re.search(r"验证问题：(\S+?)加(\S+?)等于多少", question).groups()
+    page.fill("#id_challenge_answer", str(from_words(a) + from_words(b)))
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_url("**/apply/done/")
+    code = page.inner_text("#tracking-code").strip()
+    assert re.fullmatch(r"\d{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
+
+    # The clerk asks for a correction.
+    staff = page.context.browser.new_page()
+    login(staff, base, "edu_clerk")
+    staff.get_by_role("link", name="依申请公开").click()
+    staff.get_by_role("link", name=code).click()
+    check_accessibility(staff)
+    assert "王**" in staff.inner_text("#applicant-name")
+    staff.fill("#corr-items", "请写明所需招生计划的学段")
+    staff.get_by_role("button", name="告知补正").click()
+    staff.wait_for_selector("text=已告知补正")
+    assert staff.inner_text("#app-state") == "待补正"
+
+    # The applicant signs in with code and secret and corrects.
+    page.goto(f"{base}/apply/track/")
+    page.fill("#id_tracking_code", code)
+    page.fill("#id_secret", "my-secret")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/apply/status/")
+    assert page.inner_text("#app-state") == "待补正"
+    page.fill("#id_text", "小学和初中阶段")
+    page.get_by_role("button", name="提交补正").click()
+    page.wait_for_selector("text=补正材料已提交")
+    assert page.inner_text("#app-state") == "办理中"
+
+    # The clerk proposes an extension; the head of the office approves it.
+    staff.reload()
+    staff.fill("#ext-days", "10")
+    staff.fill("#ext-reason", "需要汇总各旗县区数据")
+    staff.get_by_role("button", name="提请延期").click()
+    staff.wait_for_selector("#extension-pending")
+    assert staff.get_by_role("button", name="批准延期").count() == 0  # not the clerk's to approve
+    head = page.context.browser.new_page()
+    login(head, base, "edu_leader")
+    head.goto(staff.url)
+    head.get_by_role("button", name="批准延期").click()
+    head.wait_for_selector("text=已批准延期")
+    assert "经批准延长10个工作日" in head.inner_text("#due-explanation")
+
+    # The clerk replies in part, saying what is withheld and why.
+    staff.reload()
+    staff.select_option("#reply-type", "PARTIAL")
+    staff.fill("#reply-text", "招生计划见附件一。")
+    staff.get_by_label("不予公开的内容1").fill("学生个人名单")
+    staff.get_by_label("不予公开的理由1").fill("涉及个人隐私，依据第十五条不予公开")
+    staff.get_by_role("button", name="答复", exact=True).click()
+    staff.wait_for_selector("text=已答复")
+    assert staff.inner_text("#app-state") == "已答复"
+    assert "部分公开" in staff.inner_text("#app-outcome")
+
+    # The applicant sees the reply letter.
+    page.reload()
+    assert page.inner_text("#app-state") == "已答复"
+    page.get_by_text("政府信息公开申请答复书（部分公开）").wait_for()
+    page.locator("details").last.click()
+    letter_text = page.locator("details").last.inner_text()
+    assert "学生个人名单：涉及个人隐私" in letter_text and "60日内依法申请行政复议" in letter_text
+    pdf = page.request.get(base + page.get_by_role("link", name="PDF").last.get_attribute("href"))
+    assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-"
+    staff.close()
+    head.close()
