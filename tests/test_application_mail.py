@@ -17,6 +17,7 @@ from django.core.management import call_command
 
 from gongkai.applications import services
 from gongkai.applications.models import Application, Letter
+from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Role
 from tests.conftest import make_org, make_user
 from tests.test_applications import TODAY, applicant
@@ -26,7 +27,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
@@ -69,14 +70,18 @@ def body(message: email.message.EmailMessage) -> str:
 def test_the_applicant_is_mailed_when_a_letter_is_issued(smtp: Inbox, today: dt.date) -> None:
     org = make_org("呼和浩特市财政局")
     clerk = make_user("clerk", org, Role.CLERK)
-    app = services.submit_online(org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 2)).application
+    app = services.submit_online(
+        org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 2)
+    ).application
     assert len(smtp.messages) == 1
     rcpt, message = smtp.messages[0]
     assert rcpt == ["wang@example.com"]
     assert "登记回执" in str(message["Subject"]) and app.tracking_code in body(message)
     # No personal data beyond the name travels by mail.
     assert app.id_number not in body(message) and app.phone not in body(message)
-    services.transition(actor=clerk, application=app, action="request_correction", on=dt.date(2026, 11, 3), items="文号")
+    services.transition(
+        actor=clerk, application=app, action="request_correction", on=dt.date(2026, 11, 3), items="文号"
+    )
     assert len(smtp.messages) == 2 and "补正告知书" in str(smtp.messages[1][1]["Subject"])
     assert Letter.objects.filter(application=app, emailed_at__isnull=False).count() == 2
 
@@ -85,8 +90,10 @@ def test_the_applicant_is_mailed_when_a_letter_is_issued(smtp: Inbox, today: dt.
 def test_a_failed_step_sends_no_mail(smtp: Inbox, today: dt.date) -> None:
     org = make_org("呼和浩特市财政局")
     clerk = make_user("clerk", org, Role.CLERK)
-    app = services.submit_online(org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 2)).application
-    with pytest.raises(Exception):
+    app = services.submit_online(
+        org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 2)
+    ).application
+    with pytest.raises(ValidationFailed):
         services.transition(actor=clerk, application=app, action="reply", on=dt.date(2026, 11, 3), reply_type="PARTIAL")
     assert len(smtp.messages) == 1
 
@@ -98,10 +105,18 @@ def test_the_nightly_scan_reminds_the_handling_clerks_once(smtp: Inbox, today: d
     clerk = make_user("clerk", org, Role.CLERK)
     get_user_model().objects.filter(pk=clerk.pk).update(email="clerk@example.gov.cn")
     make_user("leader", org, Role.LEADER)
-    overdue = services.submit_online(org=org, applicant=applicant(email="", delivery_way="post"), secret="my-secret", today=dt.date(2026, 10, 9))
-    soon = services.submit_online(org=org, applicant=applicant(email="", delivery_way="post"), secret="my-secret", today=dt.date(2026, 11, 2))
-    services.submit_online(org=org, applicant=applicant(email="", delivery_way="post"), secret="my-secret", today=dt.date(2026, 11, 20))
-    services.submit_online(org=quiet, applicant=applicant(email="", delivery_way="post"), secret="my-secret", today=dt.date(2026, 11, 20))
+    overdue = services.submit_online(
+        org=org, applicant=applicant(email="", delivery_way="post"), secret="my-secret", today=dt.date(2026, 10, 9)
+    )
+    soon = services.submit_online(
+        org=org, applicant=applicant(email="", delivery_way="post"), secret="my-secret", today=dt.date(2026, 11, 2)
+    )
+    services.submit_online(
+        org=org, applicant=applicant(email="", delivery_way="post"), secret="my-secret", today=dt.date(2026, 11, 20)
+    )
+    services.submit_online(
+        org=quiet, applicant=applicant(email="", delivery_way="post"), secret="my-secret", today=dt.date(2026, 11, 20)
+    )
     assert smtp.messages == []
     out = StringIO()
     call_command("applications_scan", "--date", "2026-11-26", stdout=out)

@@ -114,8 +114,12 @@ def test_submissions_are_rate_limited_per_address(client: Client, org: Any, sett
 
 def test_track_correct_and_read_the_letters(client: Client, org: Any, settings: Any) -> None:
     clerk = make_user("clerk", org, Role.CLERK)
-    app = services.submit_online(org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 2)).application
-    services.transition(actor=clerk, application=app, action="request_correction", on=dt.date(2026, 11, 3), items="请写明文号")
+    app = services.submit_online(
+        org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 2)
+    ).application
+    services.transition(
+        actor=clerk, application=app, action="request_correction", on=dt.date(2026, 11, 3), items="请写明文号"
+    )
     visitor = Client()
     assert visitor.get(reverse("portal:apply_status")).status_code == 302
     settings.GONGKAI_TRACK_FAILURES_PER_HOUR = 3
@@ -144,7 +148,9 @@ def test_track_correct_and_read_the_letters(client: Client, org: Any, settings: 
 def test_staff_pages_mask_reveal_and_handle(org: Any) -> None:
     clerk = make_user("clerk", org, Role.CLERK)
     stranger = make_user("stranger", make_org("呼和浩特市教育局"), Role.CLERK)
-    app = services.submit_online(org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 2)).application
+    app = services.submit_online(
+        org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 2)
+    ).application
     staff = Client()
     staff.force_login(clerk)
     inbox = staff.get(reverse("workbench:applications")).content.decode()

@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "gongkai.core",
     "gongkai.calendars",
     "gongkai.orgs",
@@ -127,6 +130,26 @@ GONGKAI_PROACTIVE_DISCLOSURE_WORKING_DAYS = 20
 GONGKAI_AT_RISK_WORKING_DAYS = 5
 # Index-number format check for imported catalogues (spec §5, configurable [D]).
 GONGKAI_INDEX_NUMBER_PATTERN = r"^[0-9A-Z]{9,18}/\d{4}(\d{2})?-\d{5}$"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "gongkai.api.errors.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Gongkai 政府信息公开 API",
+    "DESCRIPTION": (
+        "依申请公开的提交、查询、补正，工作人员的登记和办理。错误为 RFC 9457 problem 文档，code 与页面一致。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 # Applications (依申请公开).
 GONGKAI_APPLICATION_UPLOAD_MAX_BYTES = int(os.environ.get("GONGKAI_APPLICATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

@@ -1,8 +1,4 @@
-"""REST API v1, read side. Returns exactly what the portal shows, as JSON.
-
-(The full API with DRF and an OpenAPI schema arrives with the applications issue; this endpoint keeps
-the same shape it will have there.)
-"""
+"""REST API v1, search: exactly what the portal shows, as JSON. (Applications: ``applications``.)"""
 
 from __future__ import annotations
 
@@ -50,7 +46,7 @@ def search_api(request: HttpRequest) -> JsonResponse:
         {
             "query": {"q": params["q"][:200], "terms": list(result.query.raw_terms), "notice": result.query.notice},
             "total": result.total,
-            # true when there are more matches than counted (total is then the cap, 10,000)
+            # true when there are more matches than counted (total is then the cap, search.query.COUNT_CAP)
             "total_capped": result.total_capped,
             "page": result.page,
             "page_size": result.page_size,
