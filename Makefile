@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint venv system-deps migrate demo lock bench bench-search clean
+.PHONY: run test lint venv system-deps migrate demo lock bench bench-search bench-applications clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ bench: venv
 ITEMS ?= 1000000
 bench-search: venv
 	$(PY) bench/search.py --items $(ITEMS)
+
+# 200,000 applications across 1,000 bodies; on PostgreSQL add LOAD=--load for the submission load test.
+bench-applications: venv
+	$(PY) bench/applications.py $(LOAD)
 
 clean:
 	rm -rf var/test-media .pytest_cache .mypy_cache .ruff_cache

@@ -12,14 +12,28 @@ WORKFLOW = list(policies.WORKFLOW_ROLES)
 
 # Expected rights at the user's own department (edu) per role.
 EXPECTED = {
-    "edu_clerk": {"document.create", "document.edit", "document.submit", "document.publish", "document.revoke"},
-    "edu_reviewer": {"document.review", "document.reject_review"},
+    "edu_clerk": {
+        "document.create",
+        "document.edit",
+        "document.submit",
+        "document.publish",
+        "document.revoke",
+        "application.register",
+        "application.handle",
+        "application.reveal",
+        "appeal.record",
+    },
+    "edu_reviewer": {"document.review", "document.reject_review", "application.reveal"},
+    # The head of the disclosure office approves extensions (Art. 33(2)); the clerk cannot.
     "edu_leader": {
         "document.approve",
         "document.reject_approval",
         "document.publish",
         "document.withdraw",
         "document.revoke",
+        "application.approve_extension",
+        "application.reveal",
+        "appeal.record",
     },
     "city_supervisor": set(),
     "city_admin": set(),

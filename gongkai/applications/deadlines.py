@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -59,8 +59,9 @@ class ReplyDeadline:
             parts.append(f"，{reasons}期间{self.paused_days}个工作日不计算在内")
         parts.append(f"，答复期限至{self.due:%Y年%m月%d日}。")
         if self.holidays_crossed:
-            names = "、".join(sorted({n for _, n in self.holidays_crossed}))
-            parts.append(f"期间遇法定节假日{len(self.holidays_crossed)}天（{names}），不计入。")
+            names = "、".join(sorted({n for _, n in self.holidays_crossed if n}))
+            named = f"（{names}）" if names else ""
+            parts.append(f"期间遇法定节假日{len(self.holidays_crossed)}天{named}，不计入。")
         if self.makeup_days_crossed:
             parts.append(f"调休上班日{'、'.join(d for d, _ in self.makeup_days_crossed)}计为工作日。")
         return "".join(parts)
@@ -79,6 +80,10 @@ class ReplyDeadline:
         }
 
 
+def _named(days: Any) -> Mapping[dt.date, str]:
+    return days if isinstance(days, Mapping) else {d: "" for d in days}
+
+
 def reply_due(start: dt.date, calendar: Calendar, *, pauses: Iterable[Pause] = (), extension: int = 0) -> ReplyDeadline:
     if not 0 <= extension <= MAX_EXTENSION:
         raise ValueError(f"延长答复期限最长不得超过{MAX_EXTENSION}个工作日。")
@@ -89,9 +94,10 @@ def reply_due(start: dt.date, calendar: Calendar, *, pauses: Iterable[Pause] = (
     needed = REPLY_WORKING_DAYS + extension
     counted = paused = 0
     day = start
-    # Names of the days off and make-up days crossed, when the calendar knows them (WorkingCalendar).
-    off_names: dict[dt.date, str] = getattr(calendar, "off", {})
-    work_names: dict[dt.date, str] = getattr(calendar, "work", {})
+    # Names of the days off and make-up days crossed, when the calendar knows them (WorkingCalendar
+    # keeps date → name mappings; a calendar with plain sets of dates gives dates without names).
+    off_names = _named(getattr(calendar, "off", {}))
+    work_names = _named(getattr(calendar, "work", {}))
     holidays: list[tuple[str, str]] = []
     makeup: list[tuple[str, str]] = []
     while counted < needed:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.catalogue import services as docs
@@ -302,7 +303,173 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
                 docs.document_transition(
                     actor=reviewer, document=doc, action="reject", reason="含有个人信息，请删除后再提交"
                 )
-    return {"orgs": Organisation.objects.count(), "documents": created, "password": DEMO_PASSWORD}
+    applications = _demo_applications(
+        rng,
+        min(today, timezone.localdate()),
+        [
+            (departments["jyj"], users["jyj_clerk"], users["jyj_leader"]),
+            (hhht, users["hhht_clerk"], users["hhht_leader"]),
+        ],
+    )
+    return {
+        "orgs": Organisation.objects.count(),
+        "documents": created,
+        "applications": applications,
+        "password": DEMO_PASSWORD,
+    }
+
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "建华",
+    "海燕",
+]
+REQUESTS = [
+    "{year}年度部门预算、决算及“三公”经费情况",
+    "关于{area}的实施方案及配套文件",
+    "{year}年{area}专项资金分配明细",
+    "{area}有关事项的会议纪要",
+    "本单位{year}年政府采购项目的合同文本",
+    "我家所在小区{area}相关的规划审批文件",
+    "{year}年{area}工作的检查通报及整改情况",
+]
+# (what happens to the application, share). Each runs through the services, so the demo shows real
+# letters, deadlines and an audit trail.
+APPLICATION_PLANS = [
+    "received",
+    "in_review",
+    "in_review",
+    "correction",
+    "consulting",
+    "extended",
+    "extension_proposed",
+    "fee",
+    "overdue",
+    "disclose",
+    "disclose",
+    "public_already",
+    "partial",
+    "withhold",
+    "not_exist",
+    "not_this_body",
+    "not_gi",
+    "appealed",
+]
+
+
+def _demo_applications(rng: random.Random, today: dt.date, bodies: list[tuple[Organisation, Any, Any]]) -> int:
+    from gongkai.applications import services as apps
+    from gongkai.applications.identity import check_character as id_check
+
+    created = 0
+    for org, clerk, leader in bodies:
+        cal = WorkingCalendar(org)
+        for n, plan in enumerate(APPLICATION_PLANS * 2):
+            age = 45 if plan in ("overdue", "appealed") else rng.randint(1, 30)
+            received = today - dt.timedelta(days=age)
+            if plan in ("correction",):
+                received = today - dt.timedelta(days=rng.randint(1, 4))
+            first17 = f"150102{rng.randint(1960, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+            is_person = n % 5 != 4
+            applicant = {
+                "applicant_type": "NAT" if is_person else rng.choice(["BIZ", "LAW", "NPO"]),
+                "applicant_name": (rng.choice(SURNAMES) + rng.choice(GIVEN))
+                if is_person
+                else rng.choice(["内蒙古某律师事务所", "呼和浩特市某科技有限公司", "某公益基金会"]),
+                "id_number": first17 + id_check(first17) if is_person else demo_credit_code("150100", 9000 + n),
+                "contact_person": "" if is_person else "赵经理",
+                "phone": f"13{rng.randint(100000000, 999999999)}",
+                "email": f"applicant{n}@example.com",
+                "address": "呼和浩特市新城区示例路{}号".format(rng.randint(1, 200)),
+                "postcode": "010010",
+                "description": rng.choice(REQUESTS).format(
+                    year=today.year - 1, area=rng.choice(AREAS.get(org.slug.split("-")[-1], ["政务公开"]))
+                ),
+                "delivery_form": "electronic",
+                "delivery_way": "email",
+            }
+            if n % 3 == 0:
+                result = apps.register(
+                    actor=clerk, org=org, channel="in_person", applicant=applicant, submitted_on=received
+                )
+            else:
+                result = apps.submit_online(org=org, applicant=applicant, secret="demo-secret", today=received)
+            app = result.application
+            created += 1
+            next_day = min(cal.add_working_days(received, 1).due, today)
+
+            def go(action: str, on: dt.date, actor: Any = clerk, **params: Any) -> None:
+                nonlocal app
+                app = apps.transition(actor=actor, application=app, action=action, on=min(on, today), **params)
+
+            if plan == "received":
+                continue
+            if plan == "correction":
+                go("request_correction", next_day, items="请写明所需信息的文号或形成时间")
+                continue
+            go("accept", next_day)
+            later = min(cal.add_working_days(received, 5).due, today)
+            if plan == "consulting":
+                go("consult", later, party="相关企业", kind="third_party")
+            elif plan in ("extended", "extension_proposed"):
+                go("propose_extension", later, days=15, reason="所需信息涉及多个单位，需要汇总")
+                if plan == "extended":
+                    go("approve_extension", later, actor=leader)
+            elif plan == "fee":
+                go("fee_notice", later, pages=45)
+            elif plan in ("in_review", "overdue"):
+                pass
+            else:
+                reply = {
+                    "disclose": ("DISCLOSE", "", "见附件，已通过电子邮件发送。"),
+                    "public_already": ("PUBLIC_ALREADY", "", "该信息已在本机关政府信息公开专栏主动公开。"),
+                    "partial": ("PARTIAL", "", "可以公开的部分见附件。"),
+                    "withhold": ("WITHHOLD", "D6", "所申请信息为内部讨论记录，属于过程性信息。"),
+                    "not_exist": ("NOT_EXIST", "", ""),
+                    "not_this_body": ("NOT_THIS_BODY", "", ""),
+                    "not_gi": (None, "", "您反映的问题请通过12345政务服务便民热线提出。"),
+                    "appealed": ("DISCLOSE", "", "见附件。"),
+                }[plan]
+                on = min(cal.add_working_days(received, rng.randint(6, 18)).due, today)
+                if reply[0] is None:
+                    go("not_gi", on, text=reply[2])
+                else:
+                    go(
+                        "reply",
+                        on,
+                        reply_type=reply[0],
+                        outcome=reply[1],
+                        text=reply[2],
+                        withheld=[{"item": "涉及个人的名单", "reason": "涉及个人隐私（第十五条）"}]
+                        if plan == "partial"
+                        else None,
+                        competent_body="呼和浩特市自然资源局，电话0471-0000000" if plan == "not_this_body" else "",
+                    )
+                if plan == "appealed":
+                    apps.appeal_record(
+                        actor=clerk,
+                        application=app,
+                        kind="reconsideration",
+                        filed_on=min(on + dt.timedelta(days=10), today),
+                        authority="呼和浩特市人民政府",
+                    )
+    return created
 
 
 def _plan(rng: random.Random, n: int) -> str:
