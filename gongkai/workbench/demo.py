@@ -396,7 +396,7 @@ def _demo_applications(rng: random.Random, today: dt.date, bodies: list[tuple[Or
                 "contact_person": "" if is_person else "赵经理",
                 "phone": f"13{rng.randint(100000000, 999999999)}",
                 "email": f"applicant{n}@example.com",
-                "address": "呼和浩特市新城区示例路{}号".format(rng.randint(1, 200)),
+                "address": f"呼和浩特市新城区示例路{rng.randint(1, 200)}号",
                 "postcode": "010010",
                 "description": rng.choice(REQUESTS).format(
                     year=today.year - 1, area=rng.choice(AREAS.get(org.slug.split("-")[-1], ["政务公开"]))
