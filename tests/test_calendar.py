@@ -7,7 +7,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.calendars.models import CalendarDay, CalendarYear
-from gongkai.calendars.services import WorkingCalendar, add_working_days, calendar_day_set, calendar_year_set
+from gongkai.calendars.services import (
+    CalendarCache,
+    WorkingCalendar,
+    add_working_days,
+    calendar_day_set,
+    calendar_year_set,
+)
 from gongkai.core.errors import PermissionDenied
 from gongkai.core.models import AuditEvent
 
@@ -73,6 +79,22 @@ def test_local_holiday_applies_to_org_and_below_only(world) -> None:
     assert add_working_days(start, 1).due == dt.date(2026, 7, 15)
     with pytest.raises(PermissionDenied):
         calendar_day_set(actor=admin, date=dt.date(2026, 7, 16), is_off_day=True, name="x", org=world.province)
+
+
+def test_shared_calendars_and_windows_agree_with_the_full_calendar(world) -> None:
+    calendar_day_set(
+        actor=world.user("city_admin"), date=dt.date(2026, 7, 15), is_off_day=True, name="那达慕", org=world.city
+    )
+    cache = CalendarCache()
+    # The province has no days of its own: it shares the national calendar; the city's tree does not.
+    assert cache.for_org(world.province) is cache.for_org(None)
+    assert cache.for_org(world.edu) is cache.for_org(world.health) is not cache.for_org(None)
+    for org in (world.province, world.edu):
+        for start in (dt.date(2026, 7, 13), dt.date(2026, 9, 28)):
+            window = WorkingCalendar(org, since=start, until=start + dt.timedelta(days=60))
+            assert window.add_working_days(start, 5).due == WorkingCalendar(org).add_working_days(start, 5).due
+            with pytest.raises(ValueError):
+                window.add_working_days(start, 60)
 
 
 @pytest.fixture(scope="module")

@@ -78,12 +78,13 @@ def scan(today: dt.date | None = None, *, send: bool = True) -> ScanResult:
         .iterator(chunk_size=5000)
     )
     total = 0
+    orgs = {o.pk: o for o in Organisation.objects.only("id", "path")}
     for app in rows:
         total += 1
         horizon = horizon_by_org.get(app.org_id)
         if horizon is None:
             # Each body's own calendar (its local holidays) decides what "due soon" means for it.
-            horizon = calendars.for_org(Organisation.objects.get(pk=app.org_id)).add_working_days(today, window).due
+            horizon = calendars.for_org(orgs[app.org_id]).add_working_days(today, window).due
             horizon_by_org[app.org_id] = horizon
         assert app.due_date is not None
         if app.due_date < today:

@@ -84,7 +84,15 @@ def staff_application(user: Any, pk: int) -> Application:
 
 
 def due_soon_horizon(org: Organisation, today: dt.date) -> dt.date:
-    return WorkingCalendar(org).add_working_days(today, settings.GONGKAI_DUE_SOON_WORKING_DAYS).due
+    """The last day that counts as "due soon": a few working days ahead. Only those weeks of the
+    calendar are loaded (the inbox is the clerks' most used page); the longest run of days off in
+    the Chinese calendar is 9 days, so 60 days hold any horizon of up to 20 working days."""
+    days = settings.GONGKAI_DUE_SOON_WORKING_DAYS
+    calendar = WorkingCalendar(org, since=today, until=today + dt.timedelta(days=60))
+    try:
+        return calendar.add_working_days(today, days).due
+    except ValueError:
+        return WorkingCalendar(org).add_working_days(today, days).due
 
 
 def inbox(

@@ -77,11 +77,19 @@ class DeadlineResult:
 class WorkingCalendar:
     """The effective calendar for one organisation (national days plus its own and its ancestors')."""
 
-    def __init__(self, org: Organisation | None = None) -> None:
+    def __init__(
+        self, org: Organisation | None = None, *, until: dt.date | None = None, since: dt.date | None = None
+    ) -> None:
+        """``since``/``until`` load only the days in that window, for a short computation on a hot
+        path (the inbox's "due soon" horizon); arithmetic that leaves the window raises."""
         org_ids = org_ancestor_ids(org) if org is not None else []
-        days = CalendarDay.objects.filter(Q(org__isnull=True) | Q(org_id__in=org_ids)).values_list(
-            "date", "is_off_day", "name", "org_id"
-        )
+        days = CalendarDay.objects.filter(Q(org__isnull=True) | Q(org_id__in=org_ids))
+        self.window = (since, until)
+        if since is not None:
+            days = days.filter(date__gte=since)
+        if until is not None:
+            days = days.filter(date__lte=until)
+        days = days.values_list("date", "is_off_day", "name", "org_id")
         self.off: dict[dt.date, str] = {}
         self.work: dict[dt.date, str] = {}
         # An organisation's own entry overrides the national one for the same date.
@@ -92,6 +100,9 @@ class WorkingCalendar:
         self.loaded_years = set(CalendarYear.objects.filter(is_complete=True).values_list("year", flat=True))
 
     def is_working_day(self, day: dt.date) -> bool:
+        since, until = self.window
+        if (since is not None and day < since) or (until is not None and day > until):
+            raise ValueError(f"{day} is outside the loaded calendar window {since}–{until}")
         if day in self.work:
             return True
         if day in self.off:
@@ -137,16 +148,24 @@ class WorkingCalendar:
 
 
 class CalendarCache:
-    """One WorkingCalendar per organisation, built once, for work that loops over many items."""
+    """Working calendars for work that loops over many organisations, each built once.
+
+    An organisation's effective calendar is the national one plus the days of those of its
+    ancestors (itself included) that have days of their own; bodies with the same such ancestors
+    share one calendar, so a scan over a thousand bodies with no local holidays builds one.
+    """
 
     def __init__(self) -> None:
-        self._by_org: dict[int | None, WorkingCalendar] = {}
+        self._with_own_days = set(
+            CalendarDay.objects.filter(org__isnull=False).values_list("org_id", flat=True).distinct()
+        )
+        self._by_key: dict[tuple[int, ...], WorkingCalendar] = {}
 
     def for_org(self, org: Organisation | None) -> WorkingCalendar:
-        key = org.pk if org is not None else None
-        if key not in self._by_org:
-            self._by_org[key] = WorkingCalendar(org)
-        return self._by_org[key]
+        key = tuple(i for i in org_ancestor_ids(org) if i in self._with_own_days) if org is not None else ()
+        if key not in self._by_key:
+            self._by_key[key] = WorkingCalendar(org)
+        return self._by_key[key]
 
 
 def add_working_days(start: dt.date, n: int, *, org: Organisation | None = None) -> DeadlineResult:

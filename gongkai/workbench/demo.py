@@ -385,7 +385,8 @@ def _demo_applications(rng: random.Random, today: dt.date, bodies: list[tuple[Or
             received = today - dt.timedelta(days=age)
             if plan in ("correction",):
                 received = today - dt.timedelta(days=rng.randint(1, 4))
-            first17 = f"150102{rng.randint(1960, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+            born = f"{rng.randint(1960, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+            first17 = f"150102{born}{rng.randint(0, 999):03d}"
             is_person = n % 5 != 4
             applicant = {
                 "applicant_type": "NAT" if is_person else rng.choice(["BIZ", "LAW", "NPO"]),
