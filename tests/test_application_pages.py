@@ -193,3 +193,26 @@ def test_staff_register_a_letter_received_by_post(org: Any) -> None:
     assert app.received_on == dt.date(2026, 11, 4) and app.registered_by == clerk
     missing = staff.post(reverse("workbench:application_register"), {**data, "signed_for_on": ""})
     assert "签收日期" in missing.content.decode() and Application.objects.count() == 1
+
+
+def test_administrators_edit_only_the_fill_in_regions_of_letters(org: Any) -> None:
+    admin = make_user("admin", org, Role.ADMIN)
+    staff = Client()
+    staff.force_login(admin)
+    page = staff.get(reverse("workbench:letter_templates"), {"org": org.slug, "kind": "reply"}).content.decode()
+    assert "60日内依法申请行政复议" in page and 'name="region_contact"' in page and 'name="region_rights"' not in page
+    saved = staff.post(
+        reverse("workbench:letter_templates"),
+        {"org": org.slug, "kind": "reply", "region_contact": "经办人：赵科长，电话{office_phone}。", "region_note": ""},
+        follow=True,
+    )
+    assert "文书模板已保存" in saved.content.decode() and "经办人：赵科长" in saved.content.decode()
+    bad = staff.post(
+        reverse("workbench:letter_templates"),
+        {"org": org.slug, "kind": "reply", "region_contact": "{secret}", "region_note": ""},
+        follow=True,
+    )
+    assert "未知的占位符" in bad.content.decode()
+    clerk = Client()
+    clerk.force_login(make_user("clerk", org, Role.CLERK))
+    assert clerk.get(reverse("workbench:letter_templates")).status_code == 302

@@ -207,6 +207,12 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+def region_name(paragraph: str) -> str | None:
+    """The region a skeleton paragraph stands for, or None for locked wording."""
+    match = _REGION.match(paragraph)
+    return match.group(1) if match else None
+
+
 def compose(kind: str, app: Application, regions: dict[str, str], **extra: Any) -> tuple[str, list[str], bool]:
     """The title, paragraphs and addressee flag of a letter of this kind for this application."""
     skeleton = SKELETONS[kind]

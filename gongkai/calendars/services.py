@@ -83,13 +83,13 @@ class WorkingCalendar:
         """``since``/``until`` load only the days in that window, for a short computation on a hot
         path (the inbox's "due soon" horizon); arithmetic that leaves the window raises."""
         org_ids = org_ancestor_ids(org) if org is not None else []
-        days = CalendarDay.objects.filter(Q(org__isnull=True) | Q(org_id__in=org_ids))
+        scope = Q(org__isnull=True) | Q(org_id__in=org_ids)
         self.window = (since, until)
         if since is not None:
-            days = days.filter(date__gte=since)
+            scope &= Q(date__gte=since)
         if until is not None:
-            days = days.filter(date__lte=until)
-        days = days.values_list("date", "is_off_day", "name", "org_id")
+            scope &= Q(date__lte=until)
+        days = CalendarDay.objects.filter(scope).values_list("date", "is_off_day", "name", "org_id")
         self.off: dict[dt.date, str] = {}
         self.work: dict[dt.date, str] = {}
         # An organisation's own entry overrides the national one for the same date.

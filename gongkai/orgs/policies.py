@@ -163,5 +163,21 @@ def orgs_where(user: Any, action: str) -> list[Organisation]:
     return sorted(seen.values(), key=lambda o: o.path)
 
 
+def orgs_administered(user: Any) -> list[Organisation]:
+    """The bodies whose settings (letter templates, …) the user administers: those an 管理员 role
+    reaches, i.e. its body and everything below."""
+    if not _is_authenticated(user):
+        return []
+    if user.is_superuser:
+        return list(Organisation.objects.order_by("path"))
+    prefixes = [m.org.path for m in _memberships(user) if m.role == Role.ADMIN]
+    if not prefixes:
+        return []
+    q = Q(pk__in=[])
+    for prefix in prefixes:
+        q |= Q(path__startswith=prefix)
+    return list(Organisation.objects.filter(q).order_by("path"))
+
+
 def is_staff_user(user: Any) -> bool:
     return _is_authenticated(user) and (bool(user.is_superuser) or bool(_memberships(user)))

@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gongkai.applications import letters, selectors, services, workflow
 from gongkai.applications import render as letter_render
-from gongkai.applications import selectors, services, workflow
 from gongkai.applications.models import (
     Appeal,
     AppealKind,
@@ -28,6 +28,8 @@ from gongkai.applications.models import (
     DeliveryForm,
     DeliveryWay,
     Letter,
+    LetterKind,
+    LetterTemplate,
     Pause,
     State,
 )
@@ -86,6 +88,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
                 if s in ("received", "correction_requested", "in_review", "consulting", "fee_notice_sent")
             ],
             "can_register": policies.can(request.user, "application.register", org),
+            "can_edit_letters": policies.can(request.user, "letters.edit", org),
             "today": timezone.localdate(),
             "nav": "applications",
         },
@@ -359,3 +362,58 @@ def upload_file(request: HttpRequest, pk: int) -> HttpResponseBase:
         actor=request.user, action="application.reveal", obj=app, after={"file": record.filename}, org_id=app.org_id
     )
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename)
+
+
+@login_required
+def letter_templates(request: HttpRequest) -> HttpResponse:
+    """Administrators edit the fill-in regions of an organisation's letters; the legal wording is
+    shown, locked, around them."""
+    orgs = policies.orgs_administered(request.user)
+    if not orgs:
+        messages.error(request, "只有管理员可以编辑文书模板。")
+        return redirect("workbench:dashboard")
+    slug = request.GET.get("org") or request.POST.get("org", "")
+    org = next((o for o in orgs if o.slug == slug), orgs[0])
+    kind = request.GET.get("kind") or request.POST.get("kind") or LetterKind.REPLY
+    if kind not in LetterKind.values:
+        kind = LetterKind.REPLY
+    if request.method == "POST":
+        regions = {name: request.POST.get(f"region_{name}", "") for name in letters.REGIONS}
+        try:
+            services.letter_template_save(actor=request.user, org=org, kind=kind, regions=regions)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "文书模板已保存。")
+            return redirect(f"{request.path}?org={org.slug}&kind={kind}")
+    template = LetterTemplate.objects.filter(org=org, kind=kind).first()
+    current = template.regions if template else {}
+    skeleton = letters.SKELETONS[kind]
+    parts = []
+    for para in skeleton.paragraphs:
+        region = letters.region_name(para)
+        if region:
+            parts.append(
+                {
+                    "region": region,
+                    "label": letters.REGIONS[region][0],
+                    "text": current.get(region, letters.REGIONS[region][1]),
+                }
+            )
+        else:
+            parts.append({"locked": para})
+    return render(
+        request,
+        "workbench/applications/letter_templates.html",
+        {
+            "orgs": orgs,
+            "org": org,
+            "kinds": LetterKind.choices,
+            "kind": kind,
+            "title": skeleton.title,
+            "parts": parts,
+            "placeholders": letters.facts_keys(),
+            "reply_paragraphs": letters.REPLY_PARAGRAPHS if kind == LetterKind.REPLY else {},
+            "nav": "applications",
+        },
+    )

@@ -23,4 +23,5 @@ urlpatterns = [
     path("appeals/<int:pk>/decide/", apps.appeal_decide, name="appeal_decide"),
     path("letters/<int:pk>.<str:fmt>", apps.letter_file, name="letter_file"),
     path("application-files/<int:pk>/", apps.upload_file, name="application_file"),
+    path("letter-templates/", apps.letter_templates, name="letter_templates"),
 ]
