@@ -110,6 +110,15 @@ def test_the_applicant_proves_who_they_are_with_code_and_secret(office: dict[str
         assert err.value.message == "查询码或查询密码不正确。"
 
 
+def test_secrets_are_hashed_with_the_applicant_hasher(office: dict[str, Any], settings: Any) -> None:
+    settings.GONGKAI_SECRET_HASHER = "gk_scrypt"
+    app = submit(office["org"])
+    assert app.secret_hash.startswith("gk_scrypt$16384$") and "$8$1$" in app.secret_hash
+    assert services.verify_applicant(app.tracking_code, "my-secret").pk == app.pk
+    with pytest.raises(PermissionDenied):
+        services.verify_applicant(app.tracking_code, "my-secreT")
+
+
 @pytest.mark.parametrize(
     ("field", "value", "code"),
     [

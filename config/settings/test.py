@@ -2,7 +2,8 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR
 
 DEBUG = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "gongkai.core.hashers.ApplicantSecretHasher"]
+GONGKAI_SECRET_HASHER = "md5"
 MEDIA_ROOT = VAR_DIR / "test-media"
 
 # A file, not :memory:, so the live server used by the browser tests gets its own connections,

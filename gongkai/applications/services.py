@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
@@ -265,14 +266,17 @@ def _create(
     earlier = Application.objects.filter(
         applicant_key=key, received_on__gte=month_start, received_on__lte=received_on
     ).count()
+    # 31^8 codes a year: a clash is rare, and the unique constraint is the final guard.
     for _ in range(5):
         code = new_tracking_code(received_on.year)
         if not Application.objects.filter(tracking_code=code).exists():
             break
+    else:
+        raise RuntimeError("could not draw a free tracking code")
     app = Application(
         org=org,
         tracking_code=code,
-        secret_hash=make_password(secret) if secret else "",
+        secret_hash=make_password(secret, hasher=settings.GONGKAI_SECRET_HASHER) if secret else "",
         channel=channel,
         oral=oral,
         registered_by=actor if getattr(actor, "is_authenticated", False) else None,

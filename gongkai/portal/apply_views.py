@@ -6,6 +6,7 @@ letters and send a correction. Access to a case is by tracking code plus the app
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 from django import forms
@@ -26,6 +27,7 @@ from gongkai.core.formfields import MultiFileField
 from gongkai.orgs.selectors import org_by_slug
 
 SESSION_KEY = "gongkai_applicant_cases"
+log = logging.getLogger(__name__)
 
 
 class ApplyForm(forms.Form):
@@ -123,6 +125,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
                 status = 400
             except Exception:
                 # Issue 4 §10: the submission is atomic, so on any failure nothing was saved; say so.
+                log.exception("online application to %s failed", org.slug)
                 form.add_error(None, "系统故障，您的申请没有提交成功，也没有保存任何内容。请稍后重新提交。")
                 status = 500
             else:
