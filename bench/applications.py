@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -67,6 +68,10 @@ def build(n_apps: int, n_orgs: int) -> None:
     if have >= n_apps:
         print(f"corpus: reusing {have:,} applications")
         return
+    if Organisation.objects.filter(slug="bench-root").exists():
+        raise SystemExit(
+            "a partial corpus from an interrupted run is in this database: drop it (or use another --keep)"
+        )
     rng = random.Random(2026)
     started = time.perf_counter()
     with transaction.atomic():
@@ -221,6 +226,7 @@ def load_test(clients: int, seconds: int) -> None:
         "EMAIL_PORT": str(free_port()),  # nothing listens: applicants in this run give no e-mail anyway
     }
     workers = str(2 * (os.cpu_count() or 2) + 1)
+    server_log = open(Path(tempfile.gettempdir()) / f"gongkai-bench-gunicorn-{os.getpid()}.log", "w+")  # noqa: SIM115
     server = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -234,6 +240,8 @@ def load_test(clients: int, seconds: int) -> None:
         ],
         cwd=ROOT,
         env=env,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -264,12 +272,16 @@ def load_test(clients: int, seconds: int) -> None:
         f"{len(accepted):,} accepted ({len(accepted) / seconds:.1f}/s), {report['failed']} failed; "
         f"challenge + submission p50 {percentile(lat, 0.5):.0f} ms, p95 {percentile(lat, 0.95):.0f} ms"
     )
+    verdict = "OK" if accepted and found == distinct == len(accepted) == new_rows else "MISMATCH"
     print(
         f"exactly once: {found:,} of {len(accepted):,} accepted codes are in the database, {distinct:,} distinct, "
-        f"{new_rows:,} new rows in all -> {'OK' if found == distinct == len(accepted) == new_rows else 'MISMATCH'}"
+        f"{new_rows:,} new rows in all -> {verdict}"
     )
     if report["errors"]:
-        print("errors seen:", report["errors"][:5])
+        print("errors seen by clients:", [e[:120] for e in report["errors"][:3]])
+        server_log.seek(0)
+        print("server log (last lines):", "".join(server_log.readlines()[-5:]))
+    server_log.close()
 
 
 def _drive(base: str, slug: str, clients: int, seconds: int) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import email
 import email.policy
 import socket
+import time
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
@@ -132,3 +133,35 @@ def test_the_nightly_scan_reminds_the_handling_clerks_once(smtp: Inbox, today: d
     Application.objects.filter(pk=soon.application.pk).update(due_date=dt.date(2026, 11, 27))
     call_command("applications_scan", "--date", "2026-11-26", stdout=StringIO())
     assert len(smtp.messages) == 2 and overdue.application.tracking_code not in body(smtp.messages[1][1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notices_go_out_in_the_background_and_failures_are_sent_again(
+    smtp: Inbox, today: dt.date, settings: Any
+) -> None:
+    org = make_org("呼和浩特市财政局")
+    settings.GONGKAI_MAIL_IN_BACKGROUND = True
+    app = services.submit_online(
+        org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 2)
+    ).application
+    for _ in range(100):  # the page returned at once; the mail follows from its own thread
+        if smtp.messages:
+            break
+        time.sleep(0.05)
+    assert len(smtp.messages) == 1 and app.tracking_code in body(smtp.messages[0][1])
+    # The mail server is down for the next one: the letter is kept, the notice waits.
+    settings.GONGKAI_MAIL_IN_BACKGROUND = False
+    live_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()
+    second = services.submit_online(
+        org=org, applicant=applicant(), secret="my-secret", today=dt.date(2026, 11, 3)
+    ).application
+    letter = Letter.objects.get(application=second)
+    assert letter.emailed_at is None and letter.email_attempts == 1
+    settings.EMAIL_PORT = live_port
+    out = StringIO()
+    call_command("applications_scan", "--date", "2026-11-04", stdout=out)
+    assert "补发文书通知 1 封" in out.getvalue()
+    assert len(smtp.messages) == 2 and second.tracking_code in body(smtp.messages[1][1])
+    letter.refresh_from_db()
+    assert letter.emailed_at is not None

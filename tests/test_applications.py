@@ -570,3 +570,14 @@ def test_letters_render_to_docx_and_pdf_with_cjk_fonts_embedded(office: dict[str
     letter.refresh_from_db()
     assert letter.pdf and letter.docx
     assert Letter.objects.filter(pk=letter.pk, pdf="").count() == 0
+
+
+def test_a_deadline_in_a_year_not_yet_loaded_is_marked_provisional(office: dict[str, Any]) -> None:
+    from gongkai.calendars.models import CalendarYear
+
+    first_unloaded = max(CalendarYear.objects.filter(is_complete=True).values_list("year", flat=True)) + 1
+    app = submit(office["org"], on=dt.date(first_unloaded - 1, 12, 20))
+    assert app.due_date.year == first_unloaded and app.due_explanation["provisional"]
+    assert f"{first_unloaded}年节假日安排尚未载入，本期限为暂定" in app.due_explanation["text"]
+    early = submit(office["org"], on=dt.date(first_unloaded - 1, 3, 2))
+    assert not early.due_explanation["provisional"] and "暂定" not in early.due_explanation["text"]

@@ -183,6 +183,9 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Letter notices are mailed from a background thread after the step commits (the page never waits
+# for the mail server); the nightly scan retries the ones that failed.
+GONGKAI_MAIL_IN_BACKGROUND = True
 
 LOGGING = {
     "version": 1,

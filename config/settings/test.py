@@ -10,3 +10,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 # as in production. The file is created and removed by the test runner.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-gongkai.sqlite3")}  # noqa: F405
+# Tests see each mail as soon as the step returns; one test checks the background path.
+GONGKAI_MAIL_IN_BACKGROUND = False

@@ -49,6 +49,8 @@ class ReplyDeadline:
     pauses: tuple[tuple[str, str, str], ...] = ()  # (begin, end, reason) as ISO dates
     holidays_crossed: tuple[tuple[str, str], ...] = field(default=())
     makeup_days_crossed: tuple[tuple[str, str], ...] = field(default=())
+    # Years crossed whose official holiday schedule is not loaded yet: the date may still move.
+    unloaded_years: tuple[int, ...] = ()
 
     def explain(self) -> str:
         parts = [f"自{self.start:%Y年%m月%d日}次日起算{REPLY_WORKING_DAYS}个工作日"]
@@ -64,6 +66,9 @@ class ReplyDeadline:
             parts.append(f"期间遇法定节假日{len(self.holidays_crossed)}天{named}，不计入。")
         if self.makeup_days_crossed:
             parts.append(f"调休上班日{'、'.join(d for d, _ in self.makeup_days_crossed)}计为工作日。")
+        if self.unloaded_years:
+            years = "、".join(str(y) for y in self.unloaded_years)
+            parts.append(f"{years}年节假日安排尚未载入，本期限为暂定，载入后将重新计算。")
         return "".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -76,6 +81,7 @@ class ReplyDeadline:
             "pauses": [list(p) for p in self.pauses],
             "holidays_crossed": [list(p) for p in self.holidays_crossed],
             "makeup_days_crossed": [list(p) for p in self.makeup_days_crossed],
+            "provisional": bool(self.unloaded_years),
             "text": self.explain(),
         }
 
@@ -100,8 +106,12 @@ def reply_due(start: dt.date, calendar: Calendar, *, pauses: Iterable[Pause] = (
     work_names = _named(getattr(calendar, "work", {}))
     holidays: list[tuple[str, str]] = []
     makeup: list[tuple[str, str]] = []
+    loaded: set[int] | None = getattr(calendar, "loaded_years", None)
+    unloaded: set[int] = set()
     while counted < needed:
         day += dt.timedelta(days=1)
+        if loaded is not None and day.year not in loaded:
+            unloaded.add(day.year)
         if not calendar.is_working_day(day):
             if day in off_names:
                 holidays.append((day.isoformat(), off_names[day]))
@@ -121,4 +131,5 @@ def reply_due(start: dt.date, calendar: Calendar, *, pauses: Iterable[Pause] = (
         pauses=tuple((p.begin.isoformat(), p.end.isoformat(), p.reason) for p in pauses),
         holidays_crossed=tuple(holidays),
         makeup_days_crossed=tuple(makeup),
+        unloaded_years=tuple(sorted(unloaded)),
     )

@@ -63,7 +63,7 @@ class Application(models.Model):
     )
     # The applicant's handle: shown on the receipt and typed back with the secret to follow the case.
     tracking_code = models.CharField("查询码", max_length=20, unique=True)
-    secret_hash = models.CharField(max_length=128, blank=True)
+    secret_hash = models.CharField(max_length=255, blank=True)  # an scrypt hash string is ~131 characters
     channel = models.CharField("申请渠道", max_length=20, choices=[(c.value, CHANNEL_LABELS[c]) for c in Channel])
     oral = models.BooleanField("口头提出、代为填写", default=False)  # Art. 29
     registered_by = models.ForeignKey(
@@ -262,6 +262,7 @@ class Letter(models.Model):
     docx = models.FileField(upload_to="letters/%Y/", blank=True)
     pdf = models.FileField(upload_to="letters/%Y/", blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import Q
+from django.db import connections
+from django.db.models import F, Q
 from django.utils import timezone
 
 from gongkai.applications.models import Application, Letter
@@ -24,10 +26,41 @@ from gongkai.orgs.models import Membership, Organisation, Role
 log = logging.getLogger(__name__)
 
 
-def letter_issued(letter_id: int) -> bool:
+MAX_ATTEMPTS = 5
+
+
+def letter_issued(letter_id: int) -> None:
+    """Called when the step that issued the letter has committed. The mail goes out from a
+    background thread, so a slow or unreachable mail server never holds up the applicant's or the
+    clerk's page; a notice that fails is sent again by the nightly scan (``send_pending``)."""
+    if settings.GONGKAI_MAIL_IN_BACKGROUND:
+        threading.Thread(target=_send_in_thread, args=(letter_id,), daemon=True).start()
+    else:
+        send_letter_notice(letter_id)
+
+
+def _send_in_thread(letter_id: int) -> None:
+    try:
+        send_letter_notice(letter_id)
+    finally:
+        connections.close_all()  # the thread's own database connection
+
+
+def send_pending(limit: int = 500) -> int:
+    """Letter notices not yet mailed (the server was down, the process stopped): try them again."""
+    pending = (
+        Letter.objects.filter(emailed_at__isnull=True, to_applicant=True, email_attempts__lt=MAX_ATTEMPTS)
+        .exclude(application__email="")
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    return sum(send_letter_notice(pk) for pk in list(pending))
+
+
+def send_letter_notice(letter_id: int) -> bool:
     letter = Letter.objects.select_related("application", "application__org").get(pk=letter_id)
     app = letter.application
-    if not app.email or not letter.to_applicant:
+    if not app.email or not letter.to_applicant or letter.emailed_at is not None:
         return False
     body = "\n".join(
         [
@@ -49,8 +82,9 @@ def letter_issued(letter_id: int) -> bool:
         message.send()
     except OSError:
         log.exception("could not send the letter notice for %s", letter.number)
+        Letter.objects.filter(pk=letter.pk).update(email_attempts=F("email_attempts") + 1)
         return False
-    Letter.objects.filter(pk=letter.pk).update(emailed_at=timezone.now())
+    Letter.objects.filter(pk=letter.pk).update(emailed_at=timezone.now(), email_attempts=F("email_attempts") + 1)
     return True
 
 
@@ -60,6 +94,7 @@ class ScanResult:
     due_soon: int
     overdue: int
     reminders_sent: int
+    notices_resent: int = 0
 
 
 def scan(today: dt.date | None = None, *, send: bool = True) -> ScanResult:
@@ -95,10 +130,14 @@ def scan(today: dt.date | None = None, *, send: bool = True) -> ScanResult:
             continue
         if app.reminded_for != app.due_date:
             to_remind.setdefault(app.org_id, []).append(app)
-    sent = 0
-    if send and to_remind:
-        sent = _send_reminders(to_remind, today)
-    return ScanResult(open_applications=total, due_soon=due_soon, overdue=overdue, reminders_sent=sent)
+    sent = resent = 0
+    if send:
+        if to_remind:
+            sent = _send_reminders(to_remind, today)
+        resent = send_pending()
+    return ScanResult(
+        open_applications=total, due_soon=due_soon, overdue=overdue, reminders_sent=sent, notices_resent=resent
+    )
 
 
 def _send_reminders(to_remind: dict[int, list[Application]], today: dt.date) -> int:

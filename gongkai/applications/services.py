@@ -199,7 +199,6 @@ def recompute_deadline(app: Application, calendar: WorkingCalendar | None = None
     Art. 30); the date to watch is the end of the correction period. Otherwise it is the reply
     deadline with pauses and the approved extension. A closed case has none.
     """
-    cal = calendar or WorkingCalendar(app.org)
     if not app.is_open:
         app.due_date = None
         return
@@ -211,7 +210,16 @@ def recompute_deadline(app: Application, calendar: WorkingCalendar | None = None
             f"补正期限至{letters.cn_date(app.correction_due)}；答复期限自收到补正的申请之日起重新计算。",
         }
         return
-    result = deadlines.reply_due(app.clock_start, cal, pauses=_pauses(app), extension=app.extension_days)
+    # Only the months the deadline can reach are loaded (20 + 20 working days and the pauses fit in
+    # 240 days in all but extreme cases, which fall back to the whole calendar).
+    cal = calendar or WorkingCalendar(app.org, since=app.clock_start, until=app.clock_start + dt.timedelta(days=240))
+    pauses = _pauses(app)
+    try:
+        result = deadlines.reply_due(app.clock_start, cal, pauses=pauses, extension=app.extension_days)
+    except ValueError:  # a windowed calendar too short for a case with long pauses: load it all
+        result = deadlines.reply_due(
+            app.clock_start, WorkingCalendar(app.org), pauses=pauses, extension=app.extension_days
+        )
     app.due_date = result.due
     app.due_explanation = {"kind": "reply", **result.as_dict()}
 

@@ -1,5 +1,6 @@
-"""The nightly scan: count open applications that are due soon or overdue and remind the handling
-clerks by mail (once per due date). Run it from cron every night (docs/operations.md)."""
+"""The nightly scan: count open applications that are due soon or overdue, remind the handling
+clerks by mail (once per due date), and send again letter notices that could not be mailed. Run it
+from cron every night (docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -30,5 +31,6 @@ class Command(BaseCommand):
         result = scan(today, send=not options["no_mail"])
         self.stdout.write(
             f"未办结 {result.open_applications} 件；即将到期 {result.due_soon} 件；已逾期 {result.overdue} 件；"
-            f"发送提醒 {result.reminders_sent} 封；用时 {time.perf_counter() - started:.2f} 秒。"
+            f"发送提醒 {result.reminders_sent} 封；补发文书通知 {result.notices_resent} 封；"
+            f"用时 {time.perf_counter() - started:.2f} 秒。"
         )
