@@ -581,3 +581,25 @@ def test_a_deadline_in_a_year_not_yet_loaded_is_marked_provisional(office: dict[
     assert f"{first_unloaded}年节假日安排尚未载入，本期限为暂定" in app.due_explanation["text"]
     early = submit(office["org"], on=dt.date(first_unloaded - 1, 3, 2))
     assert not early.due_explanation["provisional"] and "暂定" not in early.due_explanation["text"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    received_offset=st.integers(min_value=0, max_value=300),
+    notice_after=st.integers(min_value=0, max_value=7),
+    corrected_after=st.integers(min_value=0, max_value=40),
+)
+def test_the_reply_clock_starts_again_from_the_corrected_application(
+    office: dict[str, Any], received_offset: int, notice_after: int, corrected_after: int
+) -> None:
+    """Art. 30: whatever happened before, once the correction arrives the reply is due 20 working
+    days after that day; the request itself must come within 7 working days of receipt."""
+    cal = WorkingCalendar(office["org"])
+    received = dt.date(2025, 1, 2) + dt.timedelta(days=received_offset)
+    app = submit(office["org"], on=received)
+    notice = cal.add_working_days(received, notice_after).due if notice_after else received
+    app = step(app, office["clerk"], "request_correction", notice, items="文号", period=60)
+    corrected_on = notice + dt.timedelta(days=corrected_after)
+    app = services.applicant_submit_correction(application=app, text="补正", today=corrected_on)
+    assert app.clock_start == corrected_on
+    assert app.due_date == cal.add_working_days(corrected_on, 20).due
