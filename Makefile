@@ -35,7 +35,9 @@ run: demo
 	@echo "    hhht_clerk / hhht_reviewer / hhht_leader   呼和浩特市人民政府: 公开专员 / 保密审查 / 分管领导"
 	@echo "    jyj_clerk / jyj_reviewer / jyj_leader      呼和浩特市教育局"
 	@echo "    nmg_supervisor                             内蒙古自治区人民政府 监督 (read-only)"
-	@echo "    admin                                      管理员 (also /admin/)"
+	@echo "    admin                                      管理员 (also /admin/; 文书模板)"
+	@echo "  依申请公开: apply at http://$(HOST):$(PORT)/xxgk/hhht-jyj/ysqgk/ ; demo cases are in"
+	@echo "    http://$(HOST):$(PORT)/workbench/applications/ (jyj_clerk, hhht_clerk). Mail is printed here."
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
