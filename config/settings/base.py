@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "gongkai.catalogue",
     "gongkai.search",
     "gongkai.applications",
+    "gongkai.reports",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.api",

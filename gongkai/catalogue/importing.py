@@ -32,7 +32,7 @@ from django.utils import timezone
 from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.doc_numbers import find_doc_number
 from gongkai.catalogue.index_numbers import index_number_problem, issue_index_number, reserve_imported
-from gongkai.catalogue.models import Document, DocumentState, ImportRun, Term, Validity, Vocabulary
+from gongkai.catalogue.models import Document, DocumentState, ImportRun, Instrument, Term, Validity, Vocabulary
 from gongkai.catalogue.services import compute_publish_due, snapshot, validate_document
 from gongkai.core import audit
 from gongkai.core.errors import ApplicationError, ValidationFailed
@@ -55,6 +55,7 @@ EXPORT_FIELDS = (
     "art20",
     "disclosure_method",
     "validity",
+    "instrument",
     "effective_date",
     "amended_date",
     "repealed_date",
@@ -236,6 +237,10 @@ class Importer:
             raise ValidationFailed(f"有效性不正确：{validity[:20]}", code="invalid_choice")
         if out["validity"] == Validity.REPEALED and out["repealed_date"] is None:
             raise ValidationFailed("已废止的信息须填写废止日期（repealed_date）。", code="required")
+        instrument = str(rec.get("instrument") or "").strip()
+        out["instrument"] = {label: value for value, label in Instrument.choices if value}.get(instrument, instrument)
+        if out["instrument"] not in Instrument.values:
+            raise ValidationFailed(f"“规章或规范性文件”不正确：{instrument[:20]}", code="invalid_choice")
         method = str(rec.get("disclosure_method") or "proactive").strip()
         out["disclosure_method"] = {"主动公开": "proactive", "依申请公开": "on_application"}.get(method, method)
         out["index_number"] = str(rec.get("index_number") or "").strip()
@@ -382,6 +387,7 @@ def export_rows(queryset: Any) -> Iterator[dict[str, Any]]:
             "art20": doc.art20_item.code if doc.art20_item else "",
             "disclosure_method": doc.disclosure_method,
             "validity": doc.validity,
+            "instrument": doc.instrument,
             "keywords": doc.keywords,
             "body": doc.body,
         }

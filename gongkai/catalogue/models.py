@@ -66,6 +66,15 @@ class Validity(models.TextChoices):
     REPEALED = "repealed", "已废止"
 
 
+class Instrument(models.TextChoices):
+    """Whether an item is a 规章 or a 行政规范性文件: table 二 of the annual report counts both (Art.
+    20(1)); most items are neither."""
+
+    NONE = "", "—"
+    REGULATION = "regulation", "规章"
+    NORMATIVE = "normative", "行政规范性文件"
+
+
 class DisclosureMethod(models.TextChoices):
     PROACTIVE = "proactive", "主动公开"
     ON_APPLICATION = "on_application", "依申请公开"
@@ -126,6 +135,7 @@ class Document(models.Model):
     )
 
     validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.CURRENT)
+    instrument = models.CharField("规章或规范性文件", max_length=12, choices=Instrument.choices, default="", blank=True)
     effective_date = models.DateField("生效日期", null=True, blank=True)
     amended_date = models.DateField("修改日期", null=True, blank=True)
     repealed_date = models.DateField("废止日期", null=True, blank=True)

@@ -16,7 +16,7 @@ from gongkai.catalogue import workflow
 from gongkai.catalogue.attachments import check_and_extract
 from gongkai.catalogue.doc_numbers import parse_doc_number
 from gongkai.catalogue.index_numbers import issue_index_number
-from gongkai.catalogue.models import Attachment, Document, DocumentState, Term, Validity, Vocabulary
+from gongkai.catalogue.models import Attachment, Document, DocumentState, Instrument, Term, Validity, Vocabulary
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
 from gongkai.core.text import normalise_for_match
@@ -34,6 +34,7 @@ EDITABLE_FIELDS = (
     "art20_item",
     "disclosure_method",
     "validity",
+    "instrument",
     "effective_date",
     "amended_date",
     "repealed_date",
@@ -83,6 +84,8 @@ def validate_document(doc: Document) -> None:
     _check_term(doc.art20_item if doc.art20_item_id else None, Vocabulary.ART20, "公开事项", required=False)
     if doc.validity not in Validity.values:
         raise ValidationFailed("有效性不正确。", code="invalid_choice", field="validity")
+    if doc.instrument not in Instrument.values:
+        raise ValidationFailed("“规章或规范性文件”不正确。", code="invalid_choice", field="instrument")
     if doc.validity == Validity.REPEALED and doc.repealed_date is None:
         raise ValidationFailed("已废止的信息须填写废止日期。", code="required", field="repealed_date")
     if doc.validity == Validity.AMENDED and doc.amended_date is None:

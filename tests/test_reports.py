@@ -1,0 +1,161 @@
+"""The annual report's tables computed from the records, and the identities of the national format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gongkai.applications import services
+from gongkai.applications.models import Appeal, Application
+from gongkai.catalogue import services as doc_services
+from gongkai.orgs.models import OrgKind, Role
+from gongkai.reports import compute, tables
+from tests.conftest import draft, make_org, make_user, publish
+from tests.test_applications import TODAY, applicant
+
+pytestmark = pytest.mark.django_db
+YEAR = 2025
+TYPES = [c for c, _ in tables.APPLICANT_COLUMNS]
+OUTCOMES = list(tables.OUTCOME_ROWS)
+
+# One generated application: applicant type, day received (from 1 Jan 2024), days until answered
+# (None: still open), outcome.
+histories = st.lists(
+    st.tuples(
+        st.sampled_from(TYPES),
+        st.integers(min_value=0, max_value=3 * 365),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=120)),
+        st.sampled_from(OUTCOMES),
+    ),
+    max_size=40,
+)
+
+
+def insert(org: Any, history: list[tuple[str, int, int | None, str]]) -> None:
+    start = dt.date(2024, 1, 1)
+    rows = []
+    for i, (kind, received, answered_after, outcome) in enumerate(history):
+        received_on = start + dt.timedelta(days=received)
+        replied_on = received_on + dt.timedelta(days=answered_after) if answered_after is not None else None
+        rows.append(
+            Application(
+                org=org,
+                tracking_code=f"T{org.pk}-{i}",
+                channel="online",
+                received_on=received_on,
+                clock_start=received_on,
+                applicant_type=kind,
+                applicant_name="甲",
+                id_number="11010519491231002X",
+                phone="13800138000",
+                applicant_key=str(i),
+                description="x",
+                delivery_form="electronic",
+                delivery_way="online",
+                state="replied" if replied_on else "in_review",
+                is_open=replied_on is None,
+                replied_on=replied_on,
+                outcome=outcome if replied_on else "",
+            )
+        )
+    Application.objects.bulk_create(rows)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=histories)
+def test_table_three_balances_by_construction_for_any_records(history: list[Any]) -> None:
+    org = make_org("生成数据机关")
+    insert(org, history)
+    scope = compute.Scope(org)
+    this_year, next_year = compute.table3(scope, YEAR), compute.table3(scope, YEAR + 1)
+    assert tables.t3_problems(this_year) == [] and tables.t3_problems(next_year) == []
+    for col, _ in tables.T3_COLUMNS:
+        # Carry-over of one year is carry-in of the next.
+        assert this_year[("CARRY_OUT", col)] == next_year[("CARRY_IN", col)]
+    # 新收 is every application received in the year, by applicant type (an independent count).
+    for kind in TYPES:
+        expected = sum(
+            1 for k, d, _, _ in history if k == kind and (dt.date(2024, 1, 1) + dt.timedelta(days=d)).year == YEAR
+        )
+        assert this_year[("NEW", kind)] == expected
+
+
+def test_a_broken_identity_is_reported_with_the_cell_named() -> None:
+    cells = {(r, c): 0 for r, _ in tables.T3_ROWS for c, _ in tables.T3_COLUMNS}
+    cells[("NEW", "NAT")] = cells[("NEW", "TOT")] = 3
+    cells[("GRANT", "NAT")] = cells[("GRANT", "TOT")] = 2
+    cells[("DONE", "NAT")] = cells[("DONE", "TOT")] = 2
+    cells[("CARRY_OUT", "NAT")] = cells[("CARRY_OUT", "TOT")] = 1
+    assert tables.t3_problems(cells) == []
+    cells[("CARRY_OUT", "NAT")] = 0
+    problems = tables.t3_problems(cells)
+    assert {p.cell for p in problems} == {("CARRY_OUT", "TOT"), ("CARRY_OUT", "NAT")}
+    assert any("“自然人”列" in p.message and "第一项加第二项之和" in p.message for p in problems)
+    cells[("CARRY_OUT", "NAT")] = -1
+    assert "应为非负整数" in tables.t3_problems(cells)[0].message
+
+
+def test_a_government_aggregates_the_bodies_below_it_each_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    city = make_org("呼和浩特市人民政府", kind=OrgKind.CITY)
+    a, b = make_org("市教育局", parent=city), make_org("市财政局", parent=city)
+    other = make_org("包头市人民政府", kind=OrgKind.CITY)
+    insert(a, [("NAT", 400, 10, "GRANT"), ("BIZ", 500, None, "GRANT")])
+    insert(b, [("LAW", 420, 30, "D4"), ("NAT", 700, 5, "N1")])
+    insert(other, [("NAT", 400, 10, "GRANT")])
+    whole = compute.table3(compute.Scope(city, subtree=True), YEAR)
+    parts = compute.add(compute.table3(compute.Scope(o), YEAR) for o in (city, a, b))
+    assert whole == parts and tables.t3_problems(whole) == []
+    assert whole[("NEW", "TOT")] == 4 and whole[("GRANT", "NAT")] == 1 and whole[("D4", "LAW")] == 1
+    assert whole[("CARRY_OUT", "BIZ")] == 1
+
+
+def test_table_four_follows_the_appeal_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    org = make_org("市财政局")
+    clerk = make_user("clerk", org, Role.CLERK)
+    apps = []
+    for _ in range(3):
+        app = services.submit_online(
+            org=org, applicant=applicant(), secret="my-secret", today=dt.date(YEAR, 3, 2)
+        ).application
+        apps.append(
+            services.transition(
+                actor=clerk, application=app, action="reply", on=dt.date(YEAR, 3, 20), reply_type="NOT_EXIST"
+            )
+        )
+    upheld = services.appeal_record(
+        actor=clerk, application=apps[0], kind="reconsideration", filed_on=dt.date(YEAR, 4, 1), authority="市政府"
+    )
+    services.appeal_decide(actor=clerk, appeal=upheld, result="upheld", decided_on=dt.date(YEAR, 6, 1))
+    late = services.appeal_record(
+        actor=clerk, application=apps[1], kind="litigation_direct", filed_on=dt.date(YEAR, 5, 1), authority="某法院"
+    )
+    services.appeal_decide(actor=clerk, appeal=late, result="corrected", decided_on=dt.date(YEAR + 1, 2, 1))
+    services.appeal_record(
+        actor=clerk, application=apps[2], kind="litigation_after", filed_on=dt.date(YEAR, 7, 1), authority="某法院"
+    )
+    t4 = compute.table4(compute.Scope(org), YEAR)
+    assert tables.t4_problems(t4) == []
+    assert (t4[("reconsideration", "upheld")], t4[("reconsideration", "total")]) == (1, 1)
+    # Decided only after 31 December: still 尚未审结 in this year's report.
+    assert (t4[("litigation_direct", "pending")], t4[("litigation_direct", "corrected")]) == (1, 0)
+    assert t4[("litigation_after", "pending")] == 1
+    assert compute.table4(compute.Scope(org), YEAR + 1)[("litigation_direct", "total")] == 0
+    assert Appeal.objects.count() == 3
+
+
+def test_table_two_counts_regulations_and_normative_documents(world: Any) -> None:
+    norm = publish(world, draft(world, title="行政规范性文件甲", instrument="normative"))
+    publish(world, draft(world, title="普通通知", doc_number="呼教发〔2026〕9号"))
+    year = norm.published_date.year
+    cells = compute.table2_instruments(compute.Scope(world.edu), year)
+    assert (cells[("NORM", "issued")], cells[("NORM", "in_force")], cells[("REG", "issued")]) == (1, 1, 0)
+    doc_services.document_transition(actor=world.user("edu_leader"), document=norm, action="revoke", reason="已被替代")
+    norm.refresh_from_db()
+    after = compute.table2_instruments(compute.Scope(world.edu), norm.repealed_date.year)
+    assert after[("NORM", "repealed")] == 1 and after[("NORM", "in_force")] == 0
