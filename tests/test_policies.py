@@ -22,8 +22,16 @@ EXPECTED = {
         "application.handle",
         "application.reveal",
         "appeal.record",
+        "report.edit",
+        "report.publish",
     },
-    "edu_reviewer": {"document.review", "document.reject_review", "application.reveal"},
+    "edu_reviewer": {
+        "document.review",
+        "document.reject_review",
+        "application.reveal",
+        "report.review",
+        "report.reject",
+    },
     # The head of the disclosure office approves extensions (Art. 33(2)); the clerk cannot.
     "edu_leader": {
         "document.approve",
@@ -34,6 +42,9 @@ EXPECTED = {
         "application.approve_extension",
         "application.reveal",
         "appeal.record",
+        "report.approve",
+        "report.publish",
+        "report.reject",
     },
     "city_supervisor": set(),
     "city_admin": set(),

@@ -14,6 +14,7 @@ from gongkai.applications.models import Appeal, Application
 from gongkai.catalogue import services as doc_services
 from gongkai.orgs.models import OrgKind, Role
 from gongkai.reports import compute, tables
+from gongkai.reports.models import AnnualReport
 from tests.conftest import draft, make_org, make_user, publish
 from tests.test_applications import TODAY, applicant
 
@@ -159,3 +160,126 @@ def test_table_two_counts_regulations_and_normative_documents(world: Any) -> Non
     norm.refresh_from_db()
     after = compute.table2_instruments(compute.Scope(world.edu), norm.repealed_date.year)
     assert after[("NORM", "repealed")] == 1 and after[("NORM", "in_force")] == 0
+
+
+# --- the report and its workflow ----------------------------------------------------------------
+
+
+def test_prepare_check_and_publish_a_report(world: Any, client: Any) -> None:
+    from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+    from gongkai.reports import selectors as report_selectors
+    from gongkai.reports import services as reports
+
+    insert(world.edu, [("NAT", 400, 10, "GRANT"), ("BIZ", 500, None, "GRANT"), ("LAW", 420, 30, "D4")])
+    clerk, reviewer, leader = world.user("edu_clerk"), world.user("edu_reviewer"), world.user("edu_leader")
+    with pytest.raises(PermissionDenied):
+        reports.report_prepare(actor=reviewer, org=world.edu, year=YEAR)
+    report = reports.report_prepare(actor=clerk, org=world.edu, year=YEAR)
+    assert report.due_date == dt.date(YEAR + 1, 1, 31) and report.computed["self"]["t3"]["NEW|TOT"] == 3
+    assert reports.report_problems(report) == []
+    # A government's report is due by 31 March and carries the aggregate of the bodies below it.
+    city_report = reports.report_prepare(
+        actor=make_user("city_clerk", world.city, Role.CLERK), org=world.city, year=YEAR
+    )
+    assert city_report.due_date == dt.date(YEAR + 1, 3, 31) and city_report.computed["subtree"]["t3"]["NEW|TOT"] == 3
+
+    # Figures from other systems need their source; computed ones cannot be entered.
+    with pytest.raises(ValidationFailed):
+        reports.report_enter(actor=clerk, report=report, row="LICENCE", value=12, source="")
+    with pytest.raises(ValidationFailed):
+        reports.report_enter(actor=clerk, report=report, row="REG", value=1, source="x")
+    reports.report_enter(actor=clerk, report=report, row="LICENCE", value=12, source="市政务服务平台导出")
+    reports.report_enter(actor=clerk, report=report, row="FEES", value="3.25", source="财政非税收入系统")
+
+    # Typing over a computed figure needs a reason, and a figure that breaks an identity blocks review.
+    with pytest.raises(ValidationFailed):
+        reports.report_override(actor=clerk, report=report, table="三", row="NEW", column="NAT", value=5, reason="")
+    report = reports.report_override(
+        actor=clerk, report=report, table="三", row="NEW", column="NAT", value=5, reason="纸质登记簿另有2件未录入系统"
+    )
+    problems = reports.report_problems(report)
+    assert problems and any("表三" in p.message and "自然人" in p.message for p in problems)
+    with pytest.raises(IllegalTransition) as err:
+        reports.report_transition(actor=reviewer, report=report, action="review")
+    assert err.value.code == "identity_failed"
+    report = reports.report_override(
+        actor=clerk, report=report, table="三", row="NEW", column="NAT", value=1, reason="核对后恢复"
+    )
+    assert reports.report_problems(report) == []
+
+    # The narrative may not contradict the tables.
+    report = reports.report_edit_text(
+        actor=clerk,
+        report=report,
+        overview="本年度新收政府信息公开申请5件，结转下年度1件。",
+        problems_text="",
+        other_text="",
+    )
+    assert [p.table for p in reports.report_problems(report)] == ["叙述"]
+    report = reports.report_edit_text(
+        actor=clerk,
+        report=report,
+        overview="本年度新收政府信息公开申请3件，结转下年度1件。",
+        problems_text="",
+        other_text="未收取信息处理费。",
+    )
+    assert reports.report_problems(report) == []
+
+    assert [r.org for r in report_selectors.not_published(leader, YEAR)] == [world.edu]
+    report = reports.report_transition(actor=reviewer, report=report, action="review")
+    with pytest.raises(PermissionDenied):
+        reports.report_transition(actor=clerk, report=report, action="approve")
+    report = reports.report_transition(actor=leader, report=report, action="approve")
+    with pytest.raises(IllegalTransition):
+        reports.report_edit_text(actor=clerk, report=report, overview="x", problems_text="", other_text="")
+    report = reports.report_transition(actor=clerk, report=report, action="publish", on=dt.date(YEAR + 1, 1, 20))
+    assert report.state == "published" and report.published_on == dt.date(YEAR + 1, 1, 20)
+    assert list(report_selectors.published_reports(world.edu)) == [report]
+    assert report_selectors.not_published(leader, YEAR) == []
+    supervisor_view = report_selectors.not_published(world.user("city_supervisor"), YEAR, today=dt.date(YEAR + 1, 2, 1))
+    assert world.edu not in [r.org for r in supervisor_view]
+    assert {r.org for r in supervisor_view} >= {world.city, world.health}
+    assert [r.overdue for r in supervisor_view if r.org == world.health] == [True]
+
+    # The portal's 政府信息公开年报 page lists it and shows it in the national layout.
+    listing = client.get(f"/xxgk/{world.edu.slug}/nb/").content.decode()
+    assert f"{YEAR}年政府信息公开工作年度报告" in listing
+    page = client.get(f"/xxgk/{world.edu.slug}/nb/{YEAR}/").content.decode()
+    assert "第一项加第二项之和，等于第三项加第四项之和" in page and "法律服务机构" in page
+    assert "市政务服务平台导出" not in page and ">12<" in page and ">3.25<" in page
+    assert client.get(f"/xxgk/{world.edu.slug}/nb/{YEAR - 1}/").status_code == 404
+
+
+def test_staff_compile_and_publish_through_the_pages(world: Any) -> None:
+    from django.test import Client
+
+    insert(world.edu, [("NAT", 400, 10, "GRANT"), ("NPO", 410, 12, "U1")])
+
+    def as_user(name: str) -> Client:
+        c = Client()
+        c.force_login(world.user(name))
+        return c
+
+    clerk, reviewer, leader = as_user("edu_clerk"), as_user("edu_reviewer"), as_user("edu_leader")
+    listing = clerk.get("/workbench/reports/", {"year": YEAR}).content.decode()
+    assert "按记录编制2025年度报告" in listing
+    response = clerk.post("/workbench/reports/prepare/", {"org": world.edu.slug, "year": YEAR})
+    assert response.status_code == 302
+    url = response["Location"]
+    page = clerk.get(url).content.decode()
+    assert "各表勾稽关系全部成立" in page and "社会公益组织" in page
+    clerk.post(url + "text/", {"overview": "本年度新收政府信息公开申请9件。", "problems_text": "", "other_text": ""})
+    page = clerk.get(url).content.decode()
+    assert "正文写“新收政府信息公开申请9件”，但表格中新收申请为2件" in page
+    refused = reviewer.post(url + "review/", follow=True).content.decode()
+    assert "不能审核通过" in refused
+    clerk.post(url + "text/", {"overview": "本年度新收政府信息公开申请2件。", "problems_text": "", "other_text": ""})
+    assert "已保存" in reviewer.post(url + "review/", follow=True).content.decode()
+    leader.post(url + "approve/")
+    leader.post(url + "publish/")
+    report = AnnualReport.objects.get()
+    assert report.state == "published"
+    assert "全部已发布" in leader.get("/workbench/reports/", {"year": YEAR}).content.decode()
+    assert Client().get(f"/xxgk/{world.edu.slug}/nb/{YEAR}/").status_code == 200
+    # A body outside the user's reach is not found.
+    assert as_user("health_clerk").get(url).status_code == 404

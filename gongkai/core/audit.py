@@ -53,6 +53,15 @@ ACTION_LABELS = {
     "appeal.recorded": "登记行政复议、行政诉讼",
     "appeal.decided": "登记复议、诉讼结果",
     "letters.template_saved": "修改文书模板",
+    "report.prepared": "编制年报",
+    "report.recomputed": "按记录重新计算年报",
+    "report.entered": "录入其他系统数据",
+    "report.overridden": "改动计算数字（附理由）",
+    "report.text_edited": "修改年报正文",
+    "report.review": "年报审核通过",
+    "report.approve": "年报批准",
+    "report.publish": "发布年报",
+    "report.reject": "退回年报",
 }
 
 

@@ -45,6 +45,12 @@ WORKFLOW_ROLES: dict[str, frozenset[str]] = {
     # Applicants' personal data in full: the handling body's own working staff only, never a
     # supervisor above it; every reveal is logged by the service.
     "application.reveal": frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER}),
+    # Annual reports (Art. 49–50): the clerk compiles, the reviewer checks, the leader approves.
+    "report.edit": frozenset({Role.CLERK}),
+    "report.review": frozenset({Role.REVIEWER}),
+    "report.approve": frozenset({Role.LEADER}),
+    "report.publish": frozenset({Role.CLERK, Role.LEADER}),
+    "report.reject": frozenset({Role.REVIEWER, Role.LEADER}),
 }
 
 WORKING_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER})
@@ -67,6 +73,11 @@ ACTION_LABELS = {
     "appeal.record": "登记行政复议、行政诉讼",
     "application.reveal": "查看申请人个人信息",
     "letters.edit": "编辑文书模板",
+    "report.edit": "编制年度报告",
+    "report.review": "审核年度报告",
+    "report.approve": "批准年度报告",
+    "report.publish": "发布年度报告",
+    "report.reject": "退回年度报告",
     "org.edit": "修改机构信息",
     "calendar.edit": "维护工作日历",
     "membership.manage": "管理人员角色",

@@ -12,6 +12,8 @@ from gongkai.core.errors import NotFound
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import org_ancestors, org_by_slug, org_subtree, public_orgs
 from gongkai.portal.params import int_param
+from gongkai.reports.presentation import report_context
+from gongkai.reports.selectors import published_reports
 
 PAGE_SIZE = 20
 
@@ -80,9 +82,17 @@ def browse(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def reports(request: HttpRequest, slug: str) -> HttpResponse:
+    """政府信息公开年报: the body's published annual reports (Art. 49–50)."""
     org = _org_or_404(slug)
-    # Annual reports arrive with the reports module; until then the list is empty, as the law allows.
-    return render(request, "portal/reports.html", {"org": org, "section": "reports", "reports": []})
+    return render(request, "portal/reports.html", {"org": org, "section": "reports", "reports": published_reports(org)})
+
+
+def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    org = _org_or_404(slug)
+    found = published_reports(org).filter(year=year).first()
+    if found is None:
+        raise Http404("没有这一年度已发布的年报。")
+    return render(request, "portal/report.html", {"org": org, "section": "reports", **report_context(found)})
 
 
 def item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

@@ -311,6 +311,11 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
             (hhht, users["hhht_clerk"], users["hhht_leader"]),
         ],
     )
+    # This year's report of the education bureau, compiled from the demo applications (a draft: the
+    # year is not over).
+    from gongkai.reports.services import report_prepare
+
+    report_prepare(actor=users["jyj_clerk"], org=departments["jyj"], year=min(today, timezone.localdate()).year)
     return {
         "orgs": Organisation.objects.count(),
         "documents": created,

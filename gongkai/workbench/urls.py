@@ -1,7 +1,7 @@
 from django.urls import path
 
 from gongkai.workbench import application_views as apps
-from gongkai.workbench import views
+from gongkai.workbench import report_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -24,4 +24,8 @@ urlpatterns = [
     path("letters/<int:pk>.<str:fmt>", apps.letter_file, name="letter_file"),
     path("application-files/<int:pk>/", apps.upload_file, name="application_file"),
     path("letter-templates/", apps.letter_templates, name="letter_templates"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/prepare/", report_views.report_prepare, name="report_prepare"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("reports/<int:pk>/<slug:what>/", report_views.report_edit, name="report_edit"),
 ]

@@ -1,0 +1,120 @@
+"""The report's tables laid out as the national format prints them, for the HTML page (and later
+the DOCX/PDF/XLSX exports): header rows with merged cells, then labelled rows of figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from gongkai.applications.outcomes import OUTCOMES
+from gongkai.reports.tables import (
+    APPLICANT_COLUMNS,
+    T2_DECISIONS_COLUMN,
+    T2_FEES_COLUMN,
+    T2_INSTRUMENT_COLUMNS,
+    T3_COLUMNS,
+    T4_BLOCKS,
+    T4_RESULTS,
+    Cell,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    values: list[Any]
+    level: int = 0  # indentation of the label
+    key: str = ""
+
+
+def table2(cells: dict[Cell, Any]) -> list[dict[str, Any]]:
+    """Table 二 as four blocks, one per Art. 20 item, each with its own column heads."""
+
+    def v(row: str, col: str) -> Any:
+        value = cells.get((row, col), 0)
+        return f"{value:.4f}".rstrip("0").rstrip(".") if isinstance(value, Decimal) else value
+
+    return [
+        {
+            "item": "第二十条第（一）项",
+            "heads": ["信息内容", *[label for _, label in T2_INSTRUMENT_COLUMNS]],
+            "rows": [
+                Row("规章", [v("REG", c) for c, _ in T2_INSTRUMENT_COLUMNS]),
+                Row("行政规范性文件", [v("NORM", c) for c, _ in T2_INSTRUMENT_COLUMNS]),
+            ],
+        },
+        {
+            "item": "第二十条第（五）项",
+            "heads": ["信息内容", T2_DECISIONS_COLUMN[1]],
+            "rows": [Row("行政许可", [v("LICENCE", "decisions")])],
+        },
+        {
+            "item": "第二十条第（六）项",
+            "heads": ["信息内容", T2_DECISIONS_COLUMN[1]],
+            "rows": [Row("行政处罚", [v("PENALTY", "decisions")]), Row("行政强制", [v("COERCION", "decisions")])],
+        },
+        {
+            "item": "第二十条第（八）项",
+            "heads": ["信息内容", T2_FEES_COLUMN[1]],
+            "rows": [Row("行政事业性收费", [v("FEES", "amount")])],
+        },
+    ]
+
+
+def table3(cells: dict[Cell, int]) -> list[Row]:
+    def values(row: str) -> list[int]:
+        return [cells.get((row, c), 0) for c, _ in T3_COLUMNS]
+
+    rows = [
+        Row("一、本年新收政府信息公开申请数量", values("NEW"), key="NEW"),
+        Row("二、上年结转政府信息公开申请数量", values("CARRY_IN"), key="CARRY_IN"),
+    ]
+    rows.append(Row("三、本年度办理结果", [], key=""))
+    group = ""
+    for o in OUTCOMES:
+        if o.code in ("GRANT", "PARTIAL"):
+            rows.append(Row(o.group, values(o.code), level=1, key=o.code))
+            continue
+        if o.group != group:
+            rows.append(Row(o.group, [], level=1))
+            group = o.group
+        rows.append(Row(o.label, values(o.code), level=2, key=o.code))
+    rows.append(Row("（七）总计", values("DONE"), level=1, key="DONE"))
+    rows.append(Row("四、结转下年度继续办理", values("CARRY_OUT"), key="CARRY_OUT"))
+    return rows
+
+
+T3_HEAD = {
+    "corner": "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和",
+    "natural": APPLICANT_COLUMNS[0][1],
+    "legal": [label for _, label in APPLICANT_COLUMNS[1:]],
+}
+
+
+def table4(cells: dict[Cell, int]) -> dict[str, Any]:
+    heads = [label for _, label in T4_RESULTS]
+    return {
+        "blocks": [label for _, label in T4_BLOCKS],
+        "heads": heads,
+        "values": [cells.get((b, r), 0) for b, _ in T4_BLOCKS for r, _ in T4_RESULTS],
+    }
+
+
+def report_context(report: Any) -> dict[str, Any]:
+    """What the report templates need: the effective tables of the body, and of its subtree."""
+    from gongkai.reports.services import effective
+
+    own = effective(report, "self")
+    context: dict[str, Any] = {
+        "report": report,
+        "t2": table2(own["t2"]),
+        "t3": table3(own["t3"]),
+        "t4": table4(own["t4"]),
+        "t3_head": T3_HEAD,
+        "subtree": None,
+    }
+    if "subtree" in report.computed:
+        whole = effective(report, "subtree")
+        context["subtree"] = {"t3": table3(whole["t3"]), "t4": table4(whole["t4"])}
+    return context

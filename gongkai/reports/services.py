@@ -1,0 +1,269 @@
+"""Writes to annual reports: prepare (compute from the records), enter figures from other systems,
+override a computed figure with a reason, edit the narrative, and move through the workflow. Every
+write checks the policy, runs in one transaction and leaves an audit event. Publication is refused
+while any identity fails or the narrative contradicts the tables (issue 5 §3, §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from gongkai.applications.models import Application
+from gongkai.core import audit
+from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.orgs import policies
+from gongkai.orgs.models import Organisation
+from gongkai.reports import compute, tables
+from gongkai.reports.models import AnnualReport, ReportState
+from gongkai.reports.tables import Cell, Problem
+
+TRANSITIONS = {
+    # action: (permission, source, target, needs_reason)
+    "review": ("report.review", ReportState.DRAFT, ReportState.REVIEWED, False),
+    "approve": ("report.approve", ReportState.REVIEWED, ReportState.APPROVED, False),
+    "publish": ("report.publish", ReportState.APPROVED, ReportState.PUBLISHED, False),
+    "reject": ("report.reject", None, ReportState.DRAFT, True),  # from reviewed or approved
+}
+ACTION_LABELS = {"review": "审核通过", "approve": "批准", "publish": "发布", "reject": "退回修改"}
+
+
+def statutory_due(org: Organisation, year: int) -> dt.date:
+    """Art. 49: a department publishes by 31 January; a government's report, published by its
+    disclosure office, by 31 March."""
+    return dt.date(year + 1, 3, 31) if org.is_government() else dt.date(year + 1, 1, 31)
+
+
+def _key(cell: Cell) -> str:
+    return f"{cell[0]}|{cell[1]}"
+
+
+def _cell(key: str) -> Cell:
+    row, _, col = key.partition("|")
+    return row, col
+
+
+def _snapshot(scope: compute.Scope, year: int) -> dict[str, dict[str, int]]:
+    return {
+        "t2": {_key(c): v for c, v in compute.table2_instruments(scope, year).items()},
+        "t3": {_key(c): v for c, v in compute.table3(scope, year).items()},
+        "t4": {_key(c): v for c, v in compute.table4(scope, year).items()},
+    }
+
+
+@transaction.atomic
+def report_prepare(*, actor: Any, org: Organisation, year: int) -> AnnualReport:
+    """Create the year's report or recompute its draft from the records."""
+    policies.require(actor, "report.edit", org)
+    if year < 2019 or year >= timezone.localdate().year + 1:
+        raise ValidationFailed(
+            "年度应在2019年至今年之间（2021年格式适用于2020年度及以后）。", code="invalid_year", field="year"
+        )
+    report, created = AnnualReport.objects.select_for_update().get_or_create(
+        org=org, year=year, defaults={"due_date": statutory_due(org, year)}
+    )
+    if report.state != ReportState.DRAFT:
+        raise IllegalTransition("只有草稿状态的年报可以重新计算；请先退回修改。", code="not_draft")
+    computed: dict[str, Any] = {"self": _snapshot(compute.Scope(org), year)}
+    if org.is_government() and org.children.exists():
+        computed["subtree"] = _snapshot(compute.Scope(org, subtree=True), year)
+    start, end = compute.year_bounds(year)
+    fees = Application.objects.filter(org=org, fee_paid_on__gte=start, fee_paid_on__lte=end).aggregate(
+        n=Count("id"), total=Sum("fee_yuan")
+    )
+    report.computed = computed
+    report.computed_at = timezone.now()
+    report.fee_cases, report.fee_yuan = fees["n"] or 0, fees["total"] or 0
+    report.save()
+    audit.record(
+        actor=actor,
+        action="report.prepared" if created else "report.recomputed",
+        obj=report,
+        after={"year": year, "t3_new": computed["self"]["t3"].get("NEW|TOT", 0), "fee_yuan": report.fee_yuan},
+        org_id=org.pk,
+    )
+    return report
+
+
+def effective(report: AnnualReport, part: str = "self") -> dict[str, dict[Cell, Any]]:
+    """The tables as shown: computed, plus figures entered from other systems, plus overrides."""
+    base = report.computed.get(part, {})
+    out: dict[str, dict[Cell, Any]] = {t: {_cell(k): v for k, v in base.get(t, {}).items()} for t in ("t2", "t3", "t4")}
+    if part == "self":
+        for key, entry in report.entered.items():
+            value = entry["value"]
+            out["t2"][_cell(key)] = Decimal(value) if key == "FEES|amount" else value
+        for o in report.overrides:
+            out[{"二": "t2", "三": "t3", "四": "t4"}[o["table"]]][_cell(o["cell"])] = o["value"]
+    return out
+
+
+def report_problems(report: AnnualReport) -> list[Problem]:
+    found: list[Problem] = []
+    for part in report.computed:
+        t = effective(report, part)
+        found += tables.t2_problems(t["t2"]) + tables.t3_problems(t["t3"]) + tables.t4_problems(t["t4"])
+    return found + narrative_problems(report)
+
+
+# Numbers written in the narrative that the tables also hold (issue 5 §4): pattern → (table, cell).
+_NARRATIVE_FIGURES = (
+    (re.compile(r"新收[^。；，\d]*?申请[^。；，\d]*?(\d+)\s*件"), "t3", ("NEW", "TOT"), "新收申请"),
+    (re.compile(r"上年结转[^。；，\d]*?(\d+)\s*件"), "t3", ("CARRY_IN", "TOT"), "上年结转"),
+    (re.compile(r"结转下年度[^。；，\d]*?(\d+)\s*件"), "t3", ("CARRY_OUT", "TOT"), "结转下年度"),
+    (re.compile(r"行政复议[^。；，\d]*?(\d+)\s*件"), "t4", ("reconsideration", "total"), "行政复议"),
+)
+_FEE = re.compile(r"信息处理费[^。；，\d]*?(\d+(?:\.\d+)?)\s*元")
+
+
+def narrative_problems(report: AnnualReport) -> list[Problem]:
+    """Numbers in the narrative that contradict the tables: the seed reports show how often a hand
+    written report says one thing in words and another in its tables."""
+    t = effective(report, "self")
+    text = "\n".join((report.overview, report.problems_text, report.other_text))
+    found: list[Problem] = []
+    for pattern, table, cell, label in _NARRATIVE_FIGURES:
+        expected = t[table].get(cell, 0)
+        for m in pattern.finditer(text):
+            if int(m.group(1)) != expected:
+                found.append(Problem("叙述", cell, f"正文写“{m.group(0)}”，但表格中{label}为{expected}件。"))
+    for m in _FEE.finditer(text):
+        if Decimal(m.group(1)) != Decimal(report.fee_yuan):
+            found.append(
+                Problem(
+                    "叙述", ("FEE", "yuan"), f"正文写“{m.group(0)}”，但系统记录本年收取信息处理费{report.fee_yuan}元。"
+                )
+            )
+    return found
+
+
+def _draft(report: AnnualReport, actor: Any) -> AnnualReport:
+    locked = AnnualReport.objects.select_for_update().select_related("org").get(pk=report.pk)
+    policies.require(actor, "report.edit", locked.org)
+    if locked.state != ReportState.DRAFT:
+        raise IllegalTransition("只有草稿状态的年报可以修改；请先退回修改。", code="not_draft")
+    return locked
+
+
+@transaction.atomic
+def report_enter(*, actor: Any, report: AnnualReport, row: str, value: Any, source: str) -> AnnualReport:
+    """A figure of table 二 that lives in another system (行政许可, 行政处罚, 行政强制 decisions,
+    行政事业性收费 amount), with where it came from."""
+    report = _draft(report, actor)
+    column = "amount" if row == "FEES" else "decisions"
+    if (row, column) not in tables.T2_ENTERED:
+        raise ValidationFailed("该项由系统根据记录计算，不能录入。", code="computed_cell", field="row")
+    source = (source or "").strip()
+    if not source:
+        raise ValidationFailed(
+            "请注明数据来源（如：市政务服务平台导出，2026年1月5日）。", code="source_required", field="source"
+        )
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationFailed("请填写数字。", code="not_a_number", field="value") from None
+    if number < 0 or (row != "FEES" and number != number.to_integral_value()):
+        raise ValidationFailed("处理决定数量应为非负整数；收费金额应为非负数。", code="invalid_number", field="value")
+    key = _key((row, column))
+    before = report.entered.get(key)
+    report.entered[key] = {"value": str(number) if row == "FEES" else int(number), "source": source[:200]}
+    report.save()
+    audit.record(
+        actor=actor,
+        action="report.entered",
+        obj=report,
+        before={key: before},
+        after={key: report.entered[key]},
+        org_id=report.org_id,
+    )
+    return report
+
+
+@transaction.atomic
+def report_override(
+    *, actor: Any, report: AnnualReport, table: str, row: str, column: str, value: int, reason: str
+) -> AnnualReport:
+    """Type over a computed figure: only with a written reason, kept with the report and audited."""
+    report = _draft(report, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("改动系统计算的数字须写明理由。", code="reason_required", field="reason")
+    key = {"二": "t2", "三": "t3", "四": "t4"}.get(table)
+    if key is None or _key((row, column)) not in report.computed.get("self", {}).get(key, {}):
+        raise ValidationFailed("没有这个单元格。", code="unknown_cell", field="cell")
+    if not isinstance(value, int) or value < 0:
+        raise ValidationFailed("应为非负整数。", code="invalid_number", field="value")
+    entry = {"table": table, "cell": _key((row, column)), "value": value, "reason": reason[:500]}
+    entry.update(by=getattr(actor, "username", ""), at=timezone.now().isoformat())
+    report.overrides = [o for o in report.overrides if (o["table"], o["cell"]) != (table, entry["cell"])] + [entry]
+    report.save()
+    audit.record(actor=actor, action="report.overridden", obj=report, after=entry, reason=reason, org_id=report.org_id)
+    return report
+
+
+@transaction.atomic
+def report_edit_text(
+    *, actor: Any, report: AnnualReport, overview: str, problems_text: str, other_text: str
+) -> AnnualReport:
+    report = _draft(report, actor)
+    before = {"overview": report.overview, "problems_text": report.problems_text, "other_text": report.other_text}
+    for name, text in (("overview", overview), ("problems_text", problems_text), ("other_text", other_text)):
+        if len(text or "") > 20000:
+            raise ValidationFailed("每部分不能超过20000字。", code="too_long", field=name)
+        setattr(report, name, (text or "").strip())
+    report.save()
+    b, a = audit.changed_fields(
+        before, {"overview": report.overview, "problems_text": report.problems_text, "other_text": report.other_text}
+    )
+    if a:
+        audit.record(actor=actor, action="report.text_edited", obj=report, before=b, after=a, org_id=report.org_id)
+    return report
+
+
+@transaction.atomic
+def report_transition(
+    *, actor: Any, report: AnnualReport, action: str, reason: str = "", on: dt.date | None = None
+) -> AnnualReport:
+    report = AnnualReport.objects.select_for_update().select_related("org").get(pk=report.pk)
+    if action not in TRANSITIONS:
+        raise IllegalTransition("没有这个操作。", code="illegal_transition")
+    permission, source, target, needs_reason = TRANSITIONS[action]
+    allowed = (ReportState.REVIEWED, ReportState.APPROVED) if source is None else (source,)
+    if report.state not in allowed:
+        raise IllegalTransition(
+            f"“{report.get_state_display()}”状态的年报不能“{ACTION_LABELS[action]}”。", code="illegal_transition"
+        )
+    policies.require(actor, permission, report.org)
+    reason = (reason or "").strip()
+    if needs_reason and not reason:
+        raise ValidationFailed("退回须写明理由。", code="reason_required", field="reason")
+    if action in ("review", "approve", "publish"):
+        found = report_problems(report)
+        if found:
+            listed = "；".join(p.message for p in found[:5])
+            more = f"等{len(found)}处" if len(found) > 5 else ""
+            raise IllegalTransition(
+                f"年报中有数字不符，不能{ACTION_LABELS[action]}：{listed}{more}", code="identity_failed"
+            )
+    if action == "publish" and (on or timezone.localdate()) <= dt.date(report.year, 12, 31):
+        raise IllegalTransition(f"{report.year}年度尚未结束，年报不能发布。", code="year_not_over")
+    before = report.state
+    report.state = target
+    if action == "publish":
+        report.published_on = on or timezone.localdate()
+    report.save()
+    audit.record(
+        actor=actor,
+        action=f"report.{action}",
+        obj=report,
+        before={"state": before},
+        after={"state": report.state, "published_on": report.published_on},
+        reason=reason,
+        org_id=report.org_id,
+    )
+    return report

@@ -1,0 +1,159 @@
+"""The staff side of annual reports: the year's list (and, for supervisors, who has not published),
+compiling a report from the records, checking it, and taking it through review to publication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gongkai.core.errors import ApplicationError
+from gongkai.orgs import policies
+from gongkai.orgs.models import Membership
+from gongkai.reports import selectors as report_selectors
+from gongkai.reports import services as reports
+from gongkai.reports.models import AnnualReport
+from gongkai.reports.presentation import report_context
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        return timezone.localdate().year - 1
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    year = _year(request)
+    memberships = Membership.objects.filter(user_id=int(request.user.pk or 0)).select_related("org")
+    own = {m.org for m in memberships}
+    rows = []
+    for org in sorted(own, key=lambda o: o.path):
+        report = AnnualReport.objects.filter(org=org, year=year).first()
+        rows.append({"org": org, "report": report, "can_prepare": policies.can(request.user, "report.edit", org)})
+    return render(
+        request,
+        "workbench/reports/list.html",
+        {
+            "year": year,
+            "years": list(range(timezone.localdate().year - 1, 2019, -1)),
+            "rows": rows,
+            "not_published": report_selectors.not_published(request.user, year),
+            "nav": "reports",
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_prepare(request: HttpRequest) -> HttpResponse:
+    org = next(
+        (
+            m.org
+            for m in Membership.objects.filter(
+                user_id=int(request.user.pk or 0), org__slug=request.POST.get("org", "")
+            ).select_related("org")
+        ),
+        None,
+    )
+    if org is None:
+        raise Http404("没有这个机关。")
+    try:
+        report = reports.report_prepare(actor=request.user, org=org, year=int(request.POST.get("year", "0")))
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "年度不正确。"))
+        return redirect("workbench:reports")
+    messages.success(request, "已按记录计算年报各表。")
+    return redirect("workbench:report", pk=report.pk)
+
+
+def _report(request: HttpRequest, pk: int) -> AnnualReport:
+    report = AnnualReport.objects.select_related("org").filter(pk=pk).first()
+    if report is None or not policies.can_read_internal(request.user, report.org):
+        raise Http404("没有找到该年报。")
+    return report
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report(request, pk)
+    previous = AnnualReport.objects.filter(org=report.org, year=report.year - 1).first()
+    context: dict[str, Any] = report_context(report)
+    user = request.user
+    context.update(
+        {
+            "problems": reports.report_problems(report),
+            "previous": previous,
+            "entered_rows": [
+                ("LICENCE", "行政许可 本年处理决定数量"),
+                ("PENALTY", "行政处罚 本年处理决定数量"),
+                ("COERCION", "行政强制 本年处理决定数量"),
+                ("FEES", "行政事业性收费 本年收费金额（万元）"),
+            ],
+            "entered": report.entered,
+            "can_edit": report.state == "draft" and policies.can(user, "report.edit", report.org),
+            "actions": [
+                (a, reports.ACTION_LABELS[a])
+                for a, (perm, source, _t, _r) in reports.TRANSITIONS.items()
+                if policies.can(user, perm, report.org)
+                and (report.state == source or (source is None and report.state in ("reviewed", "approved")))
+            ],
+            "nav": "reports",
+        }
+    )
+    return render(request, "workbench/reports/detail.html", context)
+
+
+@login_required
+@require_POST
+def report_edit(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    report = _report(request, pk)
+    p = request.POST
+    try:
+        if what == "text":
+            reports.report_edit_text(
+                actor=request.user,
+                report=report,
+                overview=p.get("overview", ""),
+                problems_text=p.get("problems_text", ""),
+                other_text=p.get("other_text", ""),
+            )
+        elif what == "enter":
+            reports.report_enter(
+                actor=request.user,
+                report=report,
+                row=p.get("row", ""),
+                value=p.get("value", ""),
+                source=p.get("source", ""),
+            )
+        elif what == "override":
+            try:
+                value = int(p.get("value", ""))
+            except ValueError:
+                raise ApplicationError("请填写非负整数。") from None
+            reports.report_override(
+                actor=request.user,
+                report=report,
+                table=p.get("table", ""),
+                row=p.get("row", ""),
+                column=p.get("column", ""),
+                value=value,
+                reason=p.get("reason", ""),
+            )
+        elif what == "recompute":
+            reports.report_prepare(actor=request.user, org=report.org, year=report.year)
+        elif what in reports.TRANSITIONS:
+            reports.report_transition(actor=request.user, report=report, action=what, reason=p.get("reason", ""))
+        else:
+            raise Http404("没有这个操作。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已保存。")
+    return redirect("workbench:report", pk=report.pk)
