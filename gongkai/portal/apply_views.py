@@ -5,20 +5,19 @@ letters and send a correction. Access to a case is by tracking code plus the app
 
 from __future__ import annotations
 
-import io
 import logging
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gongkai.applications import render as letter_render
 from gongkai.applications import selectors, services
+from gongkai.applications.downloads import letter_response
 from gongkai.applications.models import ApplicantType, Application, DeliveryForm, DeliveryWay, Letter, State
 from gongkai.applications.uploads import MAX_FILES, from_files
 from gongkai.core import antiabuse, ratelimit
@@ -242,11 +241,7 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     letter = Letter.objects.filter(pk=pk, to_applicant=True).first()
     if app is None or letter is None or letter.application_id != app.pk or fmt not in ("docx", "pdf"):
         raise Http404("没有找到该文书。")
-    try:
-        data, filename, content_type = letter_render.download(letter, fmt)
-    except letter_render.RenderError as exc:
-        return HttpResponse(exc.args[0], status=503, content_type="text/plain; charset=utf-8")
-    return FileResponse(io.BytesIO(data), as_attachment=fmt == "docx", filename=filename, content_type=content_type)
+    return letter_response(letter, fmt)
 
 
 @require_POST

@@ -4,7 +4,6 @@ letters, reconsideration and litigation. Views parse input, call one service or 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 from django import forms
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.applications import letters, selectors, services, workflow
-from gongkai.applications import render as letter_render
+from gongkai.applications.downloads import letter_response
 from gongkai.applications.models import (
     Appeal,
     AppealKind,
@@ -341,11 +340,7 @@ def letter_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         or not policies.can(request.user, "application.read", letter.application.org)
     ):
         raise Http404("没有找到该文书。")
-    try:
-        data, filename, content_type = letter_render.download(letter, fmt)
-    except letter_render.RenderError as exc:
-        return HttpResponse(exc.args[0], status=503, content_type="text/plain; charset=utf-8")
-    return FileResponse(io.BytesIO(data), as_attachment=fmt == "docx", filename=filename, content_type=content_type)
+    return letter_response(letter, fmt)
 
 
 @login_required
