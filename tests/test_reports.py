@@ -281,5 +281,70 @@ def test_staff_compile_and_publish_through_the_pages(world: Any) -> None:
     assert report.state == "published"
     assert "全部已发布" in leader.get("/workbench/reports/", {"year": YEAR}).content.decode()
     assert Client().get(f"/xxgk/{world.edu.slug}/nb/{YEAR}/").status_code == 200
+    sheet = Client().get(f"/xxgk/{world.edu.slug}/nb/{YEAR}.xlsx")
+    assert sheet.status_code == 200 and sheet["Content-Type"].endswith("spreadsheetml.sheet")
+    # Importing a file that is not a workbook is refused in plain words, and nothing is created.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = clerk.post(
+        "/workbench/reports/import/",
+        {"org": world.edu.slug, "year": YEAR - 1, "file": SimpleUploadedFile("x.xlsx", b"not a workbook")},
+        follow=True,
+    )
+    assert "文件不是有效的 XLSX 工作簿" in bad.content.decode() and AnnualReport.objects.count() == 1
     # A body outside the user's reach is not found.
     assert as_user("health_clerk").get(url).status_code == 404
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def test_xlsx_export_imports_back_and_a_broken_identity_is_refused_with_the_cell_named(world: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from gongkai.core.errors import ValidationFailed
+    from gongkai.reports import services as reports
+    from gongkai.reports import xlsx
+    from gongkai.reports.presentation import xlsx_bytes
+
+    insert(world.edu, [("NAT", 400, 10, "GRANT"), ("LAW", 420, 30, "D4"), ("BIZ", 500, None, "GRANT")])
+    clerk = world.user("edu_clerk")
+    report = reports.report_prepare(actor=clerk, org=world.edu, year=YEAR)
+    reports.report_enter(actor=clerk, report=report, row="FEES", value="3.25", source="财政系统")
+    report.refresh_from_db()
+    data = xlsx_bytes(report)
+    parsed = xlsx.from_xlsx(data)
+    own = reports.effective(report)
+    assert parsed["t3"] == own["t3"] and parsed["t4"] == own["t4"]
+    assert parsed["t2"][("FEES", "amount")] == own["t2"][("FEES", "amount")]
+
+    # Import it for the year before, as a body that compiled that year elsewhere would.
+    imported = reports.report_import_xlsx(
+        actor=clerk, org=world.edu, year=YEAR - 1, filename="2024年报.xlsx", data=data
+    )
+    assert imported.imported_from == "2024年报.xlsx" and reports.report_problems(imported) == []
+    assert reports.effective(imported)["t3"] == own["t3"]
+    assert imported.entered["FEES|amount"]["source"] == "导入：2024年报.xlsx"
+
+    # Break 新收 for 自然人 (sheet 表三, column B, first data row): refused, the cell named.
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[xlsx.SHEET3]
+    assert ws["B4"].value == own["t3"][("NEW", "NAT")]
+    ws["B4"] = ws["B4"].value + 1
+    broken = io.BytesIO()
+    wb.save(broken)
+    with pytest.raises(ValidationFailed) as err:
+        xlsx.from_xlsx(broken.getvalue())
+    assert err.value.code == "import_identity_failed"
+    assert "表三 申请情况" in err.value.message and "单元格H4" in err.value.message
+    ws["B4"] = "三件"
+    broken = io.BytesIO()
+    wb.save(broken)
+    with pytest.raises(ValidationFailed) as err:
+        xlsx.from_xlsx(broken.getvalue())
+    assert "单元格B4" in err.value.message and "自然人" in err.value.message and "非负整数" in err.value.message
+    with pytest.raises(ValidationFailed) as err:
+        xlsx.from_xlsx(b"not a workbook")
+    assert err.value.code == "import_not_xlsx"

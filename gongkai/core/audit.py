@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "appeal.decided": "登记复议、诉讼结果",
     "letters.template_saved": "修改文书模板",
     "report.prepared": "编制年报",
+    "report.imported": "从工作簿导入年报各表",
     "report.recomputed": "按记录重新计算年报",
     "report.entered": "录入其他系统数据",
     "report.overridden": "改动计算数字（附理由）",

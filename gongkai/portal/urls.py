@@ -13,6 +13,7 @@ urlpatterns = [
     path("xxgk/<slug:slug>/fdzdgknr/", views.browse, name="browse"),
     path("xxgk/<slug:slug>/nb/", views.reports, name="reports"),
     path("xxgk/<slug:slug>/nb/<int:year>/", views.report, name="report"),
+    path("xxgk/<slug:slug>/nb/<int:year>.xlsx", views.report_xlsx, name="report_xlsx"),
     path("xxgk/<slug:slug>/content/<int:pk>/", views.item, name="item"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("xxgk/<slug:slug>/ysqgk/", apply_views.apply, name="apply"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from gongkai.catalogue.models import Attachment
@@ -12,6 +13,7 @@ from gongkai.core.errors import NotFound
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import org_ancestors, org_by_slug, org_subtree, public_orgs
 from gongkai.portal.params import int_param
+from gongkai.reports.downloads import xlsx_response
 from gongkai.reports.presentation import report_context
 from gongkai.reports.selectors import published_reports
 
@@ -112,3 +114,11 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     if att is None:
         raise Http404("附件不存在或未公开。")
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
+
+
+def report_xlsx(request: HttpRequest, slug: str, year: int) -> HttpResponseBase:
+    org = _org_or_404(slug)
+    found = published_reports(org).filter(year=year).first()
+    if found is None:
+        raise Http404("没有这一年度已发布的年报。")
+    return xlsx_response(found)

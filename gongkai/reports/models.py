@@ -27,6 +27,8 @@ class AnnualReport(models.Model):
     # {"self": {"t2": …, "t3": …, "t4": …}, "subtree": {…} (governments only)}, cells keyed "ROW|COL".
     computed = models.JSONField(default=dict)
     computed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the tables were imported from a workbook compiled elsewhere rather than computed.
+    imported_from = models.CharField("导入来源", max_length=200, blank=True)
     # Table 二's figures from other systems: {"LICENCE|decisions": {"value": 12, "source": "…"}}.
     entered = models.JSONField(default=dict, blank=True)
     # [{"table": "三", "cell": "NEW|NAT", "value": 5, "reason": "…", "by": "user", "at": "…"}]

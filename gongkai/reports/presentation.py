@@ -118,3 +118,11 @@ def report_context(report: Any) -> dict[str, Any]:
         whole = effective(report, "subtree")
         context["subtree"] = {"t3": table3(whole["t3"]), "t4": table4(whole["t4"])}
     return context
+
+
+def xlsx_bytes(report: Any) -> bytes:
+    from gongkai.reports import xlsx
+    from gongkai.reports.services import effective
+
+    own = effective(report, "self")
+    return xlsx.to_xlsx(str(report), own["t2"], own["t3"], own["t4"])

@@ -78,6 +78,7 @@ def report_prepare(*, actor: Any, org: Organisation, year: int) -> AnnualReport:
     )
     report.computed = computed
     report.computed_at = timezone.now()
+    report.imported_from = ""
     report.fee_cases, report.fee_yuan = fees["n"] or 0, fees["total"] or 0
     report.save()
     audit.record(
@@ -265,5 +266,50 @@ def report_transition(
         after={"state": report.state, "published_on": report.published_on},
         reason=reason,
         org_id=report.org_id,
+    )
+    return report
+
+
+@transaction.atomic
+def report_import_xlsx(*, actor: Any, org: Organisation, year: int, filename: str, data: bytes) -> AnnualReport:
+    """A past year's tables compiled elsewhere, in the exported layout. The workbook is checked as
+    the system's own figures are (``xlsx.from_xlsx`` names the bad cell); it replaces a draft's
+    tables, and its outside figures are recorded as entered from the file."""
+    from gongkai.reports import xlsx
+
+    policies.require(actor, "report.edit", org)
+    if year < 2020 or year >= timezone.localdate().year:
+        raise ValidationFailed(
+            "只能导入已经结束的年度（2020年度起适用2021年格式）。", code="invalid_year", field="year"
+        )
+    parsed = xlsx.from_xlsx(data)
+    report, _ = AnnualReport.objects.select_for_update().get_or_create(
+        org=org, year=year, defaults={"due_date": statutory_due(org, year)}
+    )
+    if report.state != ReportState.DRAFT:
+        raise IllegalTransition("只有草稿状态的年报可以导入；请先退回修改。", code="not_draft")
+    source = f"导入：{filename[:150]}"
+    report.computed = {
+        "self": {
+            "t2": {_key(c): v for c, v in parsed["t2"].items() if c not in tables.T2_ENTERED},
+            "t3": {_key(c): v for c, v in parsed["t3"].items()},
+            "t4": {_key(c): v for c, v in parsed["t4"].items()},
+        }
+    }
+    report.entered = {
+        _key(c): {"value": str(v) if c == ("FEES", "amount") else v, "source": source}
+        for c, v in parsed["t2"].items()
+        if c in tables.T2_ENTERED
+    }
+    report.overrides = []
+    report.imported_from = filename[:200]
+    report.computed_at = timezone.now()
+    report.save()
+    audit.record(
+        actor=actor,
+        action="report.imported",
+        obj=report,
+        after={"file": filename, "t3_new": parsed["t3"][("NEW", "TOT")]},
+        org_id=org.pk,
     )
     return report

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from gongkai.orgs import policies
 from gongkai.orgs.models import Membership
 from gongkai.reports import selectors as report_selectors
 from gongkai.reports import services as reports
+from gongkai.reports.downloads import xlsx_response
 from gongkai.reports.models import AnnualReport
 from gongkai.reports.presentation import report_context
 
@@ -156,4 +158,43 @@ def report_edit(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已保存。")
+    return redirect("workbench:report", pk=report.pk)
+
+
+@login_required
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return xlsx_response(_report(request, pk))
+
+
+@login_required
+@require_POST
+def report_import(request: HttpRequest) -> HttpResponse:
+    org = next(
+        (
+            m.org
+            for m in Membership.objects.filter(
+                user_id=int(request.user.pk or 0), org__slug=request.POST.get("org", "")
+            ).select_related("org")
+        ),
+        None,
+    )
+    upload = request.FILES.get("file")
+    if org is None or upload is None:
+        messages.error(request, "请选择机关和工作簿文件。")
+        return redirect("workbench:reports")
+    if (upload.size or 0) > 5 * 1024 * 1024:
+        messages.error(request, "工作簿不能超过5 MB。")
+        return redirect("workbench:reports")
+    try:
+        report = reports.report_import_xlsx(
+            actor=request.user,
+            org=org,
+            year=int(request.POST.get("year", "0")),
+            filename=upload.name or "report.xlsx",
+            data=upload.read(),
+        )
+    except (ApplicationError, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", "年度不正确。"))
+        return redirect("workbench:reports")
+    messages.success(request, "工作簿已导入，各表勾稽关系校验通过。")
     return redirect("workbench:report", pk=report.pk)

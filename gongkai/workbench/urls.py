@@ -26,6 +26,8 @@ urlpatterns = [
     path("letter-templates/", apps.letter_templates, name="letter_templates"),
     path("reports/", report_views.report_list, name="reports"),
     path("reports/prepare/", report_views.report_prepare, name="report_prepare"),
+    path("reports/import/", report_views.report_import, name="report_import"),
     path("reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("reports/<int:pk>/xlsx/", report_views.report_xlsx, name="report_xlsx"),
     path("reports/<int:pk>/<slug:what>/", report_views.report_edit, name="report_edit"),
 ]
