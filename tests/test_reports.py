@@ -348,3 +348,49 @@ def test_xlsx_export_imports_back_and_a_broken_identity_is_refused_with_the_cell
     with pytest.raises(ValidationFailed) as err:
         xlsx.from_xlsx(b"not a workbook")
     assert err.value.code == "import_not_xlsx"
+
+
+@pytest.mark.skipif(
+    __import__("gongkai.core.pdf", fromlist=["x"]).chromium_path() is None, reason="Chromium is not installed"
+)
+def test_docx_and_pdf_exports_open_and_match_the_tables(world: Any, client: Any) -> None:
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from gongkai.reports import presentation
+    from gongkai.reports import services as reports
+    from gongkai.reports.tables import T3_ROWS
+
+    insert(
+        world.edu,
+        [("NAT", 400, 10, "GRANT"), ("LAW", 420, 30, "D4"), ("BIZ", 500, None, "GRANT"), ("NAT", 380, None, "GRANT")],
+    )
+    clerk = world.user("edu_clerk")
+    report = reports.report_prepare(actor=clerk, org=world.edu, year=YEAR)
+    own = reports.effective(report)["t3"]
+    client.force_login(clerk)
+    docx = client.get(f"/workbench/reports/{report.pk}/export.docx")
+    assert docx.status_code == 200
+    document = Document(io.BytesIO(b"".join(docx.streaming_content)))
+    t3 = document.tables[4]  # four blocks of table 二 come first
+    assert "本列数据的勾稽关系" in t3.cell(0, 0).text and t3.cell(0, 1).text == "申请人情况"
+    laid_out = presentation.table3(own)
+    body = t3.rows[3:]
+    assert [r.cells[0].text for r in body] == [r.label for r in laid_out]
+    for docx_row, row in zip(body, laid_out, strict=True):
+        if row.values:
+            assert [int(c.text) for c in docx_row.cells[1:8]] == row.values, row.label
+    assert sum(1 for r in laid_out if r.key) == len(T3_ROWS)
+    pdf = client.get(f"/workbench/reports/{report.pk}/export.pdf")
+    reader = PdfReader(io.BytesIO(b"".join(pdf.streaming_content)))
+    # Narrow table cells wrap their labels: compare without whitespace.
+    text = "".join("".join(page.extract_text().split()) for page in reader.pages)
+    assert "收到和处理政府信息公开申请情况" in text and "结转下年度继续办理" in text and "法律服务机构" in text
+    fonts = {
+        str(f.get_object().get("/BaseFont", "Type3"))
+        for page in reader.pages
+        for f in page["/Resources"]["/Font"].values()
+    }
+    assert any("UMing" in name for name in fonts) and "Type3" not in fonts

@@ -11,22 +11,16 @@ depend only on the letter's frozen text.
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 from gongkai.applications.models import Letter
+from gongkai.core.pdf import RenderError, chromium_path, print_html
+
+__all__ = ["RenderError", "chromium_path", "download", "rendered", "to_docx", "to_pdf"]
 
 CJK_FONT = "宋体"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-
-
-class RenderError(RuntimeError):
-    pass
 
 
 def letter_html(letter: Letter) -> str:
@@ -61,38 +55,8 @@ def to_docx(letter: Letter) -> bytes:
     return out.getvalue()
 
 
-def chromium_path() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        if Path(candidate).exists():
-            return candidate
-    return shutil.which("chromium")
-
-
 def to_pdf(letter: Letter) -> bytes:
-    browser = chromium_path()
-    if browser is None:
-        raise RenderError("服务器未安装 Chromium，无法生成 PDF；请运行 make system-deps。")
-    with tempfile.TemporaryDirectory(prefix="gongkai-letter-") as tmp:
-        src = Path(tmp) / "letter.html"
-        out = Path(tmp) / "letter.pdf"
-        src.write_text(letter_html(letter), encoding="utf-8")
-        cmd = [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-            f"--user-data-dir={tmp}/profile",
-            f"--print-to-pdf={out}",
-            src.as_uri(),
-        ]
-        try:
-            subprocess.run(cmd, check=True, capture_output=True, timeout=60)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise RenderError("生成 PDF 失败，请稍后重试。") from exc
-        if not out.exists() or out.stat().st_size == 0:
-            raise RenderError("生成 PDF 失败，请稍后重试。")
-        return out.read_bytes()
+    return print_html(letter_html(letter))
 
 
 def rendered(letter: Letter, fmt: str) -> tuple[bytes, str]:

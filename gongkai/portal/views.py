@@ -13,7 +13,7 @@ from gongkai.core.errors import NotFound
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import org_ancestors, org_by_slug, org_subtree, public_orgs
 from gongkai.portal.params import int_param
-from gongkai.reports.downloads import xlsx_response
+from gongkai.reports.downloads import CONTENT_TYPES, export_response
 from gongkai.reports.presentation import report_context
 from gongkai.reports.selectors import published_reports
 
@@ -116,9 +116,9 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
 
 
-def report_xlsx(request: HttpRequest, slug: str, year: int) -> HttpResponseBase:
+def report_export(request: HttpRequest, slug: str, year: int, fmt: str) -> HttpResponseBase:
     org = _org_or_404(slug)
     found = published_reports(org).filter(year=year).first()
-    if found is None:
+    if found is None or fmt not in CONTENT_TYPES:
         raise Http404("没有这一年度已发布的年报。")
-    return xlsx_response(found)
+    return export_response(found, fmt)

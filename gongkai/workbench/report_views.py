@@ -18,7 +18,7 @@ from gongkai.orgs import policies
 from gongkai.orgs.models import Membership
 from gongkai.reports import selectors as report_selectors
 from gongkai.reports import services as reports
-from gongkai.reports.downloads import xlsx_response
+from gongkai.reports.downloads import CONTENT_TYPES, export_response
 from gongkai.reports.models import AnnualReport
 from gongkai.reports.presentation import report_context
 
@@ -162,8 +162,10 @@ def report_edit(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 
 
 @login_required
-def report_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
-    return xlsx_response(_report(request, pk))
+def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    if fmt not in CONTENT_TYPES:
+        raise Http404("没有这种格式。")
+    return export_response(_report(request, pk), fmt)
 
 
 @login_required

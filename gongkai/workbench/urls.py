@@ -28,6 +28,6 @@ urlpatterns = [
     path("reports/prepare/", report_views.report_prepare, name="report_prepare"),
     path("reports/import/", report_views.report_import, name="report_import"),
     path("reports/<int:pk>/", report_views.report_detail, name="report"),
-    path("reports/<int:pk>/xlsx/", report_views.report_xlsx, name="report_xlsx"),
+    path("reports/<int:pk>/export.<str:fmt>", report_views.report_export, name="report_export"),
     path("reports/<int:pk>/<slug:what>/", report_views.report_edit, name="report_edit"),
 ]
