@@ -394,3 +394,29 @@ def test_docx_and_pdf_exports_open_and_match_the_tables(world: Any, client: Any)
         for f in page["/Resources"]["/Font"].values()
     }
     assert any("UMing" in name for name in fonts) and "Type3" not in fonts
+
+
+def test_the_staff_page_compares_every_figure_with_last_year_and_draws_the_trend(world: Any) -> None:
+    from django.test import Client
+
+    from gongkai.reports import presentation
+    from gongkai.reports import services as reports
+
+    insert(world.edu, [("NAT", 100, 10, "GRANT"), ("NAT", 400, 10, "GRANT"), ("LAW", 420, 30, "D4")])
+    clerk = world.user("edu_clerk")
+    last = reports.report_prepare(actor=clerk, org=world.edu, year=YEAR - 1)
+    this = reports.report_prepare(actor=clerk, org=world.edu, year=YEAR)
+    rows = {(r["table"], r["label"]): r for r in presentation.comparison(this, last)}
+    new_total = rows[("表三", "一、本年新收政府信息公开申请数量 · 总计")]
+    assert (new_total["this"], new_total["last"], new_total["change"]) == (2, 1, 1)
+    assert len(rows) == len(presentation.comparison(this, None))
+    svg = presentation.trend_svg([this, last])
+    assert (
+        svg.startswith("<svg")
+        and f"<title>{YEAR}年 新收申请：2</title>" in svg
+        and f"<title>{YEAR - 1}年 新收申请：1</title>" in svg
+    )
+    c = Client()
+    c.force_login(clerk)
+    page = c.get(f"/workbench/reports/{this.pk}/").content.decode()
+    assert 'id="comparison"' in page and "<svg" in page and "+1" in page

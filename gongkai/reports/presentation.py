@@ -126,3 +126,81 @@ def xlsx_bytes(report: Any) -> bytes:
 
     own = effective(report, "self")
     return xlsx.to_xlsx(str(report), own["t2"], own["t3"], own["t4"])
+
+
+# --- year over year -----------------------------------------------------------------------------
+
+KEY_FIGURES: tuple[tuple[str, str, tuple[str, str]], ...] = (
+    ("新收申请", "t3", ("NEW", "TOT")),
+    ("办结", "t3", ("DONE", "TOT")),
+    ("予以公开", "t3", ("GRANT", "TOT")),
+    ("结转下年度", "t3", ("CARRY_OUT", "TOT")),
+    ("行政复议", "t4", ("reconsideration", "total")),
+    ("行政诉讼", "t4", ("litigation_direct", "total")),
+)
+
+
+def comparison(report: Any, previous: Any | None) -> list[dict[str, Any]]:
+    """Every figure of tables 二, 三 and 四 beside last year's, with the change."""
+    from gongkai.reports.services import effective
+    from gongkai.reports.tables import T3_COLUMN_LABELS, T3_ROW_LABELS
+
+    now = effective(report)
+    before = effective(previous) if previous is not None else None
+    rows = []
+    for table, name in (("t2", "表二"), ("t3", "表三"), ("t4", "表四")):
+        for cell in sorted(now[table]):
+            this = now[table][cell]
+            last = before[table].get(cell) if before else None
+            if table == "t3":
+                label = f"{T3_ROW_LABELS.get(cell[0], cell[0])} · {T3_COLUMN_LABELS.get(cell[1], cell[1])}"
+            else:
+                label = f"{cell[0]} · {cell[1]}"
+            change = (this - last) if last is not None else None
+            rows.append({"table": name, "label": label, "this": this, "last": last, "change": change})
+    return rows
+
+
+def trend_svg(reports: list[Any]) -> str:
+    """A grouped bar chart (inline SVG, no script) of the key figures over the years given."""
+    from django.utils.html import escape
+
+    from gongkai.reports.services import effective
+
+    if not reports:
+        return ""
+    reports = sorted(reports, key=lambda r: r.year)
+    values = [[effective(r)[t].get(c, 0) for _, t, c in KEY_FIGURES] for r in reports]
+    top = max([v for row in values for v in row] + [1])
+    width, height, left, bottom = 720, 260, 40, 40
+    group = (width - left) / len(KEY_FIGURES)
+    bar = max(min(group / (len(reports) + 1), 28), 4)
+    colours = ["#c9d6ea", "#8fb0d9", "#4d7fc0", "#1f5aa6", "#0b3d7a"][-len(reports) :]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="主要数字逐年对比" class="trend">',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="#333"/>',
+    ]
+    for i, (label, _, _) in enumerate(KEY_FIGURES):
+        x0 = left + i * group + (group - bar * len(reports)) / 2
+        for j, r in enumerate(reports):
+            v = values[j][i]
+            h = (height - bottom - 20) * v / top
+            x = x0 + j * bar
+            y = height - bottom - h
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar - 2:.1f}" height="{h:.1f}" fill="{colours[j]}">'
+                f"<title>{r.year}年 {escape(label)}：{v}</title></rect>"
+            )
+            parts.append(
+                f'<text x="{x + (bar - 2) / 2:.1f}" y="{y - 3:.1f}" font-size="10" text-anchor="middle">{v}</text>'
+            )
+        parts.append(
+            f'<text x="{left + i * group + group / 2:.1f}" y="{height - bottom + 16}" font-size="12" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
+    for j, r in enumerate(reports):
+        parts.append(f'<rect x="{left + j * 70}" y="{height - 14}" width="12" height="10" fill="{colours[j]}"/>')
+        parts.append(f'<text x="{left + j * 70 + 16}" y="{height - 5}" font-size="11">{r.year}年</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError
@@ -20,7 +21,7 @@ from gongkai.reports import selectors as report_selectors
 from gongkai.reports import services as reports
 from gongkai.reports.downloads import CONTENT_TYPES, export_response
 from gongkai.reports.models import AnnualReport
-from gongkai.reports.presentation import report_context
+from gongkai.reports.presentation import comparison, report_context, trend_svg
 
 
 def _year(request: HttpRequest) -> int:
@@ -92,6 +93,12 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "problems": reports.report_problems(report),
             "previous": previous,
+            "comparison": [row for row in comparison(report, previous) if row["this"] or row["last"]],
+            "trend": mark_safe(
+                trend_svg(
+                    list(AnnualReport.objects.filter(org=report.org, year__lte=report.year, year__gt=report.year - 5))
+                )
+            ),
             "entered_rows": [
                 ("LICENCE", "行政许可 本年处理决定数量"),
                 ("PENALTY", "行政处罚 本年处理决定数量"),
