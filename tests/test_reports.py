@@ -420,3 +420,20 @@ def test_the_staff_page_compares_every_figure_with_last_year_and_draws_the_trend
     c.force_login(clerk)
     page = c.get(f"/workbench/reports/{this.pk}/").content.decode()
     assert 'id="comparison"' in page and "<svg" in page and "+1" in page
+
+
+def test_last_years_carry_over_must_be_this_years_carry_in(world: Any) -> None:
+    from gongkai.reports import services as reports
+
+    insert(world.edu, [("NAT", 300, None, "GRANT"), ("NAT", 360, 20, "GRANT"), ("BIZ", 500, 3, "GRANT")])
+    clerk = world.user("edu_clerk")
+    last = reports.report_prepare(actor=clerk, org=world.edu, year=YEAR - 1)
+    this = reports.report_prepare(actor=clerk, org=world.edu, year=YEAR)
+    assert reports.report_problems(this) == [] and reports.effective(this)["t3"][("CARRY_IN", "NAT")] == 2
+    # Last year's figure typed over (say, to match a paper register): the two years disagree.
+    reports.report_override(
+        actor=clerk, report=last, table="三", row="CARRY_OUT", column="NAT", value=3, reason="纸质登记簿"
+    )
+    problems = reports.report_problems(this)
+    assert [p.cell for p in problems] == [("CARRY_IN", "NAT")]
+    assert f"{YEAR - 1}年度年报的结转下年度为3" in problems[0].message

@@ -109,7 +109,28 @@ def report_problems(report: AnnualReport) -> list[Problem]:
     for part in report.computed:
         t = effective(report, part)
         found += tables.t2_problems(t["t2"]) + tables.t3_problems(t["t3"]) + tables.t4_problems(t["t4"])
-    return found + narrative_problems(report)
+    return found + carry_over_problems(report) + narrative_problems(report)
+
+
+def carry_over_problems(report: AnnualReport) -> list[Problem]:
+    """Last year's 结转下年度 must be this year's 上年结转, column by column (spec §2): computed
+    tables agree by construction; an override or an imported year may not."""
+    previous = AnnualReport.objects.filter(org_id=report.org_id, year=report.year - 1).first()
+    if previous is None or not previous.computed:
+        return []
+    this, last = effective(report)["t3"], effective(previous)["t3"]
+    found = []
+    for col, label in tables.T3_COLUMNS:
+        carried, received = last.get(("CARRY_OUT", col), 0), this.get(("CARRY_IN", col), 0)
+        if carried != received:
+            found.append(
+                Problem(
+                    "三",
+                    ("CARRY_IN", col),
+                    f"表三“{label}”列：上年结转为{received}，但{previous.year}年度年报的结转下年度为{carried}。",
+                )
+            )
+    return found
 
 
 # Numbers written in the narrative that the tables also hold (issue 5 §4): pattern → (table, cell).
