@@ -264,7 +264,7 @@ def _create(
     received_on: dt.date,
     dates: dict[str, dt.date | None],
     uploads: list[Upload],
-    secret: str,
+    secret_hash: str,
     actor: Any,
     oral: bool,
     stored: _StoredFiles,
@@ -284,7 +284,7 @@ def _create(
     app = Application(
         org=org,
         tracking_code=code,
-        secret_hash=make_password(secret, hasher=settings.GONGKAI_SECRET_HASHER) if secret else "",
+        secret_hash=secret_hash,
         channel=channel,
         oral=oral,
         registered_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -411,11 +411,13 @@ def register(
     )
 
 
-def _atomic_create(**kwargs: Any) -> Submitted:
+def _atomic_create(*, secret: str, **kwargs: Any) -> Submitted:
     """All or nothing: the application, its files, its receipt and its audit event commit together.
     If anything fails, the files already written to storage are deleted as well (Issue 4 §10)."""
+    # The deliberately slow hash is computed before the transaction, so it holds no lock.
+    secret_hash = make_password(secret, hasher=settings.GONGKAI_SECRET_HASHER) if secret else ""
     with _StoredFiles() as stored, transaction.atomic():
-        return _create(**kwargs, stored=stored)
+        return _create(**kwargs, secret_hash=secret_hash, stored=stored)
 
 
 # --- applicant access ---------------------------------------------------------------------------
