@@ -48,6 +48,7 @@ def test_the_schema_is_valid_openapi_and_covers_every_endpoint(db: Any, tmp_path
     assert schema["openapi"].startswith("3.")
     paths = set(schema["paths"])
     assert {
+        "/api/v1/search",
         "/api/v1/applications",
         "/api/v1/applications/challenge",
         "/api/v1/applications/status",

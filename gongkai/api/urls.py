@@ -5,7 +5,7 @@ from gongkai.api import applications, views
 
 app_name = "api"
 urlpatterns = [
-    path("v1/search", views.search_api, name="search"),
+    path("v1/search", views.SearchView.as_view(), name="search"),
     path("v1/schema", SpectacularAPIView.as_view(), name="schema"),
     path("v1/applications/challenge", applications.ChallengeView.as_view(), name="challenge"),
     path("v1/applications", applications.PublicApplyView.as_view(), name="apply"),

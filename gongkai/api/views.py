@@ -2,17 +2,62 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from typing import Any
+
 from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from gongkai.portal.params import int_param
 from gongkai.portal.search_views import filters_from
 from gongkai.search.query import search
 
 
-def search_api(request: HttpRequest) -> JsonResponse:
-    params = {k: request.GET.get(k, "") for k in ("q", "org", "topic", "art20", "year", "validity", "sort", "page")}
-    page_size = min(max(int_param(request.GET.get("page_size")) or 20, 1), 100)
+class SearchView(APIView):
+    """Full-text search of published items: the same results, order and facets as the portal."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        summary="检索已公开的政府信息",
+        parameters=[
+            OpenApiParameter("q", str, description="检索词；多个词以空格分隔，须同时包含"),
+            OpenApiParameter("org", str, description="机关网址标识：本机关及下级"),
+            OpenApiParameter("topic", str, description="主题分类代码"),
+            OpenApiParameter("art20", str, description="第二十条公开事项代码"),
+            OpenApiParameter("year", int, description="发布年份"),
+            OpenApiParameter("validity", str, description="有效性：current、amended、repealed"),
+            OpenApiParameter("sort", str, description="relevance（默认）或 date"),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int, description="1至100，默认20"),
+        ],
+        responses=inline_serializer(
+            "SearchResult",
+            {
+                "total": serializers.IntegerField(),
+                "total_capped": serializers.BooleanField(),
+                "page": serializers.IntegerField(),
+                "pages": serializers.IntegerField(),
+                "results": serializers.ListField(child=serializers.DictField()),
+                "facets": serializers.DictField(),
+            },
+        ),
+        tags=["检索"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(search_payload(request))
+
+
+def search_payload(request: Request) -> dict[str, Any]:
+    params = {
+        k: request.query_params.get(k, "") for k in ("q", "org", "topic", "art20", "year", "validity", "sort", "page")
+    }
+    page_size = min(max(int_param(request.query_params.get("page_size")) or 20, 1), 100)
     result = search(
         params["q"],
         filters_from(params),
@@ -42,21 +87,17 @@ def search_api(request: HttpRequest) -> JsonResponse:
                 "url": request.build_absolute_uri(reverse("portal:item", args=[doc.org.slug, doc.pk])),
             }
         )
-    return JsonResponse(
-        {
-            "query": {"q": params["q"][:200], "terms": list(result.query.raw_terms), "notice": result.query.notice},
-            "total": result.total,
-            # true when there are more matches than counted (total is then the cap, search.query.COUNT_CAP)
-            "total_capped": result.total_capped,
-            "page": result.page,
-            "page_size": result.page_size,
-            "pages": result.pages,
-            "sort": result.sort,
-            "results": items,
-            "facets": {
-                k: [{"value": v, "label": label, "count": n} for v, label, n in rows]
-                for k, rows in result.facets.items()
-            },
+    return {
+        "query": {"q": params["q"][:200], "terms": list(result.query.raw_terms), "notice": result.query.notice},
+        "total": result.total,
+        # true when there are more matches than counted (total is then the cap, search.query.COUNT_CAP)
+        "total_capped": result.total_capped,
+        "page": result.page,
+        "page_size": result.page_size,
+        "pages": result.pages,
+        "sort": result.sort,
+        "results": items,
+        "facets": {
+            k: [{"value": v, "label": label, "count": n} for v, label, n in rows] for k, rows in result.facets.items()
         },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    }
