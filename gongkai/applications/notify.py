@@ -175,6 +175,10 @@ def _send_reminders(to_remind: dict[int, list[Application]], today: dt.date) -> 
             log.exception("could not send reminders for organisation %s", org_id)
             continue
         sent += 1
+        # One update per due date, not per application.
+        by_due: dict[dt.date | None, list[int]] = {}
         for app in apps:
-            Application.objects.filter(pk=app.pk).update(reminded_for=app.due_date)
+            by_due.setdefault(app.due_date, []).append(app.pk)
+        for due, ids in by_due.items():
+            Application.objects.filter(pk__in=ids).update(reminded_for=due)
     return sent

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gongkai.applications.identity import mask_id_number
@@ -70,10 +70,6 @@ class InboxRow:
     app: Application
     applicant: str
     due_mark: str  # "overdue" | "due_soon" | ""
-
-
-def staff_applications(user: Any) -> QuerySet[Application]:
-    return Application.objects.filter(policies.internal_orgs_q(user)).select_related("org")
 
 
 def staff_application(user: Any, pk: int) -> Application:
@@ -177,8 +173,3 @@ def monthly_count(app: Application) -> int:
 
 def letters_for_applicant(app: Application) -> QuerySet[Letter]:
     return app.letters.filter(to_applicant=True).order_by("created_at", "id")
-
-
-def state_counts(user: Any) -> dict[str, int]:
-    rows = staff_applications(user).filter(is_open=True).values("state").annotate(n=Count("id"))
-    return {r["state"]: r["n"] for r in rows}

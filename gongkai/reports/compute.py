@@ -16,7 +16,6 @@ and not answered before 1 January.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -129,12 +128,3 @@ def table2_instruments(scope: Scope, year: int) -> dict[Cell, int]:
         for col in ("issued", "repealed", "in_force"):
             cells[(code[row["instrument"]], col)] = row[col]
     return cells
-
-
-def add(tables: Iterable[dict[Cell, int]]) -> dict[Cell, int]:
-    """Cell-wise sum (an aggregate of bodies' tables)."""
-    out: dict[Cell, int] = {}
-    for table in tables:
-        for cell, value in table.items():
-            out[cell] = out.get(cell, 0) + value
-    return out

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError
 from gongkai.orgs import policies
-from gongkai.orgs.models import Membership
+from gongkai.orgs.models import Membership, Organisation
 from gongkai.reports import selectors as report_selectors
 from gongkai.reports import services as reports
 from gongkai.reports.downloads import CONTENT_TYPES, export_response
@@ -53,18 +53,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _member_org(request: HttpRequest) -> Organisation | None:
+    """The body named in the form, if the user belongs to it (the service then checks the role)."""
+    m = (
+        Membership.objects.filter(user_id=int(request.user.pk or 0), org__slug=request.POST.get("org", ""))
+        .select_related("org")
+        .first()
+    )
+    return m.org if m else None
+
+
 @login_required
 @require_POST
 def report_prepare(request: HttpRequest) -> HttpResponse:
-    org = next(
-        (
-            m.org
-            for m in Membership.objects.filter(
-                user_id=int(request.user.pk or 0), org__slug=request.POST.get("org", "")
-            ).select_related("org")
-        ),
-        None,
-    )
+    org = _member_org(request)
     if org is None:
         raise Http404("没有这个机关。")
     try:
@@ -178,15 +180,7 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
 @login_required
 @require_POST
 def report_import(request: HttpRequest) -> HttpResponse:
-    org = next(
-        (
-            m.org
-            for m in Membership.objects.filter(
-                user_id=int(request.user.pk or 0), org__slug=request.POST.get("org", "")
-            ).select_related("org")
-        ),
-        None,
-    )
+    org = _member_org(request)
     upload = request.FILES.get("file")
     if org is None or upload is None:
         messages.error(request, "请选择机关和工作簿文件。")
