@@ -7,6 +7,8 @@ import gzip
 import io
 import json
 import random
+import re
+from html import unescape
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +22,15 @@ from gongkai.catalogue.models import Document, DocumentState
 from gongkai.catalogue.services import attachment_add, document_transition
 from gongkai.search import query
 from gongkai.search.models import SearchEntry
-from gongkai.search.normalise import MAX_QUERY_CHARS, fold, grams, parse_query, strong_in_title, title_grams
+from gongkai.search.normalise import (
+    MAX_QUERY_CHARS,
+    fold,
+    fold_with_offsets,
+    grams,
+    parse_query,
+    strong_in_title,
+    title_grams,
+)
 from gongkai.search.query import SearchFilters, matching_ids, ranked_ids, reference_order, search
 from tests.conftest import SHARED_DATA, draft, publish, term
 
@@ -189,6 +199,53 @@ def test_traditional_full_width_case_and_brackets(world) -> None:
 
 
 # --- ranking ---------------------------------------------------------------------------------
+
+
+def highlight_by_folding(text: str, terms: tuple[str, ...]) -> list[bool]:
+    """The definition of a highlight: fold character by character, keeping each folded character's
+    place in the text, and mark the written characters behind every occurrence of every term."""
+    folded, where = fold_with_offsets(text)
+    marks = [False] * len(text)
+    for t in terms:
+        i = folded.find(t)
+        while i >= 0:
+            for j in range(where[i], where[i + len(t) - 1] + 1):
+                marks[j] = True
+            i = folded.find(t, i + 1)
+    return marks
+
+
+def marks_of(html: str) -> list[bool]:
+    marks: list[bool] = []
+    for k, part in enumerate(re.split(r"</?mark>", html)):
+        marks += [k % 2 == 1] * len(unescape(part))
+    return marks
+
+
+# Written forms that fold to one character each (traditional, full-width, upper case, 文号 brackets,
+# spaces and zero-width characters that fold to nothing), and HTML's special characters.
+WRITTEN = "公開开政府資讯讯Ａa Bb1１〔(【）\u200b\u3000\n<&\"'"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=WRITTEN, max_size=40),
+    terms=st.lists(st.text(alphabet="公开政府讯ab1()&<", min_size=1, max_size=3), min_size=1, max_size=3),
+)
+def test_highlight_marks_what_folding_finds(text: str, terms: list[str]) -> None:
+    terms_t = tuple(t for t in dict.fromkeys(fold(t) for t in terms) if t)
+    if not terms_t:
+        return
+    assert marks_of(query.highlight(text, terms_t)) == highlight_by_folding(text, terms_t)
+
+
+def test_snippet_is_cut_around_the_first_match_as_written(world) -> None:
+    body = "前言。" * 100 + "依申请公開政府資訊，" + "结语。" * 100
+    doc = publish(world, draft(world, title="通知", body=body))
+    html = str(search("政府资讯").hits[0].snippet)
+    assert query.snippet(doc, (fold("政府資訊"),)) == html
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>政府資訊</mark>" in html  # shown as written
 
 
 def test_ranking_tiers_and_recency(world) -> None:

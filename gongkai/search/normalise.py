@@ -73,6 +73,46 @@ def _fold_char(ch: str) -> str:
     return fold(ch)
 
 
+# Code points scanned for written forms: the BMP and the supplementary ideographic planes (CJK
+# extensions, compatibility ideographs), mathematical letters and enclosed forms on the way.
+_WRITTEN_FORMS_UNTIL = 0x30000
+
+
+@functools.cache
+def _written_forms() -> dict[str, str]:
+    """For each folded character, the other characters that fold to it alone (开 ← 開, a ← Ａ, ( ←
+    〔), and under "" those that fold to nothing (spaces, zero-width and control characters).
+
+    Built once per process (about half a second). Characters that fold to several (ﬁ → fi) are left
+    out: a highlight then misses them, a match never does (matching is on the folded text)."""
+    table, nfkc = _table(), unicodedata.normalize
+    forms: dict[str, list[str]] = {}
+    for code in range(_WRITTEN_FORMS_UNTIL):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        if nfkc("NFKC", ch).casefold().translate(table) == ch and not ch.isspace():
+            continue  # folds to itself: the common case, decided without the full fold
+        folded = fold(ch)
+        if folded != ch and len(folded) <= 1:
+            forms.setdefault(folded, []).append(ch)
+    return {folded: "".join(chars) for folded, chars in forms.items()}
+
+
+def _char_class(chars: str) -> str:
+    return "[" + "".join(re.escape(c) for c in chars) + "]" if len(chars) > 1 else re.escape(chars)
+
+
+@functools.lru_cache(maxsize=4096)
+def written_pattern(term: str) -> str:
+    """A regular expression that finds a folded term in text as written, without folding the text:
+    each character may be written in any form that folds to it, with characters that fold to
+    nothing in between ("政府 信息" holds 政府信息). Used to place highlights."""
+    forms = _written_forms()
+    gap = _char_class(forms.get("", " ")) + "*"
+    return gap.join(_char_class(c + forms.get(c, "")) for c in term)
+
+
 def _is_surrogate(ch: str) -> bool:
     return 0xD800 <= ord(ch) <= 0xDFFF
 

@@ -12,6 +12,8 @@ facets describe the newest ``COUNT_CAP`` matches when there are more (docs/searc
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +26,8 @@ from django.utils.safestring import SafeString, mark_safe
 from gongkai.catalogue.models import Attachment, Document, Term, Validity, Vocabulary
 from gongkai.orgs.models import Organisation
 from gongkai.search.backends import FACET_COLUMNS, Backend, Sql, backend, word_phrases
-from gongkai.search.normalise import MAX_QUERY_CHARS, ParsedQuery, fold, fold_with_offsets, parse_query
+from gongkai.search import normalise
+from gongkai.search.normalise import ParsedQuery, parse_query
 
 SORTS = ("relevance", "date")
 PAGE_SIZE = 20
@@ -225,46 +228,49 @@ def facets(
     return out
 
 
+@functools.lru_cache(maxsize=1024)
+def _finders(terms: tuple[str, ...]) -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
+    """Per term, a pattern that finds every occurrence, overlapping ones too (a lookahead); and one
+    that finds the first occurrence of any term."""
+    patterns = [normalise.written_pattern(t) for t in terms]
+    each = [re.compile(f"(?=({p}))") for p in patterns]
+    first = re.compile("|".join(f"(?:{p})" for p in patterns))
+    return each, first
+
+
 def highlight(text: str, terms: tuple[str, ...], start: int = 0, end: int | None = None) -> SafeString:
-    """Escape ``text[start:end]`` and wrap every occurrence of a term (in matching form) in <mark>."""
-    end = len(text) if end is None else end
+    """Escape ``text[start:end]`` and wrap every occurrence of a term (in matching form) in <mark>.
+
+    The text is not folded: each term becomes a pattern over the written forms of its characters
+    (normalise.written_pattern), so a highlight costs one regular-expression pass in C per term.
+    """
     piece = text[start:end]
-    folded, where = fold_with_offsets(piece)
-    marks = [False] * len(piece)
-    for term in terms:
-        i = folded.find(term)
-        while i >= 0:
-            for j in range(where[i], where[i + len(term) - 1] + 1):
-                marks[j] = True
-            i = folded.find(term, i + 1)
-    out, run_start = [], 0
-    for i in range(1, len(piece) + 1):  # escape runs of marked / unmarked characters
-        if i == len(piece) or marks[i] != marks[run_start]:
-            run = escape(piece[run_start:i])
-            out.append(f"<mark>{run}</mark>" if marks[run_start] else run)
-            run_start = i
-    # Safe: every character above went through escape().
+    spans = sorted(m.span(1) for finder in _finders(terms)[0] for m in finder.finditer(piece))
+    out, pos = [], 0
+    i = 0
+    while i < len(spans):
+        left, right = spans[i]
+        i += 1
+        while i < len(spans) and spans[i][0] <= right:  # overlapping or touching: one mark
+            right = max(right, spans[i][1])
+            i += 1
+        out.append(escape(piece[pos:left]))
+        out.append(f"<mark>{escape(piece[left:right])}</mark>")
+        pos = right
+    out.append(escape(piece[pos:]))
+    # Safe: every piece of the text above went through escape().
     return mark_safe("".join(out))
 
 
 SNIPPET_CHARS = 120
-_CHUNK = 600  # must exceed 2 × MAX_QUERY_CHARS
 
 
 def snippet(doc: Document, terms: tuple[str, ...]) -> SafeString:
     """A window of the body (or an attachment) around the first match, highlighted."""
-    sources = [doc.body, *(a.extracted_text for a in doc.attachments.all())]
-    for text in sources:
-        # Find the first chunk that matches with the fast fold, then map offsets in that chunk only.
-        # Chunks overlap by more than the longest query, so no match is cut in two.
-        for start in range(0, len(text), _CHUNK - 2 * MAX_QUERY_CHARS):
-            chunk = text[start : start + _CHUNK]
-            folded_chunk = fold(chunk)
-            if not any(t in folded_chunk for t in terms):
-                continue
-            folded, where = fold_with_offsets(chunk)
-            first = min(i for t in terms if (i := folded.find(t)) >= 0)
-            left = max(0, start + where[first] - SNIPPET_CHARS // 3)
+    first = _finders(terms)[1]
+    for text in [doc.body, *(a.extracted_text for a in doc.attachments.all())]:
+        if text and (found := first.search(text)):
+            left = max(0, found.start() - SNIPPET_CHARS // 3)
             right = min(len(text), left + SNIPPET_CHARS)
             prefix = "…" if left > 0 else ""
             suffix = "…" if right < len(text) else ""
