@@ -25,8 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.catalogue.models import Attachment, Document, Term, Validity, Vocabulary
 from gongkai.orgs.models import Organisation
-from gongkai.search.backends import FACET_COLUMNS, Backend, Sql, backend, word_phrases
 from gongkai.search import normalise
+from gongkai.search.backends import FACET_COLUMNS, Backend, Sql, backend, word_phrases
 from gongkai.search.normalise import ParsedQuery, parse_query
 
 SORTS = ("relevance", "date")
