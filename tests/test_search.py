@@ -14,13 +14,15 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.catalogue.services import attachment_add, document_transition
-from gongkai.search import query
+from gongkai.search import backends, hot, query
+from gongkai.search.indexing import rebuild
 from gongkai.search.models import SearchEntry
 from gongkai.search.normalise import (
     MAX_QUERY_CHARS,
@@ -296,6 +298,61 @@ def test_walking_the_tiers_agrees_with_ranking_every_row(world) -> None:
                 if got != expected[offset : offset + size]:
                     differ.append((terms, filters, offset, size))
     assert not differ, f"{len(differ)} pages differ, e.g. {differ[:3]}"
+
+
+@pytest.mark.parametrize(
+    ("min_share", "budget"),
+    [(0.0, 30_000), (0.15, 30_000), (0.15, 6)],
+    ids=["every-token-hot", "some-hot", "walks-run-out"],
+)
+def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budget: int) -> None:
+    """PostgreSQL's hot tokens (every token and 3–4 character run hot; only the common ones, so that
+    GIN and masks meet; and a walk budget so small that walks give up and GIN answers) change no
+    count, no page sorted by date and no ranked page; nor does a list that is newer than the
+    entries' masks."""
+    if connection.vendor != "postgresql":
+        pytest.skip("hot tokens are PostgreSQL's: SQLite's FTS5 hands back matches newest first")
+    docs = _dated_corpus(world, 45, seed=5)
+    monkeypatch.setattr(hot, "MIN_SHARE", min_share)
+    monkeypatch.setattr(backends, "WALK_BUDGET", budget)
+    rebuild()
+    tuned = hot.usable()
+    assert tuned is not None and tuned.bits
+    every_token = set().union(
+        *(
+            hot.entry_tokens(grams, title_grams, word_tokens) | hot.ngrams(text)
+            for grams, title_grams, word_tokens, text in SearchEntry.objects.values_list(
+                "grams", "title_grams", "word_tokens", "text"
+            )
+        )
+    )
+    assert set(tuned.bits) <= every_token
+    if min_share == 0:  # as many as fit, 3–4 character runs among them
+        assert len(tuned.bits) == min(hot.HOT_BITS, len(every_token))
+        assert any(hot.is_ngram(t) for t in tuned.bits)
+    else:
+        assert len(tuned.bits) < min(hot.HOT_BITS, len(every_token))
+    queries = _queries_from(docs, random.Random(3), 50) + [(d.title,) for d in docs[:3]]
+    recency = dict(SearchEntry.objects.values_list("document_id", "rank_key"))
+    differ = []
+    for stale in (False, True):
+        if stale:  # a newer list than the masks: searches must not use them
+            hot.retune()
+            assert hot.usable() is None
+        for terms in queries:
+            terms = tuple(dict.fromkeys(terms))
+            for filters in (SearchFilters(), SearchFilters(org=world.health)):
+                expected = reference_order(terms, filters)
+                by_date = sorted((pk for pk, _ in expected), key=recency.__getitem__, reverse=True)
+                result = search(" ".join(terms), filters, sort="date", page_size=7, with_facets=False)
+                if result.total != min(len(expected), query.COUNT_CAP):
+                    differ.append(("count", terms, filters, stale))
+                if [h.document.pk for h in result.hits] != by_date[:7]:
+                    differ.append(("date", terms, filters, stale))
+                for offset, size in ((0, 7), (13, 20)):
+                    if ranked_ids(terms, filters, offset, size) != expected[offset : offset + size]:
+                        differ.append(("ranked", terms, filters, stale, offset))
+    assert not differ, f"{len(differ)} results differ, e.g. {differ[:3]}"
 
 
 def test_title_grams_follow_the_strong_match_rule() -> None:

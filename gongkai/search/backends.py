@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 
+from gongkai.search import hot as hot_tokens
 from gongkai.search.normalise import TITLE_GRAM_PREFIX, WORD_PREFIX, term_tokens, title_any_token
 from gongkai.search.segment import segment_words
 
@@ -87,6 +88,9 @@ class Backend:
         # Set by count(): the match set is small (under the cap). PostgreSQL then sorts the whole
         # set rather than walking the recency index.
         self.small_set: bool | None = None
+        # What count() walked, newest first: (terms, filters, rows, complete). A page sorted by date,
+        # or tier 3 of a ranked page, is then its first rows, with no second walk.
+        self._counted: tuple[tuple[str, ...], SearchFilters, list[tuple[Any, ...]], bool] | None = None
 
     def position(self, haystack: str) -> str:
         raise NotImplementedError
@@ -99,11 +103,15 @@ class Backend:
     def match_plan(self, terms: tuple[str, ...]) -> Plan:
         plan = Plan()
         for term in terms:
-            tokens, exact = term_tokens(term)
+            tokens, exact = self.term_tokens(term)
             plan.tokens |= tokens
             if not exact:
                 plan.checks.add(*_args(self.contains_sql(term)))
         return plan
+
+    def term_tokens(self, term: str) -> tuple[set[str], bool]:
+        """The tokens every item containing ``term`` holds, and whether holding them is enough."""
+        return term_tokens(term)
 
     def match_sql(self, terms: tuple[str, ...], filters: SearchFilters) -> Sql:
         """Every published item containing every term, within the filters (one exact set)."""
@@ -190,6 +198,8 @@ class Backend:
     ) -> list[tuple[Any, ...]]:
         """Up to ``limit`` items satisfying the tier's predicate (3: every match), newest first, as
         (document_id, *columns) rows."""
+        if tier == 3 and not columns and (rows := self._counted_rows(terms, filters, limit)) is not None:
+            return rows
         if tier == 0:  # few rows, through the indexes on title and number
             sql = Sql()
             sql.add(*_args(self.exact_sql(terms)))
@@ -220,9 +230,20 @@ class Backend:
 
     def count(self, terms: tuple[str, ...], filters: SearchFilters, cap: int) -> int:
         """The number of matches, counting no further than ``cap``."""
-        n = len(self.walk(3, terms, filters, cap))
-        self.small_set = n < cap
-        return n
+        return self._remember(terms, filters, cap, self.walk(3, terms, filters, cap))
+
+    def _remember(self, terms: tuple[str, ...], filters: SearchFilters, cap: int, rows: list[tuple[Any, ...]]) -> int:
+        self._counted = (terms, filters, rows, len(rows) < cap)
+        self.small_set = len(rows) < cap
+        return len(rows)
+
+    def _counted_rows(self, terms: tuple[str, ...], filters: SearchFilters, limit: int) -> list[tuple[Any, ...]] | None:
+        if self._counted is None:
+            return None
+        counted_terms, counted_filters, rows, complete = self._counted
+        if counted_terms != terms or counted_filters is not filters or (limit > len(rows) and not complete):
+            return None
+        return rows[:limit]
 
 
 def _args(pair: tuple[str, list[Any]]) -> list[Any]:
@@ -240,15 +261,6 @@ class SqliteBackend(Backend):
 
     def tokens_sql(self, tokens: set[str]) -> tuple[str, list[Any]]:
         return "e.rank_key IN (SELECT rowid FROM search_tokens WHERE search_tokens MATCH %s)", [_fts_query(tokens)]
-
-    def count(self, terms, filters, cap):
-        plan = self.match_plan(terms)
-        if not plan.tokens:
-            return super().count(terms, filters, cap)
-        query, params = self._index_sql(plan, filters, cap, ())
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({query})", params)
-            return int(cursor.fetchone()[0])
 
     def _walk_index(self, plan, filters, limit, columns):
         query, params = self._index_sql(plan, filters, limit, columns)
@@ -275,15 +287,29 @@ def _fts_query(tokens: set[str]) -> str:
     return " AND ".join(_fts_token(t) for t in sorted(tokens))
 
 
+# How many index tuples a walk along search_rank_hot reads before it gives up and GIN is asked (a
+# few milliseconds). A walk that would surely need more (by the rarest token's share) is not tried.
+WALK_BUDGET = 30_000
+
+
 class PostgresBackend(Backend):
-    """A GIN index over the stored token array. The planner does not know what checking a row costs
-    (reading a long array), so counting always goes through the index, and so does a walk once the
-    count has shown the match set to be small (fetched and sorted). For a large set the planner
-    chooses, from its statistics on the tokens, between walking search_rank newest first and
-    checking each row, and sorting the index's matches (tier 1 and 2 sets can be small inside a
-    large match set)."""
+    """A GIN index over the stored token array, and hot tokens (hot.py) checked on the covering
+    index search_rank_hot.
+
+    When every token of a walk is hot, the walk goes along search_rank_hot newest first and checks
+    the tokens on the index tuple's mask; it stops after the page (or the count's cap), or gives up
+    after WALK_BUDGET tuples when the matches are sparse. Otherwise GIN finds the items holding the
+    cold tokens (few, since a cold token is rare), the mask checks the hot ones on the row, and the
+    matches are sorted. Counting goes the same way. Without a usable hot list (a new catalogue, a
+    rebuild in progress), GIN is asked about every token: the planner does not know what checking a
+    row costs (reading a long array), so counting always goes through the index, and so does a walk
+    once the count has shown the match set to be small."""
 
     vendor = "postgresql"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hot = hot_tokens.usable()
 
     def position(self, haystack: str) -> str:
         return f"strpos({haystack}, %s)"
@@ -291,30 +317,134 @@ class PostgresBackend(Backend):
     def tokens_sql(self, tokens: set[str]) -> tuple[str, list[Any]]:
         return "e.tokens @> %s::text[]", [sorted(tokens)]
 
-    def _walk_index(self, plan, filters, limit, columns):
+    def term_tokens(self, term: str) -> tuple[set[str], bool]:
+        # A common word of 3–4 characters is a hot token itself (hot.ngrams): exact, so no row is
+        # read to confirm it. Its pairs stay, for GIN when a walk gives up.
+        tokens, exact = term_tokens(term)
+        if not exact and self.hot is not None and term in self.hot.bits:
+            return tokens | {term}, True
+        return tokens, exact
+
+    def match_sql(self, terms: tuple[str, ...], filters: SearchFilters) -> Sql:
+        return self._gin_sql(self.match_plan(terms), filters)
+
+    def _split(self, tokens: set[str]) -> tuple[set[str], set[str]]:
+        """(hot, cold) tokens."""
+        if self.hot is None:
+            return set(), set(tokens)
+        hot = {t for t in tokens if t in self.hot.bits}
+        return hot, tokens - hot
+
+    def _mask_sql(self, tokens: set[str], alias: str = "e") -> tuple[str, list[Any]]:
+        """The entry holds every one of these hot tokens: one bit test each, on the index tuple when
+        the walk is index-only (get_bit reads in place; a whole-mask AND would copy the mask)."""
+        assert self.hot is not None
+        bits = sorted(self.hot.bits[t] for t in tokens)
+        tests = "".join(f" AND get_bit({alias}.hot, %s) = 1" for _ in bits)
+        return f"({alias}.hot_version = %s{tests})", [self.hot.version, *bits]
+
+    def _masked_walk(
+        self, plan: Plan, filters: SearchFilters, limit: int, columns: tuple[str, ...]
+    ) -> list[tuple[Any, ...]] | None:
+        """Up to ``limit`` matches newest first along search_rank_hot, or None when a token is
+        cold or the matches are too sparse for the budget."""
+        hot, cold = self._split(plan.tokens)
+        if self.hot is None or not hot or cold:
+            return None
+        if limit > WALK_BUDGET * min(self.hot.shares.get(t, 0.0) for t in hot):
+            # Even if every item holding the rarest token held them all, the walk would read more
+            # than its budget: GIN at once.
+            return None
+        inner = Sql()
+        filters.apply(inner)
+        mask_sql, mask_params = self._mask_sql(hot, "s")
+        select = "".join(f", s.{c}" for c in columns)
+        join, ok_params = "", list(mask_params)
+        where = mask_sql
+        if plan.checks.where:  # checked on the row, only for the tuples the mask lets through
+            join = f"JOIN search_searchentry e ON e.document_id = (s.rank_key & {(1 << ID_BITS) - 1})::integer"
+            where = f"{mask_sql} AND {plan.checks.clause()}"
+            ok_params += plan.checks.params
+        # The inner scan is index-only (search_rank_hot holds the filters and the mask) and reads at
+        # most the budget; the outer one stops at the limit.
+        inner_sql = (
+            f"SELECT {', '.join(f'e.{c}' for c in ('rank_key', 'hot_version', 'hot', *FACET_COLUMNS))} "
+            f"FROM search_searchentry e WHERE {inner.clause()} ORDER BY e.rank_key DESC LIMIT %s"
+        )
+        id_mask = (1 << ID_BITS) - 1
+        with planner_settings(WALK_ONLY), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.rank_key{select} FROM ({inner_sql}) s {join} WHERE {where} "
+                "ORDER BY s.rank_key DESC LIMIT %s",
+                [*inner.params, WALK_BUDGET, *ok_params, limit],
+            )
+            matched = [(row[0] & id_mask, *row[1:]) for row in cursor.fetchall()]
+            if len(matched) == limit:
+                return matched
+            # Fewer: either every tuple within the filters was read (the set is complete), or the
+            # budget ran out first.
+            cursor.execute(f"SELECT COUNT(*) FROM ({inner_sql}) s", [*inner.params, WALK_BUDGET])
+            return matched if cursor.fetchone()[0] < WALK_BUDGET else None
+
+    def _gin_sql(self, plan: Plan, filters: SearchFilters) -> Sql:
+        """GIN for the cold tokens (all of them when none is hot), the mask for the hot ones."""
+        _, cold = self._split(plan.tokens)
+        # Asked of GIN: the cold tokens; if none, every token GIN holds (hot n-grams are in masks
+        # only). The mask checks the rest on the row.
+        in_gin = cold or {t for t in plan.tokens if not hot_tokens.is_ngram(t)}
         sql = Sql()
-        sql.add(*_args(self.tokens_sql(plan.tokens)))
+        if in_gin:
+            sql.add(*_args(self.tokens_sql(in_gin)))
+        if plan.tokens - in_gin:
+            sql.add(*_args(self._mask_sql(plan.tokens - in_gin)))
         sql.extend(plan.checks)
-        if not self.small_set:
-            return self._walk_rows(sql, filters, limit, columns)
+        filters.apply(sql)
+        return sql
+
+    def _walk_index(self, plan, filters, limit, columns):
+        rows = self._masked_walk(plan, filters, limit, columns)
+        if rows is not None:
+            return rows
+        sql = self._gin_sql(plan, filters)
+        if not self.small_set and self.hot is None:
+            return self._walk_sql(sql, limit, columns)
         with planner_settings(BITMAP_ONLY, BITMAP_MEMORY):
-            return self._walk_rows(sql, filters, limit, columns)
+            return self._walk_sql(sql, limit, columns)
+
+    def _walk_sql(self, sql: Sql, limit: int, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        select = ", ".join(["e.document_id", *(f"e.{c}" for c in columns)])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {select} FROM search_searchentry e WHERE {sql.clause()} ORDER BY e.rank_key DESC LIMIT %s",
+                [*sql.params, limit],
+            )
+            return [tuple(row) for row in cursor.fetchall()]
 
     def count(self, terms, filters, cap):
-        sql = self.match_sql(terms, filters)
-        # Counting up to the cap: through the index. A scan that stops at the cap would check
-        # every row it reads against its long token array, which costs more even for 的.
+        plan = self.match_plan(terms)
+        if not plan.tokens:
+            return super().count(terms, filters, cap)
+        rows = self._masked_walk(plan, filters, cap, ())
+        if rows is not None:
+            return self._remember(terms, filters, cap, rows)
+        sql = self._gin_sql(plan, filters)
+        # Counting up to the cap: through the index. A scan that stops at the cap would check every
+        # row it reads against its long token array, which costs more even for 的.
         with planner_settings(BITMAP_ONLY, BITMAP_MEMORY), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE {sql.clause()} LIMIT %s) s",
-                [*sql.params, cap],
+                f"SELECT e.rank_key FROM search_searchentry e WHERE {sql.clause()} LIMIT %s", [*sql.params, cap]
             )
-            n = int(cursor.fetchone()[0])
-        self.small_set = n < cap
-        return n
+            keys = [row[0] for row in cursor.fetchall()]
+        if len(keys) < cap:  # the whole set: newest first, it is the walk of every match
+            id_mask = (1 << ID_BITS) - 1
+            return self._remember(terms, filters, cap, [(k & id_mask,) for k in sorted(keys, reverse=True)])
+        self.small_set = False
+        return len(keys)
 
 
 BITMAP_ONLY = ("enable_seqscan", "enable_indexscan")
+# A walk along the recency index, joined to the row by its key when a check needs the row.
+WALK_ONLY = ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_hashjoin", "enable_mergejoin")
 
 
 # Enough memory for the bitmap of a very common token to stay exact: a lossy bitmap makes PostgreSQL

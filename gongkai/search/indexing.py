@@ -15,6 +15,8 @@ from typing import Any
 from django.db import connection, transaction
 
 from gongkai.catalogue.models import Document, DocumentState
+from gongkai.search.hot import Hot, entry_tokens, literal, ngrams, retune
+from gongkai.search.hot import current as current_hot
 from gongkai.search.models import SearchEntry
 from gongkai.search.normalise import FIELD_SEPARATOR, fold, grams, title_grams, word_tokens
 from gongkai.search.segment import segment_folded
@@ -25,7 +27,8 @@ def rank_key(published: datetime.date | None, document_id: int) -> int:
     return ((published.toordinal() if published else 0) << 32) | document_id
 
 
-def entry_for(doc: Document, attachment_texts: Iterable[str] = ()) -> SearchEntry:
+def entry_for(doc: Document, attachment_texts: Iterable[str] = (), hot: Hot | None = None) -> SearchEntry:
+    """The entry of a published item; with ``hot`` (PostgreSQL), its mask of hot tokens."""
     title, number = fold(doc.title), fold(doc.doc_number)
     body = fold(doc.body)
     extra = [fold(t) for t in attachment_texts if t]
@@ -36,6 +39,12 @@ def entry_for(doc: Document, attachment_texts: Iterable[str] = ()) -> SearchEntr
     topic = doc.topic
     title_words = " ".join(segment_folded(title))
     words = " ".join(segment_folded(title + FIELD_SEPARATOR + body))
+    gram_tokens, tier1_tokens, tier2_tokens = (
+        " ".join(sorted(all_grams)),
+        title_grams(title, title_words, number),
+        word_tokens(words),
+    )
+    mask = hot.mask(entry_tokens(gram_tokens, tier1_tokens, tier2_tokens) | ngrams(text)) if hot else None
     return SearchEntry(
         document_id=doc.pk,
         org_path=doc.org.path,
@@ -48,13 +57,20 @@ def entry_for(doc: Document, attachment_texts: Iterable[str] = ()) -> SearchEntr
         title=title,
         number=number,
         text=text,
-        grams=" ".join(sorted(all_grams)),
+        grams=gram_tokens,
         title_words=title_words,
         words=words,
-        word_tokens=word_tokens(words),
+        word_tokens=tier2_tokens,
         rank_key=rank_key(doc.published_date, doc.pk),
-        title_grams=title_grams(title, title_words, number),
+        title_grams=tier1_tokens,
+        hot_version=hot.version if hot else None,
+        hot=literal(mask) if hot else None,
     )
+
+
+def hot_list() -> Hot | None:
+    """The hot tokens entries are written with: the newest list, on PostgreSQL."""
+    return current_hot() if connection.vendor == "postgresql" else None
 
 
 def index_document(doc: Document) -> None:
@@ -62,7 +78,7 @@ def index_document(doc: Document) -> None:
     SearchEntry.objects.filter(document_id=doc.pk).delete()
     if doc.state == DocumentState.PUBLISHED:
         texts = list(doc.attachments.values_list("extracted_text", flat=True))
-        entry_for(doc, texts).save(force_insert=True)
+        entry_for(doc, texts, hot_list()).save(force_insert=True)
 
 
 # The token index on PostgreSQL (created by migration 0003, and again after a bulk rebuild).
@@ -90,15 +106,30 @@ def _token_index_deferred(bulk: bool) -> Iterator[None]:
             cursor.execute("ANALYZE search_searchentry")
 
 
-def rebuild(*, batch_size: int = 500, on_progress: Callable[[int], Any] | None = None, bulk: bool = False) -> int:
+def rebuild(
+    *,
+    batch_size: int = 500,
+    on_progress: Callable[[int], Any] | None = None,
+    bulk: bool = False,
+    tune: bool = True,
+) -> int:
     """Re-derive every entry, batch by batch. Each batch commits on its own, and ordinary writes keep
     the index right meanwhile, so an interrupted rebuild leaves a correct index and can be rerun.
 
+    ``tune`` (PostgreSQL): first choose the hot tokens afresh from the catalogue (hot.retune); until
+    every entry carries the new list's masks, searches go through GIN alone (slower, still exact).
     ``bulk`` (for a first build or a large repair, when searches may be slow meanwhile): on
     PostgreSQL the token index is dropped first and built once at the end.
     """
+    if tune:
+        retune()
     with _token_index_deferred(bulk):
-        return _rebuild(batch_size, on_progress)
+        count = _rebuild(batch_size, on_progress)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Index-only walks of search_rank_hot need the visibility map; autovacuum would set it later.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) search_searchentry")
+    return count
 
 
 def _rebuild(batch_size: int, on_progress: Callable[[int], Any] | None) -> int:
@@ -106,6 +137,7 @@ def _rebuild(batch_size: int, on_progress: Callable[[int], Any] | None) -> int:
     with transaction.atomic():
         SearchEntry.objects.exclude(document__state=DocumentState.PUBLISHED).delete()
     count, last = 0, 0
+    hot = hot_list()
     while True:
         batch = list(
             published.filter(pk__gt=last)
@@ -118,7 +150,7 @@ def _rebuild(batch_size: int, on_progress: Callable[[int], Any] | None) -> int:
             ids = [d.pk for d in batch]
             SearchEntry.objects.filter(document_id__in=ids).delete()
             SearchEntry.objects.bulk_create(
-                [entry_for(d, [a.extracted_text for a in d.attachments.all()]) for d in batch]
+                [entry_for(d, [a.extracted_text for a in d.attachments.all()], hot) for d in batch]
             )
         count += len(batch)
         last = batch[-1].pk

@@ -15,6 +15,19 @@ from __future__ import annotations
 
 from django.db import models
 
+from gongkai.search.hot import HOT_BITS
+
+
+class HotMaskField(models.Field):
+    """The entry's hot-token mask (search/hot.py): bit(HOT_BITS) on PostgreSQL; unused (NULL) elsewhere.
+    Written as PostgreSQL's hexadecimal bit-string input (hot.literal)."""
+
+    def db_type(self, connection):  # type: ignore[no-untyped-def]
+        return f"bit({HOT_BITS})" if connection.vendor == "postgresql" else "blob"
+
+    def get_placeholder(self, value, compiler, connection):  # type: ignore[no-untyped-def]
+        return f"%s::bit({HOT_BITS})" if connection.vendor == "postgresql" else "%s"
+
 
 class SearchEntry(models.Model):
     document = models.OneToOneField(
@@ -43,6 +56,9 @@ class SearchEntry(models.Model):
     title_grams = models.TextField(default="")
     # The text's distinct whole words, "__"-prefixed: candidates of ranking tier 2.
     word_tokens = models.TextField(default="")
+    # PostgreSQL: one bit per hot token the entry holds, computed with hot list ``hot_version``.
+    hot_version = models.IntegerField(null=True)
+    hot = HotMaskField(null=True)
 
     class Meta:
         indexes = [
@@ -57,3 +73,17 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"search entry {self.document_id}"
+
+
+class HotList(models.Model):
+    """A version of the hot-token list (search/hot.py): tokens in bit order, with the share of the
+    sampled items holding each."""
+
+    version = models.IntegerField(primary_key=True)
+    tokens = models.JSONField(default=list)
+    shares = models.JSONField(default=list)
+    sample = models.IntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"hot tokens v{self.version} ({len(self.tokens)})"

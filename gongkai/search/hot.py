@@ -1,0 +1,157 @@
+"""Hot tokens (PostgreSQL): the index's most common tokens, one bit each in a mask kept with every
+entry and carried by the covering index ``search_rank_hot`` (docs/search.md, "PostgreSQL").
+
+Why. GIN hands back an unordered set, and building the set of a token that half the catalogue holds
+costs a hundred milliseconds at a million items; walking the recency index newest first instead has
+to check each row's token array, a long TOASTed value. With the mask in the index, a walk checks
+the common tokens of a query on the index tuple alone, and GIN is asked only about the rare ones.
+
+The list is chosen from the catalogue itself (a sample of its items), so it fits what is published:
+``retune`` makes a new version, ``search_rebuild`` re-derives every entry with it. Each entry records
+the version its mask was computed with; a search uses masks only when every entry has the current
+version (``usable``), so a rebuild in progress or an interrupted one makes searches slower, never
+wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+
+# 4,000 bits: 508 bytes with the header, just under the size (512) above which a btree compresses
+# a value in its tuple; then each bit a walk tests is read in place (get_bit), with no decompression.
+HOT_BITS = 4000
+# A token is hot only when at least this share of the sampled items holds it: rarer tokens are
+# cheap for GIN, and a small catalogue then has few hot tokens or none.
+MIN_SHARE = 0.002
+SAMPLE_SIZE = 20_000
+
+
+@dataclass(frozen=True)
+class Hot:
+    version: int
+    bits: dict[str, int]  # token (index token or n-gram) → bit, most common first
+    shares: dict[str, float] = field(default_factory=dict)  # token → share of the sampled items
+
+    def mask(self, tokens: Iterable[str]) -> int:
+        value = 0
+        for token in tokens:
+            bit = self.bits.get(token)
+            if bit is not None:
+                value |= 1 << (HOT_BITS - 1 - bit)  # bit 0 is the leftmost of PostgreSQL's bit string
+        return value
+
+
+def literal(mask: int) -> str:
+    """The mask as PostgreSQL's bit-string input in hexadecimal (cast with ::bit(HOT_BITS))."""
+    return "x" + format(mask, f"0{HOT_BITS // 4}x")
+
+
+def entry_tokens(grams: str, title_grams: str, word_tokens: str) -> set[str]:
+    """An entry's index tokens, as the PostgreSQL ``tokens`` column splits them (migration 0003)."""
+    return {t for t in f"{grams} {title_grams} {word_tokens}".split(" ") if t}
+
+
+# Besides the index's tokens, runs of 3 and 4 letters, digits or ideographs can be hot: a common word
+# such as 人民政府 or 第四条 is then answered by its bit alone, where its pairs would only give
+# candidates to confirm on the row's text (reading a long value: tens of microseconds a row).
+NGRAM_LENGTHS = (3, 4)
+_RUN = re.compile(r"[^\W_]+")  # as normalise.grams: letters, digits and ideographs
+
+
+def ngrams(folded: str) -> set[str]:
+    """The distinct runs of 3 and 4 letters, digits or ideographs in a folded text."""
+    found: set[str] = set()
+    for run in _RUN.findall(folded):
+        for n in NGRAM_LENGTHS:
+            found.update(run[i : i + n] for i in range(len(run) - n + 1))
+    return found
+
+
+def is_ngram(token: str) -> bool:
+    """A hot n-gram rather than an index token (those are 1–2 characters, or start with "_")."""
+    return len(token) >= 3 and not token.startswith("_")
+
+
+_cache: dict[str, Hot | None] = {}
+
+
+def current() -> Hot | None:
+    """The newest list, or None when there is none (a new catalogue: every token goes to GIN)."""
+    from gongkai.search.models import HotList
+
+    latest = HotList.objects.order_by("-version").values_list("version", "created_at").first()
+    if latest is None:
+        return None
+    version, created = latest
+    # The creation time too: a version number can come back after a rollback (tests do that).
+    key = f"{connection.settings_dict['NAME']}:{version}:{created.isoformat()}"
+    if key not in _cache:
+        row = HotList.objects.get(version=version)
+        tokens = row.tokens
+        _cache[key] = Hot(version, {t: i for i, t in enumerate(tokens)}, dict(zip(tokens, row.shares, strict=True)))
+    return _cache[key]
+
+
+def usable() -> Hot | None:
+    """The newest list if every entry's mask was computed with it; otherwise None."""
+    hot = current()
+    if hot is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM search_searchentry WHERE hot_version IS NULL OR hot_version < %s OR hot_version > %s "
+            "LIMIT 1",
+            [hot.version, hot.version],
+        )
+        stale = cursor.fetchone() is not None
+    return None if stale else hot
+
+
+def choose(token_sets: Iterable[set[str]]) -> tuple[list[str], list[float]]:
+    """The hot tokens of a sample of entries: the most common, down to MIN_SHARE, at most HOT_BITS."""
+    counts: Counter[str] = Counter()
+    n = 0
+    for tokens in token_sets:
+        counts.update(tokens)
+        n += 1
+    if not n:
+        return [], []
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    chosen = [(t, k / n) for t, k in ranked[:HOT_BITS] if k / n >= MIN_SHARE]
+    return [t for t, _ in chosen], [round(s, 6) for _, s in chosen]
+
+
+def retune(sample_size: int = SAMPLE_SIZE) -> Hot | None:
+    """Choose the hot tokens from an even sample of the published items and save them as a new
+    version (PostgreSQL only; elsewhere the index needs no mask). Entries keep their old masks
+    until they are indexed again (``indexing.rebuild`` does all of them)."""
+    if connection.vendor != "postgresql":
+        return None
+    from gongkai.catalogue.models import Document, DocumentState
+    from gongkai.search.indexing import entry_for
+    from gongkai.search.models import HotList
+
+    ids = list(Document.objects.filter(state=DocumentState.PUBLISHED).order_by("pk").values_list("pk", flat=True))
+    sample = ids[:: max(1, len(ids) // sample_size)] if ids else []
+
+    def token_sets() -> Iterable[set[str]]:
+        for start in range(0, len(sample), 1000):
+            batch = (
+                Document.objects.filter(pk__in=sample[start : start + 1000])
+                .select_related("org", "topic__parent", "art20_item")
+                .prefetch_related("attachments")
+            )
+            for doc in batch:
+                entry = entry_for(doc, [a.extracted_text for a in doc.attachments.all()], hot=None)
+                yield entry_tokens(entry.grams, entry.title_grams, entry.word_tokens) | ngrams(entry.text)
+
+    tokens, shares = choose(token_sets())
+    with transaction.atomic():
+        latest = HotList.objects.order_by("-version").values_list("version", flat=True).first() or 0
+        HotList.objects.create(version=latest + 1, tokens=tokens, shares=shares, sample=len(sample))
+    return current()
