@@ -9,12 +9,18 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import settings as hypothesis_settings
 
 from gongkai.catalogue import services as doc_services
 from gongkai.catalogue.models import Term
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import Organisation, OrgKind, Role
 from gongkai.workbench.demo import demo_credit_code
+
+# No time limit on a hypothesis example: a timed check fails on a busy shared machine without any
+# defect (performance is measured in bench/, never asserted in a test).
+hypothesis_settings.register_profile("gongkai", deadline=None)
+hypothesis_settings.load_profile("gongkai")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 _serial = itertools.count(100)

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 from tqdm import tqdm
 
 from gongkai.catalogue.models import Document, DocumentState
@@ -28,8 +29,18 @@ class Command(BaseCommand):
             "whole catalogue; searches are slow until it is back)",
         )
 
+        parser.add_argument(
+            "--keep-hot",
+            action="store_true",
+            help="PostgreSQL: keep the current hot-token list instead of choosing it afresh from the "
+            "catalogue (docs/search.md)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         total = Document.objects.filter(state=DocumentState.PUBLISHED).count()
+        tune = not options["keep_hot"]
+        if tune and connection.vendor == "postgresql":
+            self.stderr.write("正在从目录中抽样选取常用词元（热词元）……")
         with tqdm(total=total, unit="条", file=sys.stderr, disable=options["no_progress"]) as bar:
-            count = rebuild(batch_size=options["batch_size"], on_progress=bar.update, bulk=options["bulk"])
+            count = rebuild(batch_size=options["batch_size"], on_progress=bar.update, bulk=options["bulk"], tune=tune)
         self.stdout.write(f"索引重建完成：{count} 条。")
