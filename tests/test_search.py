@@ -301,11 +301,11 @@ def test_walking_the_tiers_agrees_with_ranking_every_row(world) -> None:
 
 
 @pytest.mark.parametrize(
-    ("min_share", "budget"),
-    [(0.0, 30_000), (0.15, 30_000), (0.15, 6)],
-    ids=["every-token-hot", "some-hot", "walks-run-out"],
+    ("min_share", "budget", "cap"),
+    [(0.0, 30_000, 1000), (0.15, 30_000, 1000), (0.15, 6, 1000), (0.15, 30_000, 4)],
+    ids=["every-token-hot", "some-hot", "walks-run-out", "counts-capped"],
 )
-def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budget: int) -> None:
+def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budget: int, cap: int) -> None:
     """PostgreSQL's hot tokens (every token and 3–4 character run hot; only the common ones, so that
     GIN and masks meet; and a walk budget so small that walks give up and GIN answers) change no
     count, no page sorted by date and no ranked page; nor does a list that is newer than the
@@ -315,6 +315,12 @@ def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budge
     docs = _dated_corpus(world, 45, seed=5)
     monkeypatch.setattr(hot, "MIN_SHARE", min_share)
     monkeypatch.setattr(backends, "WALK_BUDGET", budget)
+    monkeypatch.setattr(backends, "COUNT_WALK_TUPLES", budget)
+    monkeypatch.setattr(query, "COUNT_CAP", cap)
+    # Recency windows as wide as a quarter and a half of this small catalogue, and sets estimated as
+    # large as a million's: walks start in the narrowest window, often come back short and widen.
+    monkeypatch.setattr(hot, "WINDOW_SHARES", (0.25, 0.5))
+    monkeypatch.setattr(backends.PostgresBackend, "_set_size", lambda self, plan: 1e6)
     rebuild()
     tuned = hot.usable()
     assert tuned is not None and tuned.bits
@@ -349,7 +355,7 @@ def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budge
                     differ.append(("count", terms, filters, stale))
                 if [h.document.pk for h in result.hits] != by_date[:7]:
                     differ.append(("date", terms, filters, stale))
-                for offset, size in ((0, 7), (13, 20)):
+                for offset, size in ((0, 2), (2, 3), (0, 7), (13, 20)):  # short pages: narrow windows
                     if ranked_ids(terms, filters, offset, size) != expected[offset : offset + size]:
                         differ.append(("ranked", terms, filters, stale, offset))
     assert not differ, f"{len(differ)} results differ, e.g. {differ[:3]}"

@@ -290,6 +290,9 @@ def _fts_query(tokens: set[str]) -> str:
 # How many index tuples a walk along search_rank_hot reads before it gives up and GIN is asked (a
 # few milliseconds). A walk that would surely need more (by the rarest token's share) is not tried.
 WALK_BUDGET = 30_000
+# A count walks only when its rarest token is common enough to reach the cap within this many tuples;
+# otherwise GIN counts, which for a token of a few percent of the items costs less.
+COUNT_WALK_TUPLES = 8_000
 
 
 class PostgresBackend(Backend):
@@ -326,7 +329,15 @@ class PostgresBackend(Backend):
         return tokens, exact
 
     def match_sql(self, terms: tuple[str, ...], filters: SearchFilters) -> Sql:
-        return self._gin_sql(self.match_plan(terms), filters)
+        plan = self.match_plan(terms)
+        hot, cold = self._split(plan.tokens)
+        if hot and not cold:  # the whole set of common tokens: the masks cost less than GIN's lists
+            sql = Sql()
+            sql.add(*_args(self._mask_sql(hot)))
+            sql.extend(plan.checks)
+            filters.apply(sql)
+            return sql
+        return self._gin_sql(plan, filters)
 
     def _split(self, tokens: set[str]) -> tuple[set[str], set[str]]:
         """(hot, cold) tokens."""
@@ -344,14 +355,15 @@ class PostgresBackend(Backend):
         return f"({alias}.hot_version = %s{tests})", [self.hot.version, *bits]
 
     def _masked_walk(
-        self, plan: Plan, filters: SearchFilters, limit: int, columns: tuple[str, ...]
+        self, plan: Plan, filters: SearchFilters, limit: int, columns: tuple[str, ...], budget: int = 0
     ) -> list[tuple[Any, ...]] | None:
         """Up to ``limit`` matches newest first along search_rank_hot, or None when a token is
         cold or the matches are too sparse for the budget."""
         hot, cold = self._split(plan.tokens)
         if self.hot is None or not hot or cold:
             return None
-        if limit > WALK_BUDGET * min(self.hot.shares.get(t, 0.0) for t in hot):
+        budget = budget or WALK_BUDGET
+        if limit > budget * min(self.hot.shares.get(t, 0.0) for t in hot):
             # Even if every item holding the rarest token held them all, the walk would read more
             # than its budget: GIN at once.
             return None
@@ -376,15 +388,15 @@ class PostgresBackend(Backend):
             cursor.execute(
                 f"SELECT s.rank_key{select} FROM ({inner_sql}) s {join} WHERE {where} "
                 "ORDER BY s.rank_key DESC LIMIT %s",
-                [*inner.params, WALK_BUDGET, *ok_params, limit],
+                [*inner.params, budget, *ok_params, limit],
             )
             matched = [(row[0] & id_mask, *row[1:]) for row in cursor.fetchall()]
             if len(matched) == limit:
                 return matched
             # Fewer: either every tuple within the filters was read (the set is complete), or the
             # budget ran out first.
-            cursor.execute(f"SELECT COUNT(*) FROM ({inner_sql}) s", [*inner.params, WALK_BUDGET])
-            return matched if cursor.fetchone()[0] < WALK_BUDGET else None
+            cursor.execute(f"SELECT COUNT(*) FROM ({inner_sql}) s", [*inner.params, budget])
+            return matched if cursor.fetchone()[0] < budget else None
 
     def _gin_sql(self, plan: Plan, filters: SearchFilters) -> Sql:
         """GIN for the cold tokens (all of them when none is hot), the mask for the hot ones."""
@@ -406,10 +418,38 @@ class PostgresBackend(Backend):
         if rows is not None:
             return rows
         sql = self._gin_sql(plan, filters)
-        if not self.small_set and self.hot is None:
-            return self._walk_sql(sql, limit, columns)
+        if self.hot is None:
+            if not self.small_set:
+                return self._walk_sql(sql, limit, columns)
+            with planner_settings(BITMAP_ONLY, BITMAP_MEMORY):
+                return self._walk_sql(sql, limit, columns)
         with planner_settings(BITMAP_ONLY, BITMAP_MEMORY):
+            if self.small_set:  # under the cap: fetch the whole set and sort it
+                return self._walk_sql(sql, limit, columns)
+            # A large set: fetching every row to sort them costs microseconds a row, so GIN is asked
+            # within the newest items first, in a window expected to hold a few pages of matches,
+            # and in windows four times as large while the page is not full.
+            share = 4 * limit / max(1.0, self._set_size(plan))
+            while (key := self.hot.window(share)) is not None:
+                windowed = Sql(list(sql.where), list(sql.params))
+                windowed.add("e.rank_key >= %s", key)
+                rows = self._walk_sql(windowed, limit, columns)
+                if len(rows) == limit:
+                    return rows
+                share *= 4
             return self._walk_sql(sql, limit, columns)
+
+    def _set_size(self, plan: Plan) -> float:
+        """How many items GIN would find for the plan (an upper bound of the matches): counted when
+        a token is cold (a cold token's list is short), estimated from the shares otherwise."""
+        assert self.hot is not None
+        hot, cold = self._split(plan.tokens)
+        with connection.cursor() as cursor:
+            if cold:
+                cursor.execute("SELECT COUNT(*) FROM search_searchentry e WHERE e.tokens @> %s::text[]", [sorted(cold)])
+                return float(cursor.fetchone()[0])
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'search_searchentry'")
+            return max(0.0, float(cursor.fetchone()[0])) * min(self.hot.shares.get(t, 1.0) for t in hot)
 
     def _walk_sql(self, sql: Sql, limit: int, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
         select = ", ".join(["e.document_id", *(f"e.{c}" for c in columns)])
@@ -424,22 +464,26 @@ class PostgresBackend(Backend):
         plan = self.match_plan(terms)
         if not plan.tokens:
             return super().count(terms, filters, cap)
-        rows = self._masked_walk(plan, filters, cap, ())
+        rows = self._masked_walk(plan, filters, cap, (), COUNT_WALK_TUPLES)
         if rows is not None:
             return self._remember(terms, filters, cap, rows)
         sql = self._gin_sql(plan, filters)
-        # Counting up to the cap: through the index. A scan that stops at the cap would check every
-        # row it reads against its long token array, which costs more even for 的.
+        # Counting up to the cap: through the index, reading no row when GIN alone decides (the
+        # visibility map vouches for the rows). A walk that stops at the cap would check every row
+        # it reads against its long token array, which costs more even for 的.
         with planner_settings(BITMAP_ONLY, BITMAP_MEMORY), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT e.rank_key FROM search_searchentry e WHERE {sql.clause()} LIMIT %s", [*sql.params, cap]
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE {sql.clause()} LIMIT %s) s",
+                [*sql.params, cap],
             )
-            keys = [row[0] for row in cursor.fetchall()]
-        if len(keys) < cap:  # the whole set: newest first, it is the walk of every match
-            id_mask = (1 << ID_BITS) - 1
-            return self._remember(terms, filters, cap, [(k & id_mask,) for k in sorted(keys, reverse=True)])
+            n = int(cursor.fetchone()[0])
+            if n < cap:  # the whole set, newest first, is the walk of every match: keep it
+                cursor.execute(f"SELECT e.rank_key FROM search_searchentry e WHERE {sql.clause()}", sql.params)
+                id_mask = (1 << ID_BITS) - 1
+                keys = sorted((row[0] for row in cursor.fetchall()), reverse=True)
+                return self._remember(terms, filters, cap, [(k & id_mask,) for k in keys])
         self.small_set = False
-        return len(keys)
+        return n
 
 
 BITMAP_ONLY = ("enable_seqscan", "enable_indexscan")
@@ -457,7 +501,9 @@ def planner_settings(disabled: tuple[str, ...], *values: tuple[str, str]) -> Ite
     """Turn plan types off (and set values) for the statements inside, and back after, also when the
     caller is inside a transaction that goes on (after an error, rolling back the savepoint undoes
     them)."""
-    settings = [(name, "off") for name in disabled] + list(values)
+    # JIT off: a plan type turned off costs 10^10 in the planner's eyes, which would otherwise make
+    # PostgreSQL compile every such statement (a hundred milliseconds and more) to save nothing.
+    settings = [(name, "off") for name in (*disabled, "jit")] + list(values)
     with transaction.atomic(), connection.cursor() as cursor:
         for name, value in settings:
             cursor.execute(f"SET LOCAL {name} = '{value}'")

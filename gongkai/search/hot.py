@@ -29,6 +29,9 @@ HOT_BITS = 4000
 # cheap for GIN, and a small catalogue then has few hot tokens or none.
 MIN_SHARE = 0.002
 SAMPLE_SIZE = 20_000
+# Recency windows (shares of the items, newest first) in which GIN is asked first for a walk over a
+# large set of rare tokens: the rows to fetch and sort are then those of the window only.
+WINDOW_SHARES = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,14 @@ class Hot:
     version: int
     bits: dict[str, int]  # token (index token or n-gram) → bit, most common first
     shares: dict[str, float] = field(default_factory=dict)  # token → share of the sampled items
+    windows: tuple[tuple[float, int], ...] = ()  # (share of the items, rank key of the newest that many)
+
+    def window(self, share: float) -> int | None:
+        """The rank key above which at least ``share`` of the items lie; None: every item."""
+        for window_share, key in self.windows:
+            if window_share >= share:
+                return key
+        return None
 
     def mask(self, tokens: Iterable[str]) -> int:
         value = 0
@@ -93,7 +104,12 @@ def current() -> Hot | None:
     if key not in _cache:
         row = HotList.objects.get(version=version)
         tokens = row.tokens
-        _cache[key] = Hot(version, {t: i for i, t in enumerate(tokens)}, dict(zip(tokens, row.shares, strict=True)))
+        _cache[key] = Hot(
+            version,
+            {t: i for i, t in enumerate(tokens)},
+            dict(zip(tokens, row.shares, strict=True)),
+            tuple(zip(WINDOW_SHARES, row.recency, strict=False)),
+        )
     return _cache[key]
 
 
@@ -139,6 +155,8 @@ def retune(sample_size: int = SAMPLE_SIZE) -> Hot | None:
     ids = list(Document.objects.filter(state=DocumentState.PUBLISHED).order_by("pk").values_list("pk", flat=True))
     sample = ids[:: max(1, len(ids) // sample_size)] if ids else []
 
+    keys: list[int] = []
+
     def token_sets() -> Iterable[set[str]]:
         for start in range(0, len(sample), 1000):
             batch = (
@@ -148,10 +166,13 @@ def retune(sample_size: int = SAMPLE_SIZE) -> Hot | None:
             )
             for doc in batch:
                 entry = entry_for(doc, [a.extracted_text for a in doc.attachments.all()], hot=None)
+                keys.append(entry.rank_key)
                 yield entry_tokens(entry.grams, entry.title_grams, entry.word_tokens) | ngrams(entry.text)
 
     tokens, shares = choose(token_sets())
+    keys.sort(reverse=True)
+    recency = [keys[min(len(keys) - 1, int(share * len(keys)))] for share in WINDOW_SHARES] if keys else []
     with transaction.atomic():
         latest = HotList.objects.order_by("-version").values_list("version", flat=True).first() or 0
-        HotList.objects.create(version=latest + 1, tokens=tokens, shares=shares, sample=len(sample))
+        HotList.objects.create(version=latest + 1, tokens=tokens, shares=shares, recency=recency, sample=len(sample))
     return current()

@@ -82,6 +82,9 @@ class HotList(models.Model):
     version = models.IntegerField(primary_key=True)
     tokens = models.JSONField(default=list)
     shares = models.JSONField(default=list)
+    # Recency windows: for each share in hot.WINDOW_SHARES, the rank key above which that share of
+    # the sampled items lies (the newest 1%, 5%, …).
+    recency = models.JSONField(default=list)
     sample = models.IntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
                 ("version", models.IntegerField(primary_key=True, serialize=False)),
                 ("tokens", models.JSONField(default=list)),
                 ("shares", models.JSONField(default=list)),
+                ("recency", models.JSONField(default=list)),
                 ("sample", models.IntegerField(default=0)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
