@@ -289,10 +289,11 @@ def _fts_query(tokens: set[str]) -> str:
 
 # How many index tuples a walk along search_rank_hot reads before it gives up and GIN is asked (a
 # few milliseconds). A walk that would surely need more (by the rarest token's share) is not tried.
-WALK_BUDGET = 30_000
+WALK_BUDGET = 10_000
 # A count walks only when its rarest token is common enough to reach the cap within this many tuples;
 # otherwise GIN counts, which for a token of a few percent of the items costs less.
-COUNT_WALK_TUPLES = 8_000
+COUNT_WALK_TUPLES = 5_000
+_ORG_SHARES: dict[tuple[str, str], float] = {}
 
 
 class PostgresBackend(Backend):
@@ -363,9 +364,9 @@ class PostgresBackend(Backend):
         if self.hot is None or not hot or cold:
             return None
         budget = budget or WALK_BUDGET
-        if limit > budget * min(self.hot.shares.get(t, 0.0) for t in hot):
-            # Even if every item holding the rarest token held them all, the walk would read more
-            # than its budget: GIN at once.
+        if limit > budget * min(self.hot.shares.get(t, 0.0) for t in hot) * self._org_share(filters):
+            # Even if every item holding the rarest token (within the organisation filtered on) held
+            # them all, the walk would read more than its budget: GIN at once.
             return None
         inner = Sql()
         filters.apply(inner)
@@ -397,6 +398,23 @@ class PostgresBackend(Backend):
             # budget ran out first.
             cursor.execute(f"SELECT COUNT(*) FROM ({inner_sql}) s", [*inner.params, budget])
             return matched if cursor.fetchone()[0] < budget else None
+
+    def _org_share(self, filters: SearchFilters) -> float:
+        """The share of the entries within the organisation filtered on (1 without one), counted
+        once per process: an estimate for choosing a plan, never for a result."""
+        if filters.org is None:
+            return 1.0
+        key = (connection.settings_dict["NAME"], filters.org.path)
+        if key not in _ORG_SHARES:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT COUNT(*) FROM search_searchentry WHERE org_path LIKE %s", [filters.org.path + "%"]
+                )
+                within = cursor.fetchone()[0]
+                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'search_searchentry'")
+                total = max(float(cursor.fetchone()[0]), float(within), 1.0)
+            _ORG_SHARES[key] = within / total
+        return _ORG_SHARES[key]
 
     def _gin_sql(self, plan: Plan, filters: SearchFilters) -> Sql:
         """GIN for the cold tokens (all of them when none is hot), the mask for the hot ones."""

@@ -64,7 +64,7 @@ def entry_for(doc: Document, attachment_texts: Iterable[str] = (), hot: Hot | No
         rank_key=rank_key(doc.published_date, doc.pk),
         title_grams=tier1_tokens,
         hot_version=hot.version if hot else None,
-        hot=literal(mask) if hot else None,
+        hot=literal(mask) if mask is not None else None,
     )
 
 

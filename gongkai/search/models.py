@@ -13,6 +13,8 @@ index can hand back matches in that order and a search stops after the first pag
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from gongkai.search.hot import HOT_BITS
@@ -22,10 +24,10 @@ class HotMaskField(models.Field):
     """The entry's hot-token mask (search/hot.py): bit(HOT_BITS) on PostgreSQL; unused (NULL) elsewhere.
     Written as PostgreSQL's hexadecimal bit-string input (hot.literal)."""
 
-    def db_type(self, connection):  # type: ignore[no-untyped-def]
+    def db_type(self, connection: Any) -> str:
         return f"bit({HOT_BITS})" if connection.vendor == "postgresql" else "blob"
 
-    def get_placeholder(self, value, compiler, connection):  # type: ignore[no-untyped-def]
+    def get_placeholder(self, value: Any, compiler: Any, connection: Any) -> str:
         return f"%s::bit({HOT_BITS})" if connection.vendor == "postgresql" else "%s"
 
 

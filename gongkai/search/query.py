@@ -246,8 +246,8 @@ def highlight(text: str, terms: tuple[str, ...], start: int = 0, end: int | None
     """
     piece = text[start:end]
     spans = sorted(m.span(1) for finder in _finders(terms)[0] for m in finder.finditer(piece))
-    out, pos = [], 0
-    i = 0
+    out: list[str] = []
+    pos = i = 0
     while i < len(spans):
         left, right = spans[i]
         i += 1
