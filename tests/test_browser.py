@@ -66,6 +66,8 @@ def tab_to(page: Any, text: str, limit: int = 80) -> None:
 
 def check_accessibility(page: Any) -> None:
     """Basic automated checks: language, one h1, labelled controls, named links, alt text."""
+    # After a click that navigates, the new document may not exist yet on a busy machine.
+    page.wait_for_load_state("load")
     problems = page.evaluate(
         """() => {
         const out = [];
@@ -135,6 +137,7 @@ def test_staff_path_from_draft_to_published(world, live_server, page) -> None:
     login(page, base, "edu_clerk")
     check_accessibility(page)
     page.get_by_role("link", name="新建政府信息").click()
+    page.wait_for_url("**/new/")
     check_accessibility(page)
     page.get_by_label("名称").fill("呼和浩特市教育局关于2026年秋季学期开学工作的通知")
     page.get_by_label("文号").fill("呼教发〔2026〕31号")
@@ -222,6 +225,7 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
     login(staff, base, "edu_clerk")
     staff.get_by_role("link", name="依申请公开").click()
     staff.get_by_role("link", name=code).click()
+    staff.wait_for_url(re.compile(r".*/workbench/applications/\d+/$"))
     check_accessibility(staff)
     assert "王**" in staff.inner_text("#applicant-name")
     staff.fill("#corr-items", "请写明所需招生计划的学段")
