@@ -338,6 +338,9 @@ def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budge
         assert any(hot.is_ngram(t) for t in tuned.bits)
     else:
         assert len(tuned.bits) < min(hot.HOT_BITS, len(every_token))
+    # Terms spelled like the index's prefixed ranking tokens mean their characters (no item has "_").
+    for spelled_like_a_token in [t for t in tuned.bits if t.startswith("_")][:20]:
+        assert matching_ids((spelled_like_a_token,)) == brute_force((spelled_like_a_token,)) == set()
     queries = _queries_from(docs, random.Random(3), 50) + [(d.title,) for d in docs[:3]]
     recency = dict(SearchEntry.objects.values_list("document_id", "rank_key"))
     differ = []

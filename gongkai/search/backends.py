@@ -325,7 +325,9 @@ class PostgresBackend(Backend):
         # A common word of 3–4 characters is a hot token itself (hot.ngrams): exact, so no row is
         # read to confirm it. Its pairs stay, for GIN when a walk gives up.
         tokens, exact = term_tokens(term)
-        if not exact and self.hot is not None and term in self.hot.bits:
+        # (Letters, digits and ideographs only: a term spelled like a prefixed ranking token, _政_,
+        # means those characters, not that token.)
+        if not exact and self.hot is not None and term.isalnum() and term in self.hot.bits:
             return tokens | {term}, True
         return tokens, exact
 
