@@ -314,6 +314,15 @@ def index(vendor: str, args: argparse.Namespace) -> None:
     print(file=sys.stderr)
     size = index_size(vendor)
     print(f"index build: {seconds:.0f} s, {args.items / seconds:,.0f} items/s; index size {size / 2**20:,.0f} MiB")
+    if vendor == "postgresql":
+        from gongkai.search.hot import current, is_ngram
+
+        hot = current()
+        if hot is not None and hot.bits:
+            print(
+                f"hot tokens: {len(hot.bits):,} (held by at least {min(hot.shares.values()):.2%} of the sampled "
+                f"items; {sum(is_ngram(t) for t in hot.bits):,} are 3–4 character runs)"
+            )
 
 
 def build(vendor: str, args: argparse.Namespace, rng: random.Random) -> Any:
