@@ -297,14 +297,15 @@ _ORG_SHARES: dict[tuple[str, str], float] = {}
 
 
 class PostgresBackend(Backend):
-    """A GIN index over the stored token array, and hot tokens (hot.py) checked on the covering
-    index search_rank_hot.
+    """A GIN index over the stored token array, and hot tokens (hot.py) checked on their mask.
 
-    When every token of a walk is hot, the walk goes along search_rank_hot newest first and checks
-    the tokens on the index tuple's mask; it stops after the page (or the count's cap), or gives up
-    after WALK_BUDGET tuples when the matches are sparse. Otherwise GIN finds the items holding the
-    cold tokens (few, since a cold token is rare), the mask checks the hot ones on the row, and the
-    matches are sorted. Counting goes the same way. Without a usable hot list (a new catalogue, a
+    When every token of a walk is hot, the walk goes along the recency index newest first (the
+    covering search_rank_hot, index-only, or search_rank and the row, whichever the planner finds
+    cheaper) and tests the tokens' bits; it stops after the page (or the count's cap), or gives up
+    after its budget when the matches are sparse. Otherwise GIN finds the items holding the cold
+    tokens (few, since a cold token is rare), the mask checks the hot ones on the row, and the
+    matches are sorted, within recency windows when the set is large. A count through GIN reads no
+    row when GIN alone decides. Without a usable hot list (a new catalogue, a
     rebuild in progress), GIN is asked about every token: the planner does not know what checking a
     row costs (reading a long array), so counting always goes through the index, and so does a walk
     once the count has shown the match set to be small."""
