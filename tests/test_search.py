@@ -300,6 +300,51 @@ def test_walking_the_tiers_agrees_with_ranking_every_row(world) -> None:
     assert not differ, f"{len(differ)} pages differ, e.g. {differ[:3]}"
 
 
+def test_filtered_walks_agree_with_the_filter_columns(world) -> None:
+    """Every kind of filter, alone and combined, gives the pages and counts that the filter columns
+    define (SearchFilters.apply), whichever way the backend applies it: on SQLite the filters are
+    tokens of the FTS5 index (migration 0005), so this holds those tokens to the columns."""
+    docs = _dated_corpus(world, 40, seed=11)
+    topics, art20s = ("T1102", "T1301"), ("", "ART20_08", "ART20_01")
+    for i, doc in enumerate(docs):  # topics, Art. 20 items and 有效性 of every kind
+        doc.topic = term("topic", topics[i % 2])
+        doc.art20_item = term("art20", art20s[i % 3]) if art20s[i % 3] else None
+        doc.save(update_fields=["topic", "art20_item"])
+    for doc in docs[::7]:
+        prefix = "edu" if doc.org == world.edu else "health"
+        document_transition(actor=world.user(f"{prefix}_leader"), document=doc, action="revoke", reason="测试")
+    rebuild()
+    years = sorted({d.published_date.year for d in Document.objects.filter(pk__in=[d.pk for d in docs])})
+    kinds = [
+        SearchFilters(org=world.city),
+        SearchFilters(org=world.health),
+        SearchFilters(org=world.edu),
+        *(SearchFilters(topic=t) for t in (*topics, "T13")),  # T13: the class above T1301
+        *(SearchFilters(art20=a) for a in art20s if a),
+        *(SearchFilters(year=y) for y in years),
+        *(SearchFilters(validity=v) for v in ("current", "repealed")),
+        SearchFilters(org=world.health, topic="T13", validity="current", year=years[-1]),
+        SearchFilters(org=world.edu, art20="ART20_08", year=years[0]),
+    ]
+    queries = _queries_from(docs, random.Random(7), 25)
+    differ = []
+    for filters in kinds:
+        for terms in queries:
+            terms = tuple(dict.fromkeys(terms))
+            expected = reference_order(terms, filters)
+            result = search(" ".join(terms), filters, sort="date", page_size=50, with_facets=False)
+            if result.total != len(expected) or {h.document.pk for h in result.hits} != {pk for pk, _ in expected}:
+                differ.append(("date", terms, filters))
+            if ranked_ids(terms, filters, 0, 50) != expected:
+                differ.append(("ranked", terms, filters))
+    assert not differ, f"{len(differ)} results differ, e.g. {differ[:3]}"
+    # Not vacuous: each filter kind kept some matches and dropped others (the city holds both bodies).
+    every = sum(len(reference_order(t)) for t in queries[:10])
+    assert sum(len(reference_order(t, kinds[0])) for t in queries[:10]) == every
+    for filters in kinds[1:-2]:
+        assert 0 < sum(len(reference_order(t, filters)) for t in queries[:10]) < every, filters
+
+
 @pytest.mark.parametrize(
     ("min_share", "budget", "cap"),
     [(0.0, 30_000, 1000), (0.15, 30_000, 1000), (0.15, 6, 1000), (0.15, 30_000, 4)],
@@ -594,6 +639,11 @@ def test_index_structures_exist() -> None:
             entries = cursor.fetchone()[0]
             cursor.execute("SELECT COUNT(*) FROM search_tokens WHERE search_tokens MATCH '\"政\"'")
             assert cursor.fetchone()[0] <= entries
+            # The filters' tokens (migration 0005): a generated column, read by FTS5 as its fourth.
+            cursor.execute("SELECT name FROM pragma_table_xinfo('search_searchentry') WHERE hidden > 0")
+            assert [r[0] for r in cursor.fetchall()] == ["filter_tokens"]
+            cursor.execute("SELECT name FROM pragma_table_info('search_tokens')")
+            assert [r[0] for r in cursor.fetchall()] == ["grams", "title_grams", "word_tokens", "filter_tokens"]
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
             names = {r[0] for r in cursor.fetchall()}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 
+from gongkai.catalogue.models import Validity
 from gongkai.search import hot as hot_tokens
 from gongkai.search.normalise import TITLE_GRAM_PREFIX, WORD_PREFIX, term_tokens, title_any_token
 from gongkai.search.segment import segment_words
@@ -270,15 +271,39 @@ class SqliteBackend(Backend):
             return [(row[0] & mask, *row[1:]) for row in cursor.fetchall()]
 
     def _index_sql(self, plan, filters, limit, columns):
-        where = Sql(["d.search_tokens MATCH %s"], [_fts_query(plan.tokens)])
-        filters.apply(where)
+        # The filters are tokens too (migration 0005): FTS5 intersects them with the terms', so a
+        # filtered walk reads only matches within the filters instead of probing search_rank for
+        # each match.
+        where = Sql(["d.search_tokens MATCH %s"], [_fts_query(plan.tokens | filter_tokens(filters))])
         where.extend(plan.checks)
         join = ""
-        if len(where.where) > 1 or columns:
+        if plan.checks.where or columns:
             join = "CROSS JOIN search_searchentry e ON e.rank_key = d.rowid"
         select = ", ".join(["d.rowid", *(f"e.{c}" for c in columns)])
         query = f"SELECT {select} FROM search_tokens d {join} WHERE {where.clause()} ORDER BY d.rowid DESC LIMIT %s"
         return query, [*where.params, limit]
+
+
+def filter_tokens(filters: SearchFilters) -> set[str]:
+    """The FTS5 tokens an entry within the filters holds, spelled as migration 0005's generated
+    column ``filter_tokens`` spells them (SearchFilters.apply is the definition they stand for)."""
+    tokens = set()
+    if filters.org is not None:  # the body itself: the last id of its path, held by everything below
+        tokens.add("@o" + filters.org.path.strip("/").rsplit("/", 1)[-1])
+    if filters.topic:  # the entry's topic or the class above it
+        tokens.add("@t" + _hex(filters.topic))
+    if filters.art20:
+        tokens.add("@a" + _hex(filters.art20))
+    if filters.year:
+        tokens.add(f"@y{int(filters.year)}")
+    if filters.validity in Validity.values:
+        tokens.add("@v" + _hex(filters.validity))
+    return tokens
+
+
+def _hex(code: str) -> str:
+    """As SQLite's hex() spells a text value: its UTF-8 bytes, upper case."""
+    return code.encode("utf-8").hex().upper()
 
 
 def _fts_query(tokens: set[str]) -> str:
