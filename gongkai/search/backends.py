@@ -26,6 +26,7 @@ from django.db import connection, transaction
 
 from gongkai.catalogue.models import Validity
 from gongkai.search import hot as hot_tokens
+from gongkai.search.indexing import ID_BITS
 from gongkai.search.normalise import TITLE_GRAM_PREFIX, WORD_PREFIX, term_tokens, title_any_token
 from gongkai.search.segment import segment_words
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 # What a walk can return besides the id (for facets).
 FACET_COLUMNS = ("topic_parent", "art20", "year", "validity", "org_path")
-ID_BITS = 32  # indexing.rank_key: the id is the low 32 bits
 
 
 @dataclass

@@ -21,10 +21,12 @@ from gongkai.search.models import SearchEntry
 from gongkai.search.normalise import FIELD_SEPARATOR, fold, grams, title_grams, word_tokens
 from gongkai.search.segment import segment_folded
 
+ID_BITS = 32  # the id is the low 32 bits of a rank key
+
 
 def rank_key(published: datetime.date | None, document_id: int) -> int:
     """Newest first in one integer: the publication day above, the id below (ties by id)."""
-    return ((published.toordinal() if published else 0) << 32) | document_id
+    return ((published.toordinal() if published else 0) << ID_BITS) | document_id
 
 
 def entry_for(doc: Document, attachment_texts: Iterable[str] = (), hot: Hot | None = None) -> SearchEntry:
@@ -134,26 +136,33 @@ def rebuild(
 
 
 def _rebuild(batch_size: int, on_progress: Callable[[int], Any] | None) -> int:
-    published = Document.objects.filter(state=DocumentState.PUBLISHED).order_by("pk")
     with transaction.atomic():
         SearchEntry.objects.exclude(document__state=DocumentState.PUBLISHED).delete()
-    count, last = 0, 0
+    # Oldest first by recency key, so that the entries lie in the table in the order searches walk
+    # them (newest first along the recency index): a walk, or GIN's matches within a recency window,
+    # then read neighbouring rows from the same pages instead of one page per row. Items published
+    # later are appended at the end, which keeps that order.
+    keys = sorted(
+        rank_key(published, pk)
+        for pk, published in Document.objects.filter(state=DocumentState.PUBLISHED).values_list("pk", "published_date")
+    )
+    id_mask = (1 << ID_BITS) - 1
+    count = 0
     hot = hot_list()
-    while True:
-        batch = list(
-            published.filter(pk__gt=last)
+    for start in range(0, len(keys), batch_size):
+        ids = [key & id_mask for key in keys[start : start + batch_size]]
+        batch = sorted(
+            Document.objects.filter(pk__in=ids, state=DocumentState.PUBLISHED)
             .select_related("org", "topic__parent", "art20_item")
-            .prefetch_related("attachments")[:batch_size]
+            .prefetch_related("attachments"),
+            key=lambda d: rank_key(d.published_date, d.pk),
         )
-        if not batch:
-            return count
         with transaction.atomic():
-            ids = [d.pk for d in batch]
             SearchEntry.objects.filter(document_id__in=ids).delete()
             SearchEntry.objects.bulk_create(
                 [entry_for(d, [a.extracted_text for a in d.attachments.all()], hot) for d in batch]
             )
         count += len(batch)
-        last = batch[-1].pk
         if on_progress:
             on_progress(len(batch))
+    return count
