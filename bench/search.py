@@ -391,8 +391,9 @@ def run(vendor: str, args: argparse.Namespace) -> None:
         )
         agree = sum(a == b for a, b in zip(tv["counts"], counts, strict=True))
         print(f"  tantivy agrees on the count for {agree}/{len(queries)} queries (its tokenizer drops punctuation)")
-    slowest = sorted(zip(results["ours"], queries, strict=True), reverse=True)[:5]
-    print("  slowest (ours):", ", ".join(f"{' '.join(t)} {s * 1000:.0f} ms" for s, t in slowest))
+    for name in ("ours", "ours+filters"):
+        slowest = sorted(zip(results[name], queries, strict=True), reverse=True)[:5]
+        print(f"  slowest ({name}):", ", ".join(f"{' '.join(t)} {s * 1000:.0f} ms" for s, t in slowest))
     p95 = {k: percentile(v, 0.95) for k, v in results.items()}
     print(
         f"ratios at p95: LIKE/ours {p95['like'] / p95['ours']:.1f}x, LIKE/ours with filters {p95['like+filters'] / p95['ours+filters']:.1f}x",

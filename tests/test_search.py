@@ -362,6 +362,8 @@ def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budge
     monkeypatch.setattr(backends, "WALK_BUDGET", budget)
     monkeypatch.setattr(backends, "COUNT_WALK_TUPLES", budget)
     monkeypatch.setattr(query, "COUNT_CAP", cap)
+    # Sets found through a cold token prove "large" after 3 rows, so they go through the windows.
+    monkeypatch.setattr(backends, "WHOLE_SET_PROBE", 3)
     # Recency windows as wide as a quarter and a half of this small catalogue, and sets estimated as
     # large as a million's: walks start in the narrowest window, often come back short and widen.
     monkeypatch.setattr(hot, "WINDOW_SHARES", (0.25, 0.5))
