@@ -411,6 +411,25 @@ def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budge
     assert not differ, f"{len(differ)} results differ, e.g. {differ[:3]}"
 
 
+def test_every_entry_holds_the_tokens_its_ranking_tokens_imply(world) -> None:
+    """Walks leave out of the index request the tokens a ranking token implies (backends.
+    implied_tokens): safe only because every entry holding _华侨, _华侨_ or __华侨 holds 华, 侨 and
+    华侨 too."""
+    _dated_corpus(world, 30, seed=11)
+    checked = 0
+    for entry_grams, entry_title_grams, entry_word_tokens, text in SearchEntry.objects.values_list(
+        "grams", "title_grams", "word_tokens", "text"
+    ):
+        held = hot.entry_tokens(entry_grams, entry_title_grams, entry_word_tokens) | hot.ngrams(text)
+        ranking = {t for t in held if t.startswith("_")}
+        implied = backends.implied_tokens(ranking)
+        # Words longer than a hot run are not tokens of their own: their grams are what must be held.
+        missing = {t for t in implied - held if len(t) <= 4}
+        assert not missing, missing
+        checked += len(implied)
+    assert checked > 100
+
+
 def test_title_grams_follow_the_strong_match_rule() -> None:
     # 华人 inside the word 中华人民共和国 is weak; 华侨 at the edge of a word is strong; a 文号's
     # grams count when they have a digit.
