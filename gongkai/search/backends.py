@@ -267,8 +267,8 @@ def _args(pair: tuple[str, list[Any]]) -> list[Any]:
 
 
 class SqliteBackend(Backend):
-    """FTS5 intersects the tokens and returns rowids (recency keys) newest first; the entry row is
-    read only when there is a check or a filter (filters come from the covering index search_rank)."""
+    """FTS5 intersects the tokens, the filters' among them, and returns rowids (recency keys)
+    newest first; the entry row is read only when there is a check (or the 现行有效 filter)."""
 
     vendor = "sqlite"
 
@@ -287,8 +287,8 @@ class SqliteBackend(Backend):
 
     def _index_sql(self, plan, filters, limit, columns):
         # The filters are tokens too (migration 0005): FTS5 intersects them with the terms', so a
-        # filtered walk reads only matches within the filters instead of probing search_rank for
-        # each match.
+        # filtered walk reads only matches within the filters. 现行有效 is the exception
+        # (filter_tokens): checked on the row.
         where = Sql(["d.search_tokens MATCH %s"], [_fts_query(plan.tokens | filter_tokens(filters))])
         where.extend(plan.checks)
         if filters.validity == Validity.CURRENT:
@@ -358,9 +358,10 @@ class PostgresBackend(Backend):
     covering search_rank_hot, index-only, or search_rank and the row, whichever the planner finds
     cheaper) and tests the tokens' bits; it stops after the page (or the count's cap), or gives up
     after its budget when the matches are sparse. Otherwise GIN finds the items holding the cold
-    tokens (few, since a cold token is rare), the mask checks the hot ones on the row, and the
-    matches are sorted, within recency windows when the set is large. A count through GIN reads no
-    row when GIN alone decides. Without a usable hot list (a new catalogue, a
+    tokens (few, since a cold token is rare) and the less common hot ones, the mask checks the rest
+    on the row, and the matches are sorted: the whole set when it proves small, else within recency
+    windows, which the planner intersects with GIN's set through the recency index because the
+    token array is hidden from its estimate (tokens_sql). Without a usable hot list (a new catalogue, a
     rebuild in progress), GIN is asked about every token: the planner does not know what checking a
     row costs (reading a long array), so counting always goes through the index, and so does a walk
     once the count has shown the match set to be small."""

@@ -128,8 +128,8 @@ def rebuild(
     with _token_index_deferred(bulk):
         count = _rebuild(batch_size, on_progress)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Index-only walks, and GIN counts that read no row, need the visibility map; autovacuum would
-        # set it later.
+        # Index-only walks need the visibility map, and good plans the statistics; autovacuum would
+        # set both later.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE) search_searchentry")
     return count
