@@ -343,10 +343,11 @@ ORG_ROWS_SHARE = 0.2
 # enough for recency windows.
 WHOLE_SET_PROBE = 1_000
 # How many index tuples a walk along search_rank_hot reads before it gives up and GIN is asked (a
-# few milliseconds). A walk that would surely need more (by the rarest token's share) is not tried.
+# few milliseconds). A walk expected to need more (PostgresBackend._expected_share) is not tried.
 WALK_BUDGET = 10_000
-# A count walks only when its rarest token is common enough to reach the cap within this many tuples;
-# otherwise GIN counts, which for a token of a few percent of the items costs less.
+# A count walks only when its tokens are expected common enough to reach the cap within this many
+# tuples (about 15 ms at a million items); otherwise GIN counts, which for tokens of a few percent of
+# the items costs less.
 COUNT_WALK_TUPLES = 20_000
 _ORG_SHARES: dict[tuple[str, str], float] = {}
 
@@ -493,8 +494,8 @@ class PostgresBackend(Backend):
         return _ORG_SHARES[key]
 
     def _gin_sql(self, plan: Plan, filters: SearchFilters) -> Sql:
-        """GIN for the cold tokens and the less common hot ones (all of them when none is cold), the
-        mask for the rest."""
+        """GIN for the cold tokens and the less common hot ones (all of them when none is cold; none
+        when they are very common and an organisation is filtered on), the mask for the rest."""
         hot, cold = self._split(plan.tokens)
         in_gin = self._gin_tokens(plan.tokens)
         if not cold:  # every token GIN holds (hot n-grams are in masks only)
