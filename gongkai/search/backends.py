@@ -251,15 +251,18 @@ class Backend:
         return rows[:limit]
 
 
+def implied_by(token: str) -> set[str]:
+    """The tokens every entry holding ``token`` holds because of it: the grams of the run it is (a
+    pair's characters, a hot run's pairs) or that a ranking token marks, and the marked run itself."""
+    marked = token.strip(TITLE_GRAM_PREFIX)
+    return (grams(marked) | {marked}) - {token}
+
+
 def implied_tokens(tokens: set[str]) -> set[str]:
-    """The tokens every entry holding all of ``tokens`` holds because of a ranking token among them:
-    the grams of the gram or word it marks, and that gram or word itself (a hot run on PostgreSQL)."""
-    implied: set[str] = set()
-    for token in tokens:
-        if token.startswith(TITLE_GRAM_PREFIX):
-            marked = token.strip(TITLE_GRAM_PREFIX)
-            implied |= grams(marked) | {marked}
-    return implied
+    """The tokens every entry holding all of ``tokens`` holds because of a ranking token among them
+    (implied_by). A walk leaves them out; the runs' own grams stay, since GIN is asked for pairs
+    when a hot run is only on the mask."""
+    return set().union(*(implied_by(t) for t in tokens if t.startswith(TITLE_GRAM_PREFIX)))
 
 
 def _args(pair: tuple[str, list[Any]]) -> list[Any]:
@@ -289,12 +292,13 @@ class SqliteBackend(Backend):
         # The filters are tokens too (migration 0005): FTS5 intersects them with the terms', so a
         # filtered walk reads only matches within the filters. 现行有效 is the exception
         # (filter_tokens): checked on the row.
-        where = Sql(["d.search_tokens MATCH %s"], [_fts_query(plan.tokens | filter_tokens(filters))])
-        where.extend(plan.checks)
+        on_row = Sql(list(plan.checks.where), list(plan.checks.params))
         if filters.validity == Validity.CURRENT:
-            where.add("e.validity = %s", filters.validity)
+            on_row.add("e.validity = %s", filters.validity)
+        where = Sql(["d.search_tokens MATCH %s"], [_fts_query(plan.tokens | filter_tokens(filters))])
+        where.extend(on_row)
         join = ""
-        if where.where[1:] or columns:
+        if on_row.where or columns:
             join = "CROSS JOIN search_searchentry e ON e.rank_key = d.rowid"
         select = ", ".join(["d.rowid", *(f"e.{c}" for c in columns)])
         query = f"SELECT {select} FROM search_tokens d {join} WHERE {where.clause()} ORDER BY d.rowid DESC LIMIT %s"
@@ -470,7 +474,7 @@ class PostgresBackend(Backend):
         a hot run such as 第十九条, the grams of a ranking token), which would otherwise count the
         same characters twice."""
         assert self.hot is not None
-        implied = set().union(*(grams(t.strip(TITLE_GRAM_PREFIX)) - {t} for t in hot))
+        implied = set().union(*(implied_by(t) for t in hot))
         share = 1.0
         for token in hot - implied:
             share *= self.hot.shares.get(token, 0.0)
@@ -520,8 +524,7 @@ class PostgresBackend(Backend):
         shortest one points to, so a hot token there costs little and spares reading the rows it
         rules out (_政府 with _服务: 900 rows instead of 8,000). The most common tokens would rule
         out too few to pay for it: they stay on the mask."""
-        hot, cold = self._split(tokens)
-        assert self.hot is not None or not hot
+        hot, cold = self._split(tokens)  # no hot token without a hot list
         shares = self.hot.shares if self.hot is not None else {}
         return cold | {t for t in hot if not hot_tokens.is_ngram(t) and shares.get(t, 1.0) <= GIN_HOT_SHARE}
 
