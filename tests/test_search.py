@@ -680,15 +680,27 @@ def test_index_structures_exist() -> None:
             entries = cursor.fetchone()[0]
             cursor.execute("SELECT COUNT(*) FROM search_tokens WHERE search_tokens MATCH '\"政\"'")
             assert cursor.fetchone()[0] <= entries
-            # The filters' tokens (migration 0005): a generated column, read by FTS5 as its fourth.
+            # The filters' tokens (migration 0005), a generated column read by FTS5 as its fourth, and
+            # FTS5's rowid, the recency key negated (0006), with the index FTS5 reads an entry by.
             cursor.execute("SELECT name FROM pragma_table_xinfo('search_searchentry') WHERE hidden > 0")
-            assert [r[0] for r in cursor.fetchall()] == ["filter_tokens"]
+            assert [r[0] for r in cursor.fetchall()] == ["filter_tokens", "fts_key"]
             cursor.execute("SELECT name FROM pragma_table_info('search_tokens')")
             assert [r[0] for r in cursor.fetchall()] == ["grams", "title_grams", "word_tokens", "filter_tokens"]
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_tokens'")
+            assert "content_rowid='fts_key'" in cursor.fetchone()[0]
+            cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'search_fts_key'")
+            assert cursor.fetchone()[0] == 1
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
             names = {r[0] for r in cursor.fetchall()}
-            assert {"search_tokens_gin", "search_rank", "search_title", "search_number"} <= names
+            assert {"search_tokens_gin", "search_rank", "search_rank_hot", "search_org_hot"} <= names
+            assert {"search_title", "search_number"} <= names
+            # The text stays in the row (migration 0007), the mask uncompressed in it (0004).
+            cursor.execute(
+                "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'search_searchentry'::regclass "
+                "AND attname IN ('text', 'hot')"
+            )
+            assert dict(cursor.fetchall()) == {"text": "m", "hot": "p"}
 
 
 def test_page_past_the_end_shows_the_last_page(world) -> None:

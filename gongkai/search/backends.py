@@ -8,9 +8,10 @@ candidates, and a substring test on the stored text confirms each one. So every 
 
 Ranking. For each tier, ``walk`` returns the items satisfying the tier's predicate newest first and
 stops at a limit (items of a better tier may satisfy it too; query.ranked_ids removes them). On
-SQLite the index is an FTS5 table whose rowid *is* the recency key (indexing.rank_key): FTS5 hands
-back its matches in that order, and SQLite stops at the LIMIT. On PostgreSQL a GIN index over the
-token array; the planner chooses between walking the recency index and sorting a small match set.
+SQLite the index is an FTS5 table whose rowid is the recency key (indexing.rank_key) negated: FTS5
+hands back its matches in ascending rowid, newest first, and SQLite stops at the LIMIT. On
+PostgreSQL a GIN index over the token array; the planner chooses between walking the recency index
+and sorting a small match set.
 ``rank_expression`` is the same definition of the tiers evaluated on one row; the tests hold the
 two to each other.
 """
@@ -101,12 +102,14 @@ class Backend:
     def contains_sql(self, term: str) -> tuple[str, list[Any]]:
         return f"{self.position('e.text')} > 0", [term]
 
-    def match_plan(self, terms: tuple[str, ...]) -> Plan:
+    def match_plan(self, terms: tuple[str, ...], confirmed: frozenset[str] = frozenset()) -> Plan:
+        """Tokens and checks of every match; ``confirmed``: terms whose containment another part of
+        the caller's plan implies, which need no substring test of their own."""
         plan = Plan()
         for term in terms:
             tokens, exact = self.term_tokens(term)
             plan.tokens |= tokens
-            if not exact:
+            if not exact and term not in confirmed:
                 plan.checks.add(*_args(self.contains_sql(term)))
         return plan
 
@@ -173,7 +176,17 @@ class Backend:
     def tier_plan(self, tier: int, terms: tuple[str, ...]) -> Plan:
         """Tokens and checks of every match (tier 3), or of the items that satisfy the tier's
         predicate (1: every term strong in the title; 2: every term whole words of the text)."""
-        plan = self.match_plan(terms)
+        # A tier's own test of a term implies that the text contains it (the title, the 文号 and the
+        # words are all part of the text), so the substring test on the text, which reads a long
+        # value, is left out for those terms: in tier 1 every term (its title token, or the strong
+        # test on the title or 文号), in tier 2 a term that is one whole word (its word token).
+        if tier == 1:
+            confirmed = frozenset(terms)
+        elif tier == 2:
+            confirmed = frozenset(t for t in terms if t.isalnum() and segment_words(t) == [t])
+        else:
+            confirmed = frozenset()
+        plan = self.match_plan(terms, confirmed)
         if tier == 1:
             for term in terms:
                 tokens, exact = term_tokens(term)
@@ -270,8 +283,8 @@ def _args(pair: tuple[str, list[Any]]) -> list[Any]:
 
 
 class SqliteBackend(Backend):
-    """FTS5 intersects the tokens, the filters' among them, and returns rowids (recency keys)
-    newest first; the entry row is read only when there is a check (or the 现行有效 filter)."""
+    """FTS5 intersects the tokens, the filters' among them, and returns rowids (recency keys
+    negated) newest first; the entry row is read only when there is a check (or the 现行有效 filter)."""
 
     vendor = "sqlite"
 
@@ -279,7 +292,8 @@ class SqliteBackend(Backend):
         return f"instr({haystack}, %s)"
 
     def tokens_sql(self, tokens: set[str]) -> tuple[str, list[Any]]:
-        return "e.rank_key IN (SELECT rowid FROM search_tokens WHERE search_tokens MATCH %s)", [_fts_query(tokens)]
+        # The FTS5 rowid is the recency key negated (migration 0006).
+        return "e.rank_key IN (SELECT -rowid FROM search_tokens WHERE search_tokens MATCH %s)", [_fts_query(tokens)]
 
     def _walk_index(self, plan, filters, limit, columns):
         query, params = self._index_sql(plan, filters, limit, columns)
@@ -299,9 +313,11 @@ class SqliteBackend(Backend):
         where.extend(on_row)
         join = ""
         if on_row.where or columns:
-            join = "CROSS JOIN search_searchentry e ON e.rank_key = d.rowid"
-        select = ", ".join(["d.rowid", *(f"e.{c}" for c in columns)])
-        query = f"SELECT {select} FROM search_tokens d {join} WHERE {where.clause()} ORDER BY d.rowid DESC LIMIT %s"
+            join = "CROSS JOIN search_searchentry e ON e.rank_key = -d.rowid"
+        # Newest first is ascending rowid (the recency key negated, migration 0006): the order FTS5
+        # stores its lists in (walking them backwards took 40% longer at a million items).
+        select = ", ".join(["-d.rowid", *(f"e.{c}" for c in columns)])
+        query = f"SELECT {select} FROM search_tokens d {join} WHERE {where.clause()} ORDER BY d.rowid LIMIT %s"
         return query, [*where.params, limit]
 
 
@@ -349,6 +365,8 @@ WHOLE_SET_PROBE = 1_000
 # How many index tuples a walk along search_rank_hot reads before it gives up and GIN is asked (a
 # few milliseconds). A walk expected to need more (PostgresBackend._expected_share) is not tried.
 WALK_BUDGET = 10_000
+# The largest first recency window a walk asks GIN within (PostgresBackend._walk_index).
+FIRST_WINDOW_SHARE = 0.05
 # A count walks only when its tokens are expected common enough to reach the cap within this many
 # tuples (about 15 ms at a million items); otherwise GIN counts, which for tokens of a few percent of
 # the items costs less.
@@ -468,6 +486,34 @@ class PostgresBackend(Backend):
             cursor.execute(f"SELECT COUNT(*) FROM ({inner_sql}) s", [*inner.params, budget])
             return matched if cursor.fetchone()[0] < budget else None
 
+    def _org_count(self, plan: Plan, filters: SearchFilters, cap: int) -> list[int] | None:
+        """The recency keys of up to ``cap`` matches within the organisation filtered on, in no
+        order, read from search_org_hot alone (migration 0007: the organisation's path first, then
+        the filters and the mask), or None when this does not apply: no organisation, a token that
+        only GIN holds, a check that needs the row, or more of the organisation's tuples expected
+        to be read than COUNT_WALK_TUPLES.
+
+        Why. Within a city, GIN (or the organisation's rows) had to build a bitmap of the city's
+        items and visit a row per match: at a million items, counting 所 within a city took 73 ms,
+        most of it there. The organisation's tuples are neighbours in this index, and a common
+        token's bit is found on the first few thousand."""
+        hot, cold = self._split(plan.tokens)
+        # A hot run's bit implies its pairs, which then need no bit (or GIN) of their own.
+        cold -= set().union(*(implied_by(t) for t in hot if hot_tokens.is_ngram(t)))
+        if self.hot is None or filters.org is None or not hot or cold or plan.checks.where:
+            return None
+        within = self._org_share(filters) * _entries()
+        if min(within, cap / max(self._expected_share(hot), 1e-9)) > COUNT_WALK_TUPLES:
+            return None
+        sql = Sql()
+        sql.add(*_args(self._mask_sql(hot)))
+        filters.apply(sql)
+        with planner_settings(INDEX_ONLY), connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT e.rank_key FROM search_searchentry e WHERE {sql.clause()} LIMIT %s", [*sql.params, cap]
+            )
+            return [row[0] for row in cursor.fetchall()]
+
     def _expected_share(self, hot: set[str]) -> float:
         """The share of the items expected to hold every one of these hot tokens: the product of
         their shares, as if independent, leaving out the tokens a longer one implies (the pairs of
@@ -492,9 +538,7 @@ class PostgresBackend(Backend):
                     "SELECT COUNT(*) FROM search_searchentry WHERE org_path LIKE %s", [filters.org.path + "%"]
                 )
                 within = cursor.fetchone()[0]
-                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'search_searchentry'")
-                total = max(float(cursor.fetchone()[0]), float(within), 1.0)
-            _ORG_SHARES[key] = within / total
+            _ORG_SHARES[key] = within / max(_entries(), float(within), 1.0)
         return _ORG_SHARES[key]
 
     def _gin_sql(self, plan: Plan, filters: SearchFilters) -> Sql:
@@ -548,9 +592,11 @@ class PostgresBackend(Backend):
                 if rows is not None:
                     return rows[:limit]
             # A large set: fetching every row to sort them costs microseconds a row, so GIN is asked
-            # within the newest items first, in a window expected to hold a few pages of matches,
+            # within the newest items first, in a window expected to hold a few pages of matches
+            # (at most FIRST_WINDOW_SHARE of the items, since the estimate can be far too small),
             # and in windows four times as large while the page is not full.
-            share = 4 * limit / max(1.0, self._set_size(plan) * self._org_share(filters))
+            expected = self._set_size(plan) * self._org_share(filters)
+            share = min(FIRST_WINDOW_SHARE, 4 * limit / max(1.0, expected))
             while (key := self.hot.window(share)) is not None:
                 windowed = Sql(list(sql.where), list(sql.params))
                 windowed.add("e.rank_key >= %s", key)
@@ -561,16 +607,18 @@ class PostgresBackend(Backend):
             return self._walk_sql(sql, limit, columns)
 
     def _set_size(self, plan: Plan) -> float:
-        """How many items hold every one of the plan's tokens, at most: estimated from the rarest
-        hot token's share, or, with a cold token, from the share below which a token is cold."""
+        """How many items are expected to hold every one of the plan's tokens: the hot tokens'
+        shares multiplied as if independent, and for the cold ones the share below which a token is
+        cold. Words that go together (规定 建筑) make it too small, which only makes the first
+        recency window larger than it needed to be (a few hundred rows more to sort); too large an
+        estimate would cost a GIN search per window that comes back short (at a million items, 工程
+        土地 was asked in three windows when the rarest token's share was the estimate)."""
         assert self.hot is not None
         hot, cold = self._split(plan.tokens)
-        shares = [self.hot.shares.get(t, 1.0) for t in hot]
+        share = self._expected_share(hot)
         if cold:
-            shares.append(min(self.hot.shares.values(), default=1.0))
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'search_searchentry'")
-            return max(0.0, float(cursor.fetchone()[0])) * min(shares, default=1.0)
+            share *= min(self.hot.shares.values(), default=1.0)
+        return _entries() * share
 
     def _whole_set(self, sql: Sql, probe: int, columns: tuple[str, ...]) -> list[tuple[Any, ...]] | None:
         """Every match newest first (id and columns) if there are fewer than ``probe``; else None.
@@ -602,6 +650,13 @@ class PostgresBackend(Backend):
         rows = self._masked_walk(plan, filters, cap, (), COUNT_WALK_TUPLES)
         if rows is not None:
             return self._remember(terms, filters, cap, rows)
+        keys = self._org_count(plan, filters, cap)
+        if keys is not None:
+            if len(keys) < cap:  # the whole set within the organisation: kept newest first
+                id_mask = (1 << ID_BITS) - 1
+                return self._remember(terms, filters, cap, [(k & id_mask,) for k in sorted(keys, reverse=True)])
+            self.small_set = False  # in the index's order, not the newest: nothing to keep
+            return cap
         sql = self._gin_sql(plan, filters)
         # Counting up to the cap through the index. A walk that stops at the cap would check every
         # row it reads against its long token array, which costs more even for 的. Fewer than the
@@ -615,6 +670,8 @@ class PostgresBackend(Backend):
 
 
 BITMAP_ONLY = ("enable_seqscan", "enable_indexscan")
+# The index alone: search_org_hot's range for the organisation, the filters and the mask on its tuples.
+INDEX_ONLY = ("enable_seqscan", "enable_bitmapscan")
 # A walk along the recency index, joined to the row by its key when a check needs the row.
 WALK_ONLY = ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_hashjoin", "enable_mergejoin")
 
@@ -631,13 +688,20 @@ def planner_settings(disabled: tuple[str, ...], *values: tuple[str, str]) -> Ite
     them)."""
     # JIT off: a plan type turned off costs 10^10 in the planner's eyes, which would otherwise make
     # PostgreSQL compile every such statement (a hundred milliseconds and more) to save nothing.
+    # One round trip each way (the names and values are this module's constants): a search runs a
+    # few of these blocks, and a statement per setting cost 2–3 ms a search.
     settings = [(name, "off") for name in (*disabled, "jit")] + list(values)
     with transaction.atomic(), connection.cursor() as cursor:
-        for name, value in settings:
-            cursor.execute(f"SET LOCAL {name} = '{value}'")
+        cursor.execute("; ".join(f"SET LOCAL {name} = '{value}'" for name, value in settings))
         yield
-        for name, _ in settings:
-            cursor.execute(f"RESET {name}")
+        cursor.execute("; ".join(f"RESET {name}" for name, _ in settings))
+
+
+def _entries() -> float:
+    """How many entries there are, as PostgreSQL's statistics have it: for estimates only."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'search_searchentry'")
+        return max(0.0, float(cursor.fetchone()[0]))
 
 
 def backend() -> Backend:

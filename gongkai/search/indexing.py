@@ -138,13 +138,23 @@ def rebuild(
 def _rebuild(batch_size: int, on_progress: Callable[[int], Any] | None) -> int:
     with transaction.atomic():
         SearchEntry.objects.exclude(document__state=DocumentState.PUBLISHED).delete()
-    # Oldest first by recency key, so that the entries lie in the table in the order searches walk
-    # them (newest first along the recency index): a walk, or GIN's matches within a recency window,
-    # then read neighbouring rows from the same pages instead of one page per row. Items published
-    # later are appended at the end, which keeps that order.
+    # In the order that makes each index cheapest to write and to walk:
+    # - PostgreSQL: oldest first by recency key, so that the entries lie in the table in the order
+    #   searches walk them (newest first along the recency index): a walk, or GIN's matches within a
+    #   recency window, then read neighbouring rows from the same pages instead of one page per row.
+    #   Items published later are appended at the end, which keeps that order.
+    # - SQLite: newest first, which is ascending FTS5 rowid (the recency key negated, migration
+    #   0006); FTS5 writes out what it holds in memory whenever a rowid is not above the last one,
+    #   so in the other order it would write a segment per entry.
+    newest_first = connection.vendor == "sqlite"
     keys = sorted(
-        rank_key(published, pk)
-        for pk, published in Document.objects.filter(state=DocumentState.PUBLISHED).values_list("pk", "published_date")
+        (
+            rank_key(published, pk)
+            for pk, published in Document.objects.filter(state=DocumentState.PUBLISHED).values_list(
+                "pk", "published_date"
+            )
+        ),
+        reverse=newest_first,
     )
     id_mask = (1 << ID_BITS) - 1
     count = 0
@@ -156,6 +166,7 @@ def _rebuild(batch_size: int, on_progress: Callable[[int], Any] | None) -> int:
             .select_related("org", "topic__parent", "art20_item")
             .prefetch_related("attachments"),
             key=lambda d: rank_key(d.published_date, d.pk),
+            reverse=newest_first,
         )
         with transaction.atomic():
             SearchEntry.objects.filter(document_id__in=ids).delete()
