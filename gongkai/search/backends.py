@@ -631,8 +631,7 @@ class PostgresBackend(Backend):
             rows = cursor.fetchall()
         if len(rows) >= probe:
             return None
-        id_mask = (1 << ID_BITS) - 1
-        return [(row[0] & id_mask, *row[1:]) for row in sorted(rows, key=lambda row: row[0], reverse=True)]
+        return _ids_newest_first(rows)
 
     def _walk_sql(self, sql: Sql, limit: int, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
         select = ", ".join(["e.document_id", *(f"e.{c}" for c in columns)])
@@ -653,8 +652,7 @@ class PostgresBackend(Backend):
         keys = self._org_count(plan, filters, cap)
         if keys is not None:
             if len(keys) < cap:  # the whole set within the organisation: kept newest first
-                id_mask = (1 << ID_BITS) - 1
-                return self._remember(terms, filters, cap, [(k & id_mask,) for k in sorted(keys, reverse=True)])
+                return self._remember(terms, filters, cap, _ids_newest_first([(k,) for k in keys]))
             self.small_set = False  # in the index's order, not the newest: nothing to keep
             return cap
         sql = self._gin_sql(plan, filters)
@@ -695,6 +693,12 @@ def planner_settings(disabled: tuple[str, ...], *values: tuple[str, str]) -> Ite
         cursor.execute("; ".join(f"SET LOCAL {name} = '{value}'" for name, value in settings))
         yield
         cursor.execute("; ".join(f"RESET {name}" for name, _ in settings))
+
+
+def _ids_newest_first(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """(rank_key, *columns) rows as (document_id, *columns), newest first."""
+    id_mask = (1 << ID_BITS) - 1
+    return [(row[0] & id_mask, *row[1:]) for row in sorted(rows, key=lambda row: row[0], reverse=True)]
 
 
 def _entries() -> float:
