@@ -300,10 +300,16 @@ def test_walking_the_tiers_agrees_with_ranking_every_row(world) -> None:
     assert not differ, f"{len(differ)} pages differ, e.g. {differ[:3]}"
 
 
-def test_filtered_walks_agree_with_the_filter_columns(world) -> None:
+@pytest.mark.parametrize("org_in_gin", [False, True], ids=["org-on-rows", "org-in-gin"])
+def test_filtered_walks_agree_with_the_filter_columns(world, monkeypatch, org_in_gin: bool) -> None:
     """Every kind of filter, alone and combined, gives the pages and counts that the filter columns
     define (SearchFilters.apply), whichever way the backend applies it: on SQLite the filters are
-    tokens of the FTS5 index (migration 0005), so this holds those tokens to the columns."""
+    tokens of the FTS5 index (migration 0005), on PostgreSQL the body is a token of GIN's (0008)
+    when it is small enough, so this holds those tokens to the columns."""
+    if org_in_gin and connection.vendor != "postgresql":
+        pytest.skip("SQLite's FTS5 holds every filter as a token whatever the body's size")
+    # Each body here holds half the catalogue or more: GIN gets its token only if the limit allows.
+    monkeypatch.setattr(backends, "GIN_ORG_SHARE", 1.0 if org_in_gin else 0.0)
     docs = _dated_corpus(world, 40, seed=11)
     topics, art20s = ("T1102", "T1301"), ("", "ART20_08", "ART20_01")
     for i, doc in enumerate(docs):  # topics, Art. 20 items and 有效性 of every kind
@@ -346,18 +352,27 @@ def test_filtered_walks_agree_with_the_filter_columns(world) -> None:
 
 
 @pytest.mark.parametrize(
-    ("min_share", "budget", "cap"),
-    [(0.0, 30_000, 1000), (0.15, 30_000, 1000), (0.15, 6, 1000), (0.15, 30_000, 4)],
-    ids=["every-token-hot", "some-hot", "walks-run-out", "counts-capped"],
+    ("min_share", "budget", "cap", "gin_org_share"),
+    [
+        (0.0, 30_000, 1000, 0.0),
+        (0.15, 30_000, 1000, 0.0),
+        (0.15, 30_000, 1000, 1.0),
+        (0.15, 6, 1000, 1.0),
+        (0.15, 30_000, 4, 0.0),
+    ],
+    ids=["every-token-hot", "some-hot", "some-hot-org-in-gin", "walks-run-out", "counts-capped"],
 )
-def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budget: int, cap: int) -> None:
+def test_hot_tokens_change_no_result(
+    world, monkeypatch, min_share: float, budget: int, cap: int, gin_org_share: float
+) -> None:
     """PostgreSQL's hot tokens (every token and 3–4 character run hot; only the common ones, so that
-    GIN and masks meet; and a walk budget so small that walks give up and GIN answers) change no
-    count, no page sorted by date and no ranked page; nor does a list that is newer than the
-    entries' masks."""
+    GIN and masks meet; and a walk budget so small that walks give up and GIN answers), with the
+    body filtered on as a token of GIN's or on the rows, change no count, no page sorted by date and
+    no ranked page; nor does a list that is newer than the entries' masks."""
     if connection.vendor != "postgresql":
         pytest.skip("hot tokens are PostgreSQL's: SQLite's FTS5 hands back matches newest first")
     docs = _dated_corpus(world, 45, seed=5)
+    monkeypatch.setattr(backends, "GIN_ORG_SHARE", gin_org_share)
     monkeypatch.setattr(hot, "MIN_SHARE", min_share)
     monkeypatch.setattr(backends, "WALK_BUDGET", budget)
     monkeypatch.setattr(backends, "COUNT_WALK_TUPLES", budget)
@@ -409,6 +424,25 @@ def test_hot_tokens_change_no_result(world, monkeypatch, min_share: float, budge
                     if ranked_ids(terms, filters, offset, size) != expected[offset : offset + size]:
                         differ.append(("ranked", terms, filters, stale, offset))
     assert not differ, f"{len(differ)} results differ, e.g. {differ[:3]}"
+
+
+def test_masks_are_used_only_when_every_entry_has_the_newest(world) -> None:
+    """hot.usable: a search tests bits only when every entry's mask was computed with the newest
+    list; one entry without a mask, or with an older or a newer list's, and GIN answers alone."""
+    if connection.vendor != "postgresql":
+        pytest.skip("hot tokens are PostgreSQL's")
+    _dated_corpus(world, 6, seed=2)
+    rebuild()
+    newest = hot.usable()
+    assert newest is not None
+    some = SearchEntry.objects.order_by("rank_key").values_list("document_id", flat=True)[:1]
+    for version in (None, newest.version - 1, newest.version + 1):
+        SearchEntry.objects.filter(document_id__in=some).update(hot_version=version)
+        assert hot.usable() is None, version
+    SearchEntry.objects.filter(document_id__in=some).update(hot_version=newest.version)
+    assert hot.usable() == newest
+    SearchEntry.objects.all().delete()  # no entry has another list
+    assert hot.usable() == newest
 
 
 def test_every_entry_holds_the_tokens_its_ranking_tokens_imply(world) -> None:
@@ -693,8 +727,14 @@ def test_index_structures_exist() -> None:
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
             names = {r[0] for r in cursor.fetchall()}
-            assert {"search_tokens_gin", "search_rank", "search_rank_hot", "search_org_hot"} <= names
-            assert {"search_title", "search_number"} <= names
+            assert {"search_tokens_org_gin", "search_rank", "search_rank_hot", "search_org_hot"} <= names
+            assert {"search_title", "search_number"} <= names and "search_tokens_gin" not in names
+            # A statement reaches the token index only by spelling the expression it is built on (0008).
+            token_sql, params = backends.PostgresBackend().tokens_sql({"政", "@o1"})
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN SELECT 1 FROM search_searchentry e WHERE {token_sql}", params)
+            assert "search_tokens_org_gin" in " ".join(r[0] for r in cursor.fetchall())
+            cursor.execute("RESET enable_seqscan")
             # The text stays in the row (migration 0007), the mask uncompressed in it (0004).
             cursor.execute(
                 "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'search_searchentry'::regclass "

@@ -19,8 +19,8 @@ two to each other.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -32,6 +32,7 @@ from gongkai.search.normalise import TITLE_GRAM_PREFIX, WORD_PREFIX, grams, term
 from gongkai.search.segment import segment_words
 
 if TYPE_CHECKING:
+    from gongkai.orgs.models import Organisation
     from gongkai.search.query import SearchFilters
 
 # What a walk can return besides the id (for facets).
@@ -96,6 +97,11 @@ class Backend:
 
     def position(self, haystack: str) -> str:
         raise NotImplementedError
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """What a whole search runs inside. SQLite: nothing (its transactions begin IMMEDIATE, which
+        would make searches wait for writers and writers for searches)."""
+        return nullcontext()
 
     # --- matching ----------------------------------------------------------------------------
 
@@ -325,8 +331,8 @@ def filter_tokens(filters: SearchFilters) -> set[str]:
     """The FTS5 tokens an entry within the filters holds, spelled as migration 0005's generated
     column ``filter_tokens`` spells them (SearchFilters.apply is the definition they stand for)."""
     tokens = set()
-    if filters.org is not None:  # the body itself: the last id of its path, held by everything below
-        tokens.add("@o" + filters.org.path.strip("/").rsplit("/", 1)[-1])
+    if filters.org is not None:
+        tokens.add(org_token(filters.org))
     if filters.topic:  # the entry's topic or the class above it
         tokens.add("@t" + _hex(filters.topic))
     if filters.art20:
@@ -339,6 +345,12 @@ def filter_tokens(filters: SearchFilters) -> set[str]:
     if filters.validity in Validity.values and filters.validity != Validity.CURRENT:
         tokens.add("@v" + _hex(filters.validity))
     return tokens
+
+
+def org_token(org: Organisation) -> str:
+    """The token of a body in the index (both databases): held by every entry of the body and of
+    every body below it, since an entry holds one for each id of its path (/1/7/42/)."""
+    return "@o" + org.path.strip("/").rsplit("/", 1)[-1]
 
 
 def _hex(code: str) -> str:
@@ -355,6 +367,10 @@ def _fts_query(tokens: set[str]) -> str:
 # A hot token held by at most this share of the items is asked of GIN with the cold ones (measured
 # at a million items: GIN's cost grows with the lists it must skip through, a row read costs more).
 GIN_HOT_SHARE = 0.2
+# A body holding at most this share of the entries is filtered on through its token in GIN (migration
+# 0008), intersected with the terms' lists; a larger one (a province: every entry) is checked on the
+# rows GIN finds, since its list would cost more to read than the rows it rules out.
+GIN_ORG_SHARE = 0.2
 # With an organisation filter, tokens expected together on at least this share of the items are
 # checked on the rows of the organisation (its index) rather than asked of GIN.
 ORG_ROWS_SHARE = 0.2
@@ -394,17 +410,30 @@ class PostgresBackend(Backend):
     def __init__(self) -> None:
         super().__init__()
         self.hot = hot_tokens.usable()
+        self._entry_count: float | None = None
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        # One transaction for the whole search, so that the statements whose plan types are set
+        # (planner_settings) need no transaction each: two round trips fewer for each.
+        return transaction.atomic()
+
+    def _entries(self) -> float:
+        """_entries(), asked once per search."""
+        if self._entry_count is None:
+            self._entry_count = _entries()
+        return self._entry_count
 
     def position(self, haystack: str) -> str:
         return f"strpos({haystack}, %s)"
 
     def tokens_sql(self, tokens: set[str]) -> tuple[str, list[Any]]:
+        # TOKENS: the expression the index is built on (migration 0008), or the index is not used.
         # The array goes in as a subquery's value, which the planner cannot see: it then expects the
         # default share of rows (0.5%) instead of multiplying the tokens' shares (a few rows, for a
         # set that holds thousands), and so it intersects the set with the organisation index and
         # the recency window on the index rather than reading every row to check them (measured at
         # a million items: a filtered tier walk 113 → 21 ms, a recency window 35 → 6 ms).
-        return "e.tokens @> (SELECT %s::text[])", [sorted(tokens)]
+        return f"{TOKENS} @> (SELECT %s::text[])", [sorted(tokens)]
 
     def term_tokens(self, term: str) -> tuple[set[str], bool]:
         # A common word of 3–4 characters is a hot token itself (hot.ngrams): exact, so no row is
@@ -502,7 +531,7 @@ class PostgresBackend(Backend):
         cold -= set().union(*(implied_by(t) for t in hot if hot_tokens.is_ngram(t)))
         if self.hot is None or filters.org is None or not hot or cold or plan.checks.where:
             return None
-        within = self._org_share(filters) * _entries()
+        within = self._org_share(filters) * self._entries()
         if min(within, cap / max(self._expected_share(hot), 1e-9)) > COUNT_WALK_TUPLES:
             return None
         sql = Sql()
@@ -538,7 +567,7 @@ class PostgresBackend(Backend):
                     "SELECT COUNT(*) FROM search_searchentry WHERE org_path LIKE %s", [filters.org.path + "%"]
                 )
                 within = cursor.fetchone()[0]
-            _ORG_SHARES[key] = within / max(_entries(), float(within), 1.0)
+            _ORG_SHARES[key] = within / max(self._entries(), float(within), 1.0)
         return _ORG_SHARES[key]
 
     def _gin_sql(self, plan: Plan, filters: SearchFilters) -> Sql:
@@ -554,13 +583,25 @@ class PostgresBackend(Backend):
                 # postings).
                 in_gin = set()
         sql = Sql()
+        on_rows = filters
         if in_gin:
-            sql.add(*_args(self.tokens_sql(in_gin)))
+            if (org := self._org_token(filters)) is not None:
+                # GIN intersects the body's list with the terms' (no bitmap of the body's entries).
+                sql.add(*_args(self.tokens_sql(in_gin | {org})))
+                on_rows = replace(filters, org=None)
+            else:
+                sql.add(*_args(self.tokens_sql(in_gin)))
         if plan.tokens - in_gin:
             sql.add(*_args(self._mask_sql(plan.tokens - in_gin)))
         sql.extend(plan.checks)
-        filters.apply(sql)
+        on_rows.apply(sql)
         return sql
+
+    def _org_token(self, filters: SearchFilters) -> str | None:
+        """The token of the body filtered on, when GIN is to intersect it (GIN_ORG_SHARE)."""
+        if filters.org is None or self._org_share(filters) > GIN_ORG_SHARE:
+            return None
+        return org_token(filters.org)
 
     def _gin_tokens(self, tokens: set[str]) -> set[str]:
         """The tokens asked of GIN when one of them is cold: the cold ones, and the hot ones held by
@@ -585,9 +626,14 @@ class PostgresBackend(Backend):
         with planner_settings(BITMAP_ONLY, BITMAP_MEMORY):
             if self.small_set:  # under the cap: fetch the whole set and sort it
                 return self._walk_sql(sql, limit, columns)
-            if self._split(plan.tokens)[1]:
-                # A cold token's set is at most a few percent of the items, and often far fewer:
-                # fetched whole if it proves small, rather than asked again window after window.
+            hot, cold = self._split(plan.tokens)
+            bound = min((self.hot.shares.get(t, 1.0) for t in hot), default=1.0) * self._entries()
+            if cold or bound * self._org_share(filters) < WHOLE_SET_PROBE:
+                # A cold token's set is at most a few percent of the items, and often far fewer; so is
+                # the set of a hot token held by few items within the body filtered on (the rarest
+                # token's share bounds the set): fetched whole if it proves small, rather than asked
+                # again window after window (at a million items, 具体 管理 in tier 1 within a city:
+                # 48 matches, 20 ms in three windows, 2.5 ms whole).
                 rows = self._whole_set(sql, WHOLE_SET_PROBE, columns)
                 if rows is not None:
                     return rows[:limit]
@@ -618,7 +664,7 @@ class PostgresBackend(Backend):
         share = self._expected_share(hot)
         if cold:
             share *= min(self.hot.shares.values(), default=1.0)
-        return _entries() * share
+        return self._entries() * share
 
     def _whole_set(self, sql: Sql, probe: int, columns: tuple[str, ...]) -> list[tuple[Any, ...]] | None:
         """Every match newest first (id and columns) if there are fewer than ``probe``; else None.
@@ -667,6 +713,10 @@ class PostgresBackend(Backend):
         return cap
 
 
+# The expression the token index is built on (migration 0008): the entry's tokens, and "@o" + the id
+# of its body and of every body above it (org_token).
+TOKENS = "(e.tokens || string_to_array('@o' || replace(btrim(e.org_path, '/'), '/', ' @o'), ' '))"
+
 BITMAP_ONLY = ("enable_seqscan", "enable_indexscan")
 # The index alone: search_org_hot's range for the organisation, the filters and the mask on its tuples.
 INDEX_ONLY = ("enable_seqscan", "enable_bitmapscan")
@@ -682,14 +732,16 @@ BITMAP_MEMORY = ("work_mem", "64MB")
 @contextmanager
 def planner_settings(disabled: tuple[str, ...], *values: tuple[str, str]) -> Iterator[None]:
     """Turn plan types off (and set values) for the statements inside, and back after, also when the
-    caller is inside a transaction that goes on (after an error, rolling back the savepoint undoes
-    them)."""
+    caller is inside a transaction that goes on. No savepoint of its own: after an error the
+    transaction can only be rolled back, to the caller's savepoint or whole, and either undoes a SET
+    LOCAL made after it."""
     # JIT off: a plan type turned off costs 10^10 in the planner's eyes, which would otherwise make
     # PostgreSQL compile every such statement (a hundred milliseconds and more) to save nothing.
     # One round trip each way (the names and values are this module's constants): a search runs a
-    # few of these blocks, and a statement per setting cost 2–3 ms a search.
+    # few of these blocks, and a statement per setting cost 2–3 ms a search. Inside a search's
+    # transaction (PostgresBackend.transaction) nothing more; outside one, a transaction of its own.
     settings = [(name, "off") for name in (*disabled, "jit")] + list(values)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute("; ".join(f"SET LOCAL {name} = '{value}'" for name, value in settings))
         yield
         cursor.execute("; ".join(f"RESET {name}" for name, _ in settings))

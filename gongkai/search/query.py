@@ -109,9 +109,11 @@ def matching_ids(terms: tuple[str, ...], filters: SearchFilters | None = None) -
 
 def reference_order(terms: tuple[str, ...], filters: SearchFilters | None = None) -> list[tuple[int, int]]:
     """Every match as (id, tier), ranked by evaluating the tier of every row and sorting: the
-    definition that ``ranked_ids`` must agree with (used by the tests, too slow for a portal)."""
+    definition that ``ranked_ids`` must agree with (used by the tests, too slow for a portal). The
+    filters are applied on their columns (SearchFilters.apply), whatever the index holds of them."""
     engine = backend()
-    sql = engine.match_sql(terms, filters or SearchFilters())
+    sql = engine.match_sql(terms, SearchFilters())
+    (filters or SearchFilters()).apply(sql)
     rank_sql, rank_params = engine.rank_expression(terms)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -164,7 +166,21 @@ def search(
     if parsed.empty:
         return result
     engine = backend()
-    terms = parsed.terms
+    with engine.transaction():
+        _search(engine, parsed.terms, filters, result, sort, page, page_size, with_facets)
+    return result
+
+
+def _search(
+    engine: Backend,
+    terms: tuple[str, ...],
+    filters: SearchFilters,
+    result: SearchResult,
+    sort: str,
+    page: int,
+    page_size: int,
+    with_facets: bool,
+) -> None:
     total = engine.count(terms, filters, COUNT_CAP + 1)
     result.total, result.total_capped = min(total, COUNT_CAP), total > COUNT_CAP
     # A page past the end (an old link, a typed URL) shows the last page instead of nothing.
@@ -194,7 +210,6 @@ def search(
     ]
     if with_facets and result.total:
         result.facets = facets(terms, filters, engine)
-    return result
 
 
 def facets(
