@@ -10,8 +10,8 @@ Ranking. For each tier, ``walk`` returns the items satisfying the tier's predica
 stops at a limit (items of a better tier may satisfy it too; query.ranked_ids removes them). On
 SQLite the index is an FTS5 table whose rowid is the recency key (indexing.rank_key) negated: FTS5
 hands back its matches in ascending rowid, newest first, and SQLite stops at the LIMIT. On
-PostgreSQL a GIN index over the token array; the planner chooses between walking the recency index
-and sorting a small match set.
+PostgreSQL a GIN index over the token array and the entry's bodies (TOKENS); the planner chooses
+between walking the recency index and sorting a small match set.
 ``rank_expression`` is the same definition of the tiers evaluated on one row; the tests hold the
 two to each other.
 """
@@ -391,7 +391,8 @@ _ORG_SHARES: dict[tuple[str, str], float] = {}
 
 
 class PostgresBackend(Backend):
-    """A GIN index over the stored token array, and hot tokens (hot.py) checked on their mask.
+    """A GIN index over the stored token array and the entry's bodies (TOKENS, migration 0008), and
+    hot tokens (hot.py) checked on their mask.
 
     When every token of a walk is hot, the walk goes along the recency index newest first (the
     covering search_rank_hot, index-only, or search_rank and the row, whichever the planner finds
