@@ -1,5 +1,5 @@
-"""The organisation as tokens of the GIN index, on PostgreSQL (docs/search.md, "PostgreSQL: hot
-tokens"). SQLite is unchanged: its FTS5 index has held them since 0005.
+"""The organisation as tokens of the GIN index, on PostgreSQL (docs/search.md, "Filters are tokens").
+SQLite is unchanged: its FTS5 index has held them since 0005.
 
 Why. A search within a body asked GIN for the terms' tokens and the organisation index for the body's
 entries, and PostgreSQL intersected the two bitmaps: at a million items, the bitmap of a city's 50,000
@@ -7,7 +7,8 @@ entries cost 3–5 ms, paid again by every statement of the search that went thr
 and each tier's walk). Now the token index is built over the entry's tokens plus ``@o`` + the id of
 its body and of every body above it (the ids of ``org_path``, ``/1/7/42/``: spelled as SQLite's filter
 tokens spell them), so that "this body and everything below it" is one more token GIN intersects
-while it reads the terms' lists, skipping through them where the rarest list points.
+while it reads the terms' lists (measured at a million items, with the other changes of the same
+day: searches within a city, p95 35 → 21 ms).
 
 An index over an expression rather than a new stored column: the table is not rewritten, and nothing
 reads the tokens row by row. A statement uses the index only when it spells the same expression
