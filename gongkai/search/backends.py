@@ -27,7 +27,7 @@ from django.db import connection, transaction
 
 from gongkai.catalogue.models import Validity
 from gongkai.search import hot as hot_tokens
-from gongkai.search.indexing import ID_BITS
+from gongkai.search.indexing import ID_BITS, pg_token_expression
 from gongkai.search.normalise import TITLE_GRAM_PREFIX, WORD_PREFIX, grams, term_tokens, title_any_token
 from gongkai.search.segment import segment_words
 
@@ -419,9 +419,12 @@ class PostgresBackend(Backend):
         return transaction.atomic()
 
     def _entries(self) -> float:
-        """_entries(), asked once per search."""
+        """How many entries there are, as PostgreSQL's statistics have it (for estimates only),
+        asked once per search."""
         if self._entry_count is None:
-            self._entry_count = _entries()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'search_searchentry'")
+                self._entry_count = max(0.0, float(cursor.fetchone()[0]))
         return self._entry_count
 
     def position(self, haystack: str) -> str:
@@ -714,9 +717,8 @@ class PostgresBackend(Backend):
         return cap
 
 
-# The expression the token index is built on (migration 0008): the entry's tokens, and "@o" + the id
-# of its body and of every body above it (org_token).
-TOKENS = "(e.tokens || string_to_array('@o' || replace(btrim(e.org_path, '/'), '/', ' @o'), ' '))"
+# The expression the token index is built on, as the statements spell it (alias e; org_token).
+TOKENS = pg_token_expression("e.")
 
 BITMAP_ONLY = ("enable_seqscan", "enable_indexscan")
 # The index alone: search_org_hot's range for the organisation, the filters and the mask on its tuples.
@@ -752,13 +754,6 @@ def _ids_newest_first(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """(rank_key, *columns) rows as (document_id, *columns), newest first."""
     id_mask = (1 << ID_BITS) - 1
     return [(row[0] & id_mask, *row[1:]) for row in sorted(rows, key=lambda row: row[0], reverse=True)]
-
-
-def _entries() -> float:
-    """How many entries there are, as PostgreSQL's statistics have it: for estimates only."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'search_searchentry'")
-        return max(0.0, float(cursor.fetchone()[0]))
 
 
 def backend() -> Backend:

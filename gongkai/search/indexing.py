@@ -83,11 +83,16 @@ def index_document(doc: Document) -> None:
         entry_for(doc, texts, hot_list()).save(force_insert=True)
 
 
-# The token index on PostgreSQL (created by migration 0008, and again after a bulk rebuild): the
-# entry's tokens and its bodies' (backends.TOKENS is the same expression, as a statement spells it).
+def pg_token_expression(alias: str = "") -> str:
+    """What the token index on PostgreSQL is built on (migration 0008): the entry's tokens, and "@o"
+    + the id of its body and of every body above it. A statement reaches the index only by spelling
+    the same expression (backends.TOKENS, with the table's alias)."""
+    return f"({alias}tokens || string_to_array('@o' || replace(btrim({alias}org_path, '/'), '/', ' @o'), ' '))"
+
+
+# The token index on PostgreSQL (created by migration 0008, and again after a bulk rebuild).
 PG_TOKEN_INDEX = (
-    "CREATE INDEX IF NOT EXISTS search_tokens_org_gin ON search_searchentry USING gin "
-    "((tokens || string_to_array('@o' || replace(btrim(org_path, '/'), '/', ' @o'), ' ')))"
+    f"CREATE INDEX IF NOT EXISTS search_tokens_org_gin ON search_searchentry USING gin ({pg_token_expression()})"
 )
 
 
