@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.catalogue.services import attachment_add, document_transition
-from gongkai.search import backends, hot, query
+from gongkai.search import backends, hot, normalise, query
 from gongkai.search.indexing import rebuild
 from gongkai.search.models import SearchEntry
 from gongkai.search.normalise import (
@@ -181,6 +181,16 @@ def test_attachment_text_is_searched(world) -> None:
     publish(world, doc)
     assert [h.document.pk for h in search("甲乙丙").hits] == [doc.pk]
     assert "<mark>甲乙丙</mark>" in search("甲乙丙").hits[0].snippet
+    # The attachments are read only for the items whose body holds no term (one statement).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = publish(world, draft(world, title="正文测试", body="甲乙丙在正文里"))
+    for query_text, reads in (("甲乙丙", 1), ("正文里", 0)):
+        with CaptureQueriesContext(connection) as captured:
+            hits = search(query_text).hits
+        assert "<mark>" in hits[0].snippet and other.pk in {h.document.pk for h in hits}
+        assert sum("catalogue_attachment" in q["sql"] for q in captured.captured_queries) == reads, query_text
 
 
 # --- normalisation through search ------------------------------------------------------------
@@ -278,7 +288,9 @@ def _dated_corpus(world: Any, count: int, seed: int) -> list[Document]:
         title = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(2, 10)))
         org = world.health if i % 3 == 0 else world.edu
         on = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randrange(6) * 200)  # ties on purpose
-        docs.append(publish(world, draft(world, org=org, title=title, body=body, doc_number=""), on=on))
+        # Half of them with a 文号, whose runs of 3–4 count for tier 1 when they look like part of one.
+        number = f"呼教发〔{2020 + i % 4}〕{i % 7}号" if i % 2 else ""
+        docs.append(publish(world, draft(world, org=org, title=title, body=body, doc_number=number), on=on))
     return docs
 
 
@@ -288,6 +300,7 @@ def test_walking_the_tiers_agrees_with_ranking_every_row(world) -> None:
     docs = _dated_corpus(world, 45, seed=5)
     queries = _queries_from(docs, random.Random(3), 80)
     queries += [(d.title,) for d in docs[:5]]  # tier 0
+    queries += [("2021",), ("021",), ("呼教发",), ("教发",), ("3号",), ("2022", "呼教")]  # parts of 文号
     differ = []
     for terms in queries:
         terms = tuple(dict.fromkeys(terms))
@@ -388,7 +401,7 @@ def test_hot_tokens_change_no_result(
     assert tuned is not None and tuned.bits
     every_token = set().union(
         *(
-            hot.entry_tokens(grams, title_grams, word_tokens) | hot.ngrams(text)
+            hot.entry_tokens(grams, title_grams, word_tokens) | normalise.ngrams(text)
             for grams, title_grams, word_tokens, text in SearchEntry.objects.values_list(
                 "grams", "title_grams", "word_tokens", "text"
             )
@@ -454,7 +467,7 @@ def test_every_entry_holds_the_tokens_its_ranking_tokens_imply(world) -> None:
     for entry_grams, entry_title_grams, entry_word_tokens, text in SearchEntry.objects.values_list(
         "grams", "title_grams", "word_tokens", "text"
     ):
-        held = hot.entry_tokens(entry_grams, entry_title_grams, entry_word_tokens) | hot.ngrams(text)
+        held = hot.entry_tokens(entry_grams, entry_title_grams, entry_word_tokens) | normalise.ngrams(text)
         ranking = {t for t in held if t.startswith("_")}
         implied = backends.implied_tokens(ranking)
         # Words longer than a hot run are not tokens of their own: their grams are what must be held.
@@ -472,6 +485,61 @@ def test_title_grams_follow_the_strong_match_rule() -> None:
     assert "_华人_" in tokens and "_共_" in tokens  # candidates for longer terms: every gram
     assert {"_20", "_7", "_7号"} <= tokens and "_号" not in tokens
     assert strong_in_title("共和国", "中华人民共和国", "中华人民共和国")  # touches the word's edge
+    # Runs of 3–4 by the same rule (migration 0009), and the 文号's runs with a digit.
+    assert {"_中华人", "_华侨权益", "_保护法", "_2026", "_026"} <= tokens
+    assert "_华人民" not in tokens and "_人民共和" not in tokens
+    assert "_华侨权_" not in tokens  # candidates stay pairs: a longer term's pairs
+
+
+def test_tier_one_of_a_short_term_is_one_token_and_reads_no_row(world) -> None:
+    """A term of 1–4 letters, digits or ideographs is answered in tier 1 by its title token alone
+    (normalise.title_token): nothing is tested on the row. A longer term, or one with punctuation,
+    still needs the strong-match test."""
+    engine = backends.backend()
+    for short in ("华", "华侨", "华侨权", "保护法规", "2026"):
+        plan = engine.tier_plan(1, (short,))
+        assert plan.tokens == {"_" + short} and not plan.checks.where, short
+    for longer in ("华侨权益保", "(2026)"):
+        assert engine.tier_plan(1, (longer,)).checks.where, longer
+    doc = publish(world, draft(world, title="关于环境卫生管理的通知", doc_number="呼教发〔2026〕7号"))
+    weak = publish(world, draft(world, title="中华人民共和国城市规划法", body="环境卫生", doc_number=""))
+    hits = [(h.document.pk, h.tier) for h in search("环境卫生").hits]
+    assert hits[0] == (doc.pk, 1) and hits[1][0] == weak.pk and hits[1][1] > 1 and len(hits) == 2
+    assert [h.tier for h in search("人民共和").hits] == [3]  # inside one word of the title: weak
+    assert [h.tier for h in search("2026").hits] == [1]  # part of the 文号
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0009_fills_and_empties_the_title_runs(world) -> None:
+    """Unapplied, 0009 gives every entry the title tokens it had before; applied, those that
+    indexing writes today. On PostgreSQL the token index is back afterwards."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    runs = importlib.import_module("gongkai.search.migrations.0009_title_runs")
+    for i, title in enumerate(["关于环境卫生管理的通知", "中华人民共和国环境保护法实施条例"]):
+        publish(world, draft(world, title=title, doc_number=f"呼教发〔2026〕{i + 1}号"))
+
+    def column() -> dict[int, str]:
+        return dict(SearchEntry.objects.values_list("document_id", "title_grams"))
+
+    indexed = column()
+    with connection.schema_editor() as editor:
+        runs.backwards(apps, editor)
+    before = {
+        e.document_id: runs.title_grams_before(e.title, e.title_words, e.number) for e in SearchEntry.objects.all()
+    }
+    assert column() == before != indexed
+    with connection.schema_editor() as editor:
+        runs.forwards(apps, editor)
+    assert column() == indexed
+    assert [h.tier for h in search("环境卫生").hits] == [1]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'search_tokens_org_gin'")
+            assert cursor.fetchone() is not None
 
 
 def test_counts_stop_at_the_cap_and_say_so(world, client, monkeypatch) -> None:
@@ -755,18 +823,21 @@ def test_page_past_the_end_shows_the_last_page(world) -> None:
     title=st.text(alphabet=ALPHABET[:20] + "a1(）《 ", max_size=30),
     number=st.text(alphabet="呼教发(2026)7号〔〕", max_size=12),
 )
-def test_migration_0003_computes_the_new_columns_as_indexing_does(title: str, number: str) -> None:
-    """Migration 0003 fills rank_key, title_grams and word_tokens with frozen copies of today's code;
-    an entry it filled must equal one written by indexing.entry_for."""
+def test_migrations_compute_the_columns_as_indexing_does(title: str, number: str) -> None:
+    """Migrations 0003 and 0009 fill rank_key, title_grams and word_tokens with frozen copies of the
+    code; an entry they filled must equal one written by indexing.entry_for (0009's title_grams
+    today's, 0003's the one 0009 replaced, which it restores when unapplied)."""
     import importlib
 
     from gongkai.search import indexing, normalise
     from gongkai.search.segment import segment_folded
 
     frozen = importlib.import_module("gongkai.search.migrations.0003_token_index")
+    runs = importlib.import_module("gongkai.search.migrations.0009_title_runs")
     title, number = fold(title), fold(number)
     title_words = " ".join(segment_folded(title))
-    assert frozen.title_grams(title, title_words, number) == normalise.title_grams(title, title_words, number)
+    assert runs.title_grams_after(title, title_words, number) == normalise.title_grams(title, title_words, number)
+    assert runs.title_grams_before(title, title_words, number) == frozen.title_grams(title, title_words, number)
     assert frozen.word_tokens(title_words) == normalise.word_tokens(title_words)
     day = dt.date(2026, 11, 23)
     assert frozen.rank_key(day, 12345) == indexing.rank_key(day, 12345)

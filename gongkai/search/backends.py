@@ -28,7 +28,15 @@ from django.db import connection, transaction
 from gongkai.catalogue.models import Validity
 from gongkai.search import hot as hot_tokens
 from gongkai.search.indexing import ID_BITS, pg_token_expression
-from gongkai.search.normalise import TITLE_GRAM_PREFIX, WORD_PREFIX, grams, term_tokens, title_any_token
+from gongkai.search.normalise import (
+    TITLE_GRAM_PREFIX,
+    WORD_PREFIX,
+    grams,
+    number_like,
+    term_tokens,
+    title_any_token,
+    title_token,
+)
 from gongkai.search.segment import segment_words
 
 if TYPE_CHECKING:
@@ -58,12 +66,6 @@ class Sql:
 
 def _fts_token(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
-
-
-def _number_like(term: str) -> bool:
-    """A term that can stand for part of a 文号: it has a digit (year, serial) or is an issuing-body
-    code of 4+ characters (国务院令). 华人 inside 中华人民共和国国务院令第802号 is not one."""
-    return any(c.isdigit() for c in term) or len(term) >= 4
 
 
 def word_phrases(terms: tuple[str, ...]) -> list[list[str]]:
@@ -152,7 +154,7 @@ class Backend:
             f"({self.position(padded)} = 0 OR {self.position(padded)} > 0 OR {self.position(padded)} > 0))"
         )
         params: list[Any] = [term, term, " " + term, term + " "]
-        if _number_like(term):
+        if number_like(term):
             return f"({self.position('e.number')} > 0 OR {title})", [term, *params]
         return title, params
 
@@ -195,11 +197,10 @@ class Backend:
         plan = self.match_plan(terms, confirmed)
         if tier == 1:
             for term in terms:
-                tokens, exact = term_tokens(term)
-                if exact:  # indexed exactly (normalise.title_grams)
-                    plan.tokens.add(TITLE_GRAM_PREFIX + term)
+                if (token := title_token(term)) is not None:  # indexed exactly (normalise.title_grams)
+                    plan.tokens.add(token)
                 else:  # candidates: every pair is in the title or the 文号; the row decides
-                    plan.tokens |= {title_any_token(t) for t in tokens}
+                    plan.tokens |= {title_any_token(t) for t in term_tokens(term)[0]}
                     plan.checks.add(*_args(self.strong_sql(term)))
         elif tier == 2:
             for phrase in word_phrases(terms):

@@ -15,12 +15,13 @@ wrong.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+
+from gongkai.search.normalise import ngrams
 
 # 4,000 bits: 508 bytes with the header, just under the size (512) above which a btree compresses
 # a value in its tuple; then each bit a walk tests is read in place (get_bit), with no decompression.
@@ -67,20 +68,10 @@ def entry_tokens(grams: str, title_grams: str, word_tokens: str) -> set[str]:
     return {t for t in f"{grams} {title_grams} {word_tokens}".split(" ") if t}
 
 
-# Besides the index's tokens, runs of 3 and 4 letters, digits or ideographs can be hot: a common word
-# such as 人民政府 or 第四条 is then answered by its bit alone, where its pairs would only give
-# candidates to confirm on the row's text (reading a long value: tens of microseconds a row).
-NGRAM_LENGTHS = (3, 4)
-_RUN = re.compile(r"[^\W_]+")  # as normalise.grams: letters, digits and ideographs
-
-
-def ngrams(folded: str) -> set[str]:
-    """The distinct runs of 3 and 4 letters, digits or ideographs in a folded text."""
-    found: set[str] = set()
-    for run in _RUN.findall(folded):
-        for n in NGRAM_LENGTHS:
-            found.update(run[i : i + n] for i in range(len(run) - n + 1))
-    return found
+# Besides the index's tokens, runs of 3 and 4 letters, digits or ideographs (normalise.ngrams) can be
+# hot: a common word such as 人民政府 or 第四条 is then answered by its bit alone, where its pairs
+# would only give candidates to confirm on the row's text (reading a long value: tens of
+# microseconds a row).
 
 
 def is_ngram(token: str) -> bool:

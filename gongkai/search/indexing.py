@@ -15,10 +15,10 @@ from typing import Any
 from django.db import connection, transaction
 
 from gongkai.catalogue.models import Document, DocumentState
-from gongkai.search.hot import Hot, entry_tokens, literal, ngrams, retune
+from gongkai.search.hot import Hot, entry_tokens, literal, retune
 from gongkai.search.hot import current as current_hot
 from gongkai.search.models import SearchEntry
-from gongkai.search.normalise import FIELD_SEPARATOR, fold, grams, title_grams, word_tokens
+from gongkai.search.normalise import FIELD_SEPARATOR, fold, grams, ngrams, title_grams, word_tokens
 from gongkai.search.segment import segment_folded
 
 ID_BITS = 32  # the id is the low 32 bits of a rank key

@@ -15,11 +15,11 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -191,18 +191,21 @@ def _search(
         rows = [(r[0], None) for r in engine.walk(3, terms, filters, offset + page_size)[offset:]]
     elif result.total:
         rows = list(ranked_ids(terms, filters, offset, page_size, engine))
-    docs = (
-        Document.objects.select_related("org", "topic__parent")
-        .only(*HIT_FIELDS)
-        .prefetch_related(Prefetch("attachments", Attachment.objects.only("document_id", "extracted_text")))
-        .in_bulk([r[0] for r in rows])
-    )
+    docs = Document.objects.select_related("org", "topic__parent").only(*HIT_FIELDS).in_bulk([r[0] for r in rows])
+    # The snippet comes from the body when it holds a term; the attachments' text is read, in one
+    # statement, only for the items whose body holds none (an item found by its title alone).
+    first = _finders(terms)[1]
+    attached: dict[int, list[str]] = {pk: [] for pk, doc in docs.items() if not first.search(doc.body)}
+    if attached:
+        texts = Attachment.objects.filter(document_id__in=list(attached)).order_by("id")
+        for doc_id, text in texts.values_list("document_id", "extracted_text"):
+            attached[doc_id].append(text)
     result.hits = [
         SearchHit(
             document=doc,
             tier=tier,
             title=highlight(doc.title, terms),
-            snippet=snippet(doc, terms),
+            snippet=snippet(doc, terms, attached.get(doc_id, ())),
             number=highlight(doc.doc_number, terms),
         )
         for doc_id, tier in rows
@@ -280,10 +283,19 @@ def highlight(text: str, terms: tuple[str, ...], start: int = 0, end: int | None
 SNIPPET_CHARS = 120
 
 
-def snippet(doc: Document, terms: tuple[str, ...]) -> SafeString:
+def _texts(doc: Document, attachment_texts: Iterable[str] | None) -> Iterator[str]:
+    """The body, then the attachments' text (read here, only when the body holds no term, unless
+    the caller has read it)."""
+    yield doc.body
+    if attachment_texts is None:
+        attachment_texts = (a.extracted_text for a in doc.attachments.all())
+    yield from attachment_texts
+
+
+def snippet(doc: Document, terms: tuple[str, ...], attachment_texts: Iterable[str] | None = None) -> SafeString:
     """A window of the body (or an attachment) around the first match, highlighted."""
     first = _finders(terms)[1]
-    for text in [doc.body, *(a.extracted_text for a in doc.attachments.all())]:
+    for text in _texts(doc, attachment_texts):
         if text and (found := first.search(text)):
             left = max(0, found.start() - SNIPPET_CHARS // 3)
             right = min(len(text), left + SNIPPET_CHARS)
