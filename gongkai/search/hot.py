@@ -68,14 +68,13 @@ def entry_tokens(grams: str, title_grams: str, word_tokens: str) -> set[str]:
     return {t for t in f"{grams} {title_grams} {word_tokens}".split(" ") if t}
 
 
-# Besides the index's tokens, runs of 3 and 4 letters, digits or ideographs (normalise.ngrams) can be
-# hot: a common word such as 人民政府 or 第四条 is then answered by its bit alone, where its pairs
-# would only give candidates to confirm on the row's text (reading a long value: tens of
-# microseconds a row).
-
-
 def is_ngram(token: str) -> bool:
-    """A hot n-gram rather than an index token (those are 1–2 characters, or start with "_")."""
+    """A hot n-gram rather than an index token (those are 1–2 characters, or start with "_").
+
+    Besides the index's tokens, runs of 3 and 4 letters, digits or ideographs of the text
+    (normalise.ngrams) can be hot: a common word such as 人民政府 or 第四条 is then answered by its
+    bit alone, where its pairs would only give candidates to confirm on the row's text (reading a
+    long value: tens of microseconds a row)."""
     return len(token) >= 3 and not token.startswith("_")
 
 

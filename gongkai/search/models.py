@@ -53,8 +53,9 @@ class SearchEntry(models.Model):
     indexed_at = models.DateTimeField(auto_now=True)
     # Recency in one integer: the FTS5 rowid on SQLite, the order of every result list.
     rank_key = models.BigIntegerField(default=0)
-    # Title grams (1–2 characters) that match the title strongly, "_"-prefixed, and the 文号's grams
-    # with a digit: the candidates of ranking tier 1 (see normalise.title_grams).
+    # Ranking tier 1 (normalise.title_grams): "_" + each gram and 3–4 character run that matches the
+    # title strongly or can stand for part of the 文号 (exact), and "_" + each gram of both + "_"
+    # (candidates for longer terms).
     title_grams = models.TextField(default="")
     # The text's distinct whole words, "__"-prefixed: candidates of ranking tier 2.
     word_tokens = models.TextField(default="")

@@ -135,9 +135,10 @@ def grams(folded: str) -> set[str]:
     return result
 
 
-# Index tokens: a gram as it is; "_" + a gram that matches the title strongly, and "_" + a gram of
-# the title or the 文号 + "_" (tier 1); "__" + a whole word of the text (tier 2). "_" is a token
-# character of the index's tokenizer and never part of a gram, so the kinds cannot collide.
+# Index tokens: a gram as it is; "_" + a gram or 3–4 character run that matches the title strongly
+# (or can stand for part of the 文号), and "_" + a gram of the title or the 文号 + "_" (tier 1);
+# "__" + a whole word of the text (tier 2). "_" is a token character of the index's tokenizer and
+# never part of a gram, so the kinds cannot collide.
 TITLE_GRAM_PREFIX = "_"
 WORD_PREFIX = "__"
 
