@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -437,6 +437,49 @@ def test_hot_tokens_change_no_result(
                     if ranked_ids(terms, filters, offset, size) != expected[offset : offset + size]:
                         differ.append(("ranked", terms, filters, stale, offset))
     assert not differ, f"{len(differ)} results differ, e.g. {differ[:3]}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_index_of_the_newest_items_follows_the_hot_list(world) -> None:
+    """PostgreSQL: a rebuild (bulk or not) leaves indexing.RECENT_INDEX over the entries from the
+    list's recent_key on, the same expression as the whole token index; without a list it is
+    dropped. Outside a transaction it is built CONCURRENTLY and swapped in."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the index of the newest items is PostgreSQL's")
+    from gongkai.search import indexing
+
+    _dated_corpus(world, 8, seed=4)
+
+    def definition() -> str | None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [indexing.RECENT_INDEX])
+            row = cursor.fetchone()
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_tokens_org_gin'")
+            whole = cursor.fetchone()[0]
+        if row is None:
+            return None
+        assert row[0].split(" USING ")[1].split(" WHERE ")[0] == whole.split(" USING ")[1]
+        return row[0].split(" WHERE ")[1]
+
+    for bulk in (False, True):
+        rebuild(bulk=bulk)
+        key = hot.usable().recent_key
+        assert key is not None and definition() == f"(rank_key >= '{key}'::bigint)"
+        assert key == sorted(SearchEntry.objects.values_list("rank_key", flat=True))[-1] or (
+            SearchEntry.objects.filter(rank_key__gte=key).count() < SearchEntry.objects.count()
+        )
+    indexing.refresh_recent_index(None)
+    assert definition() is None
+    out = io.StringIO()
+    call_command("search_rebuild", "--recent-index", stdout=out, stderr=io.StringIO())  # after an upgrade
+    assert definition() == f"(rank_key >= '{key}'::bigint)" and "已建立" in out.getvalue()
+    indexing.refresh_recent_index(None)
+    with transaction.atomic():  # plainly, inside a transaction
+        indexing.refresh_recent_index(hot.usable())
+    assert definition() == f"(rank_key >= '{key}'::bigint)"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE indexname LIKE 'search_tokens_recent%%'")
+        assert cursor.fetchone()[0] == 1  # the new one was swapped in; nothing left behind
 
 
 def test_masks_are_used_only_when_every_entry_has_the_newest(world) -> None:
@@ -863,3 +906,30 @@ def test_search_leaves_the_planner_settings_as_it_found_them(world) -> None:
     before = current()
     assert search("设置恢复测试").total == 1 and search("设").total >= 1
     assert current() == before
+    with transaction.atomic():  # a caller's transaction that goes on after the search
+        assert search("设置恢复测试").total == 1 and search("设").total >= 1
+        assert current() == before
+
+
+def test_a_planned_statement_runs_with_its_settings_and_leaves_them(world) -> None:
+    """PostgreSQL: PlanTypes.wrap sends SET LOCAL, the statement and RESET as one string; the
+    statement sees the settings, the next one does not, in autocommit and in a transaction."""
+    if connection.vendor != "postgresql":
+        pytest.skip("plan types are set on PostgreSQL only")
+    ask = "SELECT current_setting('enable_indexscan'), current_setting('work_mem'), current_setting('jit'), %s"
+
+    def defaults() -> tuple[str, str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_indexscan'), current_setting('work_mem'), current_setting('jit')"
+            )
+            return cursor.fetchone()
+
+    before = defaults()
+    assert before[:2] == ("on", "4MB")
+    assert backends.fetch(ask, [7], backends.BITMAP_ONLY) == [("off", "64MB", "off", 7)]
+    assert backends.fetch(ask, [8]) == [(*before, 8)]
+    assert defaults() == before
+    with transaction.atomic():
+        assert backends.fetch(ask, [9], backends.BITMAP_ONLY) == [("off", "64MB", "off", 9)]
+        assert defaults() == before

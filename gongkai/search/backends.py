@@ -18,12 +18,10 @@ two to each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import connection
 
 from gongkai.catalogue.models import Validity
 from gongkai.search import hot as hot_tokens
@@ -99,11 +97,6 @@ class Backend:
 
     def position(self, haystack: str) -> str:
         raise NotImplementedError
-
-    def transaction(self) -> AbstractContextManager[Any]:
-        """What a whole search runs inside. SQLite: nothing (its transactions begin IMMEDIATE, which
-        would make searches wait for writers and writers for searches)."""
-        return nullcontext()
 
     # --- matching ----------------------------------------------------------------------------
 
@@ -414,11 +407,6 @@ class PostgresBackend(Backend):
         self.hot = hot_tokens.usable()
         self._entry_count: float | None = None
 
-    def transaction(self) -> AbstractContextManager[Any]:
-        # One transaction for the whole search, so that the statements whose plan types are set
-        # (planner_settings) need no transaction each: two round trips fewer for each.
-        return transaction.atomic()
-
     def _entries(self) -> float:
         """How many entries there are, as PostgreSQL's statistics have it (for estimates only),
         asked once per search."""
@@ -506,19 +494,18 @@ class PostgresBackend(Backend):
             f"FROM search_searchentry e WHERE {inner.clause()} ORDER BY e.rank_key DESC LIMIT %s"
         )
         id_mask = (1 << ID_BITS) - 1
-        with planner_settings(WALK_ONLY), connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT s.rank_key{select} FROM ({inner_sql}) s {join} WHERE {where} "
-                "ORDER BY s.rank_key DESC LIMIT %s",
-                [*inner.params, budget, *ok_params, limit],
-            )
-            matched = [(row[0] & id_mask, *row[1:]) for row in cursor.fetchall()]
-            if len(matched) == limit:
-                return matched
-            # Fewer: either every tuple within the filters was read (the set is complete), or the
-            # budget ran out first.
-            cursor.execute(f"SELECT COUNT(*) FROM ({inner_sql}) s", [*inner.params, budget])
-            return matched if cursor.fetchone()[0] < budget else None
+        rows = fetch(
+            f"SELECT s.rank_key{select} FROM ({inner_sql}) s {join} WHERE {where} ORDER BY s.rank_key DESC LIMIT %s",
+            [*inner.params, budget, *ok_params, limit],
+            WALK_ONLY,
+        )
+        matched = [(row[0] & id_mask, *row[1:]) for row in rows]
+        if len(matched) == limit:
+            return matched
+        # Fewer: either every tuple within the filters was read (the set is complete), or the
+        # budget ran out first.
+        read = fetch(f"SELECT COUNT(*) FROM ({inner_sql}) s", [*inner.params, budget], WALK_ONLY)[0][0]
+        return matched if read < budget else None
 
     def _org_count(self, plan: Plan, filters: SearchFilters, cap: int) -> list[int] | None:
         """The recency keys of up to ``cap`` matches within the organisation filtered on, in no
@@ -542,11 +529,10 @@ class PostgresBackend(Backend):
         sql = Sql()
         sql.add(*_args(self._mask_sql(hot)))
         filters.apply(sql)
-        with planner_settings(INDEX_ONLY), connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT e.rank_key FROM search_searchentry e WHERE {sql.clause()} LIMIT %s", [*sql.params, cap]
-            )
-            return [row[0] for row in cursor.fetchall()]
+        rows = fetch(
+            f"SELECT e.rank_key FROM search_searchentry e WHERE {sql.clause()} LIMIT %s", [*sql.params, cap], INDEX_ONLY
+        )
+        return [row[0] for row in rows]
 
     def _expected_share(self, hot: set[str]) -> float:
         """The share of the items expected to hold every one of these hot tokens: the product of
@@ -624,38 +610,34 @@ class PostgresBackend(Backend):
             return rows
         sql = self._gin_sql(plan, filters)
         if self.hot is None:
-            if not self.small_set:
-                return self._walk_sql(sql, limit, columns)
-            with planner_settings(BITMAP_ONLY, BITMAP_MEMORY):
-                return self._walk_sql(sql, limit, columns)
-        with planner_settings(BITMAP_ONLY, BITMAP_MEMORY):
-            if self.small_set:  # under the cap: fetch the whole set and sort it
-                return self._walk_sql(sql, limit, columns)
-            hot, cold = self._split(plan.tokens)
-            bound = min((self.hot.shares.get(t, 1.0) for t in hot), default=1.0) * self._entries()
-            if cold or bound * self._org_share(filters) < WHOLE_SET_PROBE:
-                # A cold token's set is at most a few percent of the items, and often far fewer; so is
-                # the set of a hot token held by few items within the body filtered on (the rarest
-                # token's share bounds the set): fetched whole if it proves small, rather than asked
-                # again window after window (at a million items, 具体 管理 in tier 1 within a city:
-                # 48 matches, 20 ms in three windows, 2.5 ms whole).
-                rows = self._whole_set(sql, WHOLE_SET_PROBE, columns)
-                if rows is not None:
-                    return rows[:limit]
-            # A large set: fetching every row to sort them costs microseconds a row, so GIN is asked
-            # within the newest items first, in a window expected to hold a few pages of matches
-            # (at most FIRST_WINDOW_SHARE of the items, since the estimate can be far too small),
-            # and in windows four times as large while the page is not full.
-            expected = self._set_size(plan) * self._org_share(filters)
-            share = min(FIRST_WINDOW_SHARE, 4 * limit / max(1.0, expected))
-            while (key := self.hot.window(share)) is not None:
-                windowed = Sql(list(sql.where), list(sql.params))
-                windowed.add("e.rank_key >= %s", key)
-                rows = self._walk_sql(windowed, limit, columns)
-                if len(rows) == limit:
-                    return rows
-                share *= 4
-            return self._walk_sql(sql, limit, columns)
+            return self._walk_sql(sql, limit, columns, BITMAP_ONLY if self.small_set else None)
+        if self.small_set:  # under the cap: fetch the whole set and sort it
+            return self._walk_sql(sql, limit, columns, BITMAP_ONLY)
+        hot, cold = self._split(plan.tokens)
+        bound = min((self.hot.shares.get(t, 1.0) for t in hot), default=1.0) * self._entries()
+        if cold or bound * self._org_share(filters) < WHOLE_SET_PROBE:
+            # A cold token's set is at most a few percent of the items, and often far fewer; so is
+            # the set of a hot token held by few items within the body filtered on (the rarest
+            # token's share bounds the set): fetched whole if it proves small, rather than asked
+            # again window after window (at a million items, 具体 管理 in tier 1 within a city:
+            # 48 matches, 20 ms in three windows, 2.5 ms whole).
+            rows = self._whole_set(sql, WHOLE_SET_PROBE, columns)
+            if rows is not None:
+                return rows[:limit]
+        # A large set: fetching every row to sort them costs microseconds a row, so GIN is asked
+        # within the newest items first, in a window expected to hold a few pages of matches
+        # (at most FIRST_WINDOW_SHARE of the items, since the estimate can be far too small),
+        # and in windows four times as large while the page is not full.
+        expected = self._set_size(plan) * self._org_share(filters)
+        share = min(FIRST_WINDOW_SHARE, 4 * limit / max(1.0, expected))
+        while (key := self.hot.window(share)) is not None:
+            windowed = Sql(list(sql.where), list(sql.params))
+            windowed.add("e.rank_key >= %s", key)
+            rows = self._walk_sql(windowed, limit, columns, BITMAP_ONLY)
+            if len(rows) == limit:
+                return rows
+            share *= 4
+        return self._walk_sql(sql, limit, columns, BITMAP_ONLY)
 
     def _set_size(self, plan: Plan) -> float:
         """How many items are expected to hold every one of the plan's tokens: the hot tokens'
@@ -671,27 +653,35 @@ class PostgresBackend(Backend):
             share *= min(self.hot.shares.values(), default=1.0)
         return self._entries() * share
 
+    def _recent_key(self, plan: Plan, filters: SearchFilters, cap: int) -> int | None:
+        """The rank key of the newest items (hot.RECENT_SHARE of them) when they are expected to hold
+        ``cap`` matches, by the estimate of the set's size within the organisation filtered on
+        (_set_size); else None."""
+        if self.hot is None or self.hot.recent_key is None:
+            return None
+        if self._set_size(plan) * self._org_share(filters) * hot_tokens.RECENT_SHARE < cap:
+            return None
+        return self.hot.recent_key
+
     def _whole_set(self, sql: Sql, probe: int, columns: tuple[str, ...]) -> list[tuple[Any, ...]] | None:
         """Every match newest first (id and columns) if there are fewer than ``probe``; else None.
         One pass over the rows GIN finds, in the table's order, stopping at ``probe``."""
         select = ", ".join(["e.rank_key", *(f"e.{c}" for c in columns)])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {select} FROM search_searchentry e WHERE {sql.clause()} LIMIT %s", [*sql.params, probe]
-            )
-            rows = cursor.fetchall()
+        query = f"SELECT {select} FROM search_searchentry e WHERE {sql.clause()} LIMIT %s"
+        rows = fetch(query, [*sql.params, probe], BITMAP_ONLY)
         if len(rows) >= probe:
             return None
         return _ids_newest_first(rows)
 
-    def _walk_sql(self, sql: Sql, limit: int, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    def _walk_sql(
+        self, sql: Sql, limit: int, columns: tuple[str, ...], plan_types: PlanTypes | None = None
+    ) -> list[tuple[Any, ...]]:
         select = ", ".join(["e.document_id", *(f"e.{c}" for c in columns)])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {select} FROM search_searchentry e WHERE {sql.clause()} ORDER BY e.rank_key DESC LIMIT %s",
-                [*sql.params, limit],
-            )
-            return [tuple(row) for row in cursor.fetchall()]
+        return fetch(
+            f"SELECT {select} FROM search_searchentry e WHERE {sql.clause()} ORDER BY e.rank_key DESC LIMIT %s",
+            [*sql.params, limit],
+            plan_types,
+        )
 
     def count(self, terms, filters, cap):
         plan = self.match_plan(terms)
@@ -707,11 +697,19 @@ class PostgresBackend(Backend):
             self.small_set = False  # in the index's order, not the newest: nothing to keep
             return cap
         sql = self._gin_sql(plan, filters)
+        if (key := self._recent_key(plan, filters, cap)) is not None:
+            # The newest items alone are expected to hold the cap: asked first, through their own
+            # index (indexing.RECENT_INDEX), whose lists are a tenth as long. If they fall short, the
+            # whole index counts, as below.
+            recent = Sql(list(sql.where), list(sql.params))
+            recent.add("e.rank_key >= %s", key)
+            if self._whole_set(recent, cap, ()) is None:
+                self.small_set = False
+                return cap
         # Counting up to the cap through the index. A walk that stops at the cap would check every
         # row it reads against its long token array, which costs more even for 的. Fewer than the
         # cap: the rows read are the whole set, kept newest first as the walk of every match.
-        with planner_settings(BITMAP_ONLY, BITMAP_MEMORY):
-            rows = self._whole_set(sql, cap, ())
+        rows = self._whole_set(sql, cap, ())
         if rows is not None:
             return self._remember(terms, filters, cap, rows)
         self.small_set = False
@@ -721,34 +719,53 @@ class PostgresBackend(Backend):
 # The expression the token index is built on, as the statements spell it (alias e; org_token).
 TOKENS = pg_token_expression("e.")
 
-BITMAP_ONLY = ("enable_seqscan", "enable_indexscan")
-# The index alone: search_org_hot's range for the organisation, the filters and the mask on its tuples.
-INDEX_ONLY = ("enable_seqscan", "enable_bitmapscan")
-# A walk along the recency index, joined to the row by its key when a check needs the row.
-WALK_ONLY = ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_hashjoin", "enable_mergejoin")
+
+@dataclass(frozen=True)
+class PlanTypes:
+    """Plan types turned off (and settings given values) for one statement alone."""
+
+    disabled: tuple[str, ...]
+    values: tuple[tuple[str, str], ...] = ()
+
+    def wrap(self, sql: str) -> str:
+        """The statement between a SET LOCAL of each setting and a RESET, as one string.
+
+        One round trip for the three (the client binds the parameters, so PostgreSQL receives one
+        simple query): a search runs several such statements, and a SET and a RESET of their own
+        were two round trips more each (4–6 a search), and a transaction around the search to hold
+        them two more (BEGIN, COMMIT). Outside a transaction PostgreSQL runs the three as one
+        implicit transaction, whose end ends the SET LOCAL; inside one (a caller's), the RESET gives
+        the statements after it their defaults back. After an error the transaction can only be
+        rolled back, which undoes the SET LOCAL."""
+        # JIT off: a plan type turned off costs 10^10 in the planner's eyes, which would otherwise make
+        # PostgreSQL compile every such statement (a hundred milliseconds and more) to save nothing.
+        settings = [(name, "off") for name in (*self.disabled, "jit")] + list(self.values)
+        # The names and values are this module's constants, never input.
+        before = "; ".join(f"SET LOCAL {name} = '{value}'" for name, value in settings)
+        after = "; ".join(f"RESET {name}" for name, _ in settings)
+        return f"{before}; {sql}; {after}"
+
+
+def fetch(sql: str, params: list[Any], plan_types: PlanTypes | None = None) -> list[tuple[Any, ...]]:
+    """The rows of one statement, run with ``plan_types`` when given (PlanTypes.wrap)."""
+    with connection.cursor() as cursor:
+        if plan_types is None:
+            cursor.execute(sql, params)
+        else:
+            cursor.execute(plan_types.wrap(sql), params)
+            while cursor.description is None:  # past the SET LOCALs' results to the statement's
+                if not cursor.nextset():
+                    raise RuntimeError("the statement returned no rows")
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 # Enough memory for the bitmap of a very common token to stay exact: a lossy bitmap makes PostgreSQL
 # check every row of a page against its token array again.
-BITMAP_MEMORY = ("work_mem", "64MB")
-
-
-@contextmanager
-def planner_settings(disabled: tuple[str, ...], *values: tuple[str, str]) -> Iterator[None]:
-    """Turn plan types off (and set values) for the statements inside, and back after, also when the
-    caller is inside a transaction that goes on. No savepoint of its own: after an error the
-    transaction can only be rolled back, to the caller's savepoint or whole, and either undoes a SET
-    LOCAL made after it."""
-    # JIT off: a plan type turned off costs 10^10 in the planner's eyes, which would otherwise make
-    # PostgreSQL compile every such statement (a hundred milliseconds and more) to save nothing.
-    # One round trip each way (the names and values are this module's constants): a search runs a
-    # few of these blocks, and a statement per setting cost 2–3 ms a search. Inside a search's
-    # transaction (PostgresBackend.transaction) nothing more; outside one, a transaction of its own.
-    settings = [(name, "off") for name in (*disabled, "jit")] + list(values)
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET LOCAL {name} = '{value}'" for name, value in settings))
-        yield
-        cursor.execute("; ".join(f"RESET {name}" for name, _ in settings))
+BITMAP_ONLY = PlanTypes(("enable_seqscan", "enable_indexscan"), (("work_mem", "64MB"),))
+# The index alone: search_org_hot's range for the organisation, the filters and the mask on its tuples.
+INDEX_ONLY = PlanTypes(("enable_seqscan", "enable_bitmapscan"))
+# A walk along the recency index, joined to the row by its key when a check needs the row.
+WALK_ONLY = PlanTypes(("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_hashjoin", "enable_mergejoin"))
 
 
 def _ids_newest_first(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -33,6 +33,10 @@ SAMPLE_SIZE = 20_000
 # Recency windows (shares of the items, newest first) in which GIN is asked first for a walk over a
 # large set of rare tokens: the rows to fetch and sort are then those of the window only.
 WINDOW_SHARES = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+# The newest items have a GIN index of their own (indexing.RECENT_INDEX): from the rank key of the
+# newest tenth, as the list's windows have it, so that the list and the index agree on where it
+# begins. Items published later are above that key and join it.
+RECENT_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,12 @@ class Hot:
             if window_share >= share:
                 return key
         return None
+
+    @property
+    def recent_key(self) -> int | None:
+        """The rank key from which indexing.RECENT_INDEX holds the entries: of the newest
+        RECENT_SHARE of the sampled items (None: no sample)."""
+        return self.window(RECENT_SHARE)
 
     def mask(self, tokens: Iterable[str]) -> int:
         value = 0

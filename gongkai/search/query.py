@@ -165,9 +165,7 @@ def search(
     result = SearchResult(parsed, 0, [], page, page_size, sort)
     if parsed.empty:
         return result
-    engine = backend()
-    with engine.transaction():
-        _search(engine, parsed.terms, filters, result, sort, page, page_size, with_facets)
+    _search(backend(), parsed.terms, filters, result, sort, page, page_size, with_facets)
     return result
 
 

@@ -13,7 +13,8 @@ from django.db import connection
 from tqdm import tqdm
 
 from gongkai.catalogue.models import Document, DocumentState
-from gongkai.search.indexing import rebuild
+from gongkai.search.hot import current
+from gongkai.search.indexing import rebuild, refresh_recent_index
 
 
 class Command(BaseCommand):
@@ -36,7 +37,26 @@ class Command(BaseCommand):
             "catalogue (docs/search.md)",
         )
 
+        parser.add_argument(
+            "--recent-index",
+            action="store_true",
+            help="PostgreSQL: only build the token index of the newest items again, from the current "
+            "hot-token list (after upgrading to a version that has it; a full rebuild builds it too)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["recent_index"]:
+            if connection.vendor != "postgresql":
+                self.stdout.write("SQLite 无需此索引。")
+                return
+            hot = current()
+            if hot is None or hot.recent_key is None:
+                self.stdout.write("尚无热词元表：请先运行 manage.py search_rebuild（会一并建立此索引）。")
+                return
+            self.stderr.write("正在建立最新条目的词元索引……")
+            refresh_recent_index(hot)
+            self.stdout.write("最新条目的词元索引已建立。")
+            return
         total = Document.objects.filter(state=DocumentState.PUBLISHED).count()
         tune = not options["keep_hot"]
         if tune and connection.vendor == "postgresql":
