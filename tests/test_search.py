@@ -392,6 +392,8 @@ def test_hot_tokens_change_no_result(
     monkeypatch.setattr(query, "COUNT_CAP", cap)
     # Sets found through a cold token prove "large" after 3 rows, so they go through the windows.
     monkeypatch.setattr(backends, "WHOLE_SET_PROBE", 3)
+    # And after 5 rows read when common tokens are checked on the masks of the rows GIN finds.
+    monkeypatch.setattr(backends, "CANDIDATE_PROBE", 5)
     # Recency windows as wide as a quarter and a half of this small catalogue, and sets estimated as
     # large as a million's: walks start in the narrowest window, often come back short and widen.
     monkeypatch.setattr(hot, "WINDOW_SHARES", (0.25, 0.5))
@@ -437,6 +439,48 @@ def test_hot_tokens_change_no_result(
                     if ranked_ids(terms, filters, offset, size) != expected[offset : offset + size]:
                         differ.append(("ranked", terms, filters, stale, offset))
     assert not differ, f"{len(differ)} results differ, e.g. {differ[:3]}"
+
+
+def test_a_probe_that_reads_many_rows_for_few_matches_gives_way_to_the_windows(world, monkeypatch) -> None:
+    """PostgreSQL, as 具体 管理 at a million items: tier 1 asks GIN for a cold title token (`_具体`,
+    held by many titles) and tests a common one (`_管理`) on the masks of the rows it finds; few
+    pass. The probe gives up after CANDIDATE_PROBE rows and the recency windows find the page: every
+    page and every count as ranking every row gives them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("hot tokens are PostgreSQL's")
+    rng = random.Random(8)
+    for i in range(40):
+        # 具体 strong in the titles of 16 items (cold: under half), 管理 in 24 (hot, above a fifth, so
+        # on the masks); both in the titles of 8; both in every body.
+        title = ("具体" if i % 10 < 4 else "") + rng.choice("甲乙丙丁") + ("管理" if i % 10 >= 2 and i % 10 < 8 else "")
+        on = dt.date(2020, 1, 1) + dt.timedelta(days=i * 10)
+        publish(world, draft(world, title=title + f"通知{i}", body="具体规定和管理办法" + "戊" * i), on=on)
+    monkeypatch.setattr(hot, "MIN_SHARE", 0.5)
+    monkeypatch.setattr(hot, "WINDOW_SHARES", (0.25, 0.5))
+    monkeypatch.setattr(backends, "CANDIDATE_PROBE", 5)
+    monkeypatch.setattr(query, "COUNT_CAP", 4)
+    rebuild()
+    tuned = hot.usable()
+    assert tuned is not None and "_管理" in tuned.bits and "_具体" not in tuned.bits
+    engine = backends.backend()
+    plan = engine.tier_plan(1, ("具体", "管理"))
+    assert "_具体" in engine._gin_tokens(plan.tokens) and "_管理" not in engine._gin_tokens(plan.tokens)
+    read = []
+    original = backends.PostgresBackend._candidates
+
+    def counting(self, gin, on_rows, probe, columns):  # type: ignore[no-untyped-def]
+        rows = original(self, gin, on_rows, probe, columns)
+        read.append(rows)
+        return rows
+
+    monkeypatch.setattr(backends.PostgresBackend, "_candidates", counting)
+    expected = reference_order(("具体", "管理"))
+    assert sum(tier == 1 for _, tier in expected) == 8
+    for offset, size in ((0, 2), (0, 7), (3, 6), (10, 20)):
+        assert ranked_ids(("具体", "管理"), SearchFilters(), offset, size) == expected[offset : offset + size]
+    assert read and None in read  # the probe ran and gave way
+    result = search("具体 管理", page_size=7, with_facets=False)
+    assert result.total == 4 and result.total_capped
 
 
 @pytest.mark.django_db(transaction=True)
