@@ -791,8 +791,8 @@ def fetch(sql: str, params: list[Any], plan_types: PlanTypes | None = None) -> l
         return [tuple(row) for row in cursor.fetchall()]
 
 
-# Enough memory for the bitmap of a very common token to stay exact: a lossy bitmap makes PostgreSQL
-# check every row of a page against its token array again.
+# GIN's set as a bitmap, with enough memory for the bitmap of a very common token to stay exact: a
+# lossy bitmap makes PostgreSQL check every row of a page against its token array again.
 BITMAP_ONLY = PlanTypes(("enable_seqscan", "enable_indexscan"), (("work_mem", "64MB"),))
 # The index alone: search_org_hot's range for the organisation, the filters and the mask on its tuples.
 INDEX_ONLY = PlanTypes(("enable_seqscan", "enable_bitmapscan"))
