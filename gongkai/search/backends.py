@@ -617,7 +617,8 @@ class PostgresBackend(Backend):
         rows = self._masked_walk(plan, filters, limit, columns)
         if rows is not None:
             return rows
-        sql = self._gin_sql(plan, filters)
+        gin, on_rows = self._gin_parts(plan, filters)
+        sql = Sql(gin.where + on_rows.where, gin.params + on_rows.params)
         if self.hot is None:
             return self._walk_sql(sql, limit, columns, BITMAP_ONLY if self.small_set else None)
         if self.small_set:  # under the cap: fetch the whole set and sort it
@@ -630,8 +631,8 @@ class PostgresBackend(Backend):
             # token's share bounds the set): fetched whole if it proves small, rather than asked
             # again window after window (at a million items, 具体 管理 in tier 1 within a city:
             # 48 matches, 20 ms in three windows, 2.5 ms whole).
-            if cold and (hot - self._gin_tokens(plan.tokens)):
-                rows = self._candidates(*self._gin_parts(plan, filters), WHOLE_SET_PROBE, columns)
+            if cold and (hot - self._gin_tokens(plan.tokens)):  # common tokens tested on the rows' masks
+                rows = self._candidates(gin, on_rows, WHOLE_SET_PROBE, columns)
             else:
                 rows = self._whole_set(sql, WHOLE_SET_PROBE, columns)
             if rows is not None:
