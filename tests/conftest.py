@@ -36,6 +36,7 @@ def shared_file(name: str) -> Path:
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.GONGKAI_PRIVATE_ROOT = tmp_path / "private"
 
 
 def ensure_reference_data() -> None:

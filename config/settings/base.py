@@ -41,12 +41,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads a body: its declared size, then text no field can hold.
+    "gongkai.core.middleware.RequestBodyLimit",
+    "gongkai.core.middleware.RefuseUnstorableText",
+    "gongkai.core.middleware.ContentSecurityPolicy",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gongkai.core.middleware.StaffIdleTimeout",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -116,8 +121,17 @@ PASSWORD_HASHERS = [
     "gongkai.core.hashers.ApplicantSecretHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Staff sessions end after this long without a request (gongkai.core.middleware.StaffIdleTimeout).
+GONGKAI_STAFF_IDLE_SECONDS = int(os.environ.get("GONGKAI_STAFF_IDLE_SECONDS", 30 * 60))
+# Failed staff logins before the login form makes that account, or that address, wait.
+GONGKAI_LOGIN_FAILURES_PER_ACCOUNT = 5
+GONGKAI_LOGIN_FAILURES_PER_ADDRESS = 20
+GONGKAI_LOGIN_LOCK_SECONDS = 15 * 60
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -128,7 +142,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
+# Catalogue attachments. Nothing serves this folder directly: the portal serves a published item's
+# attachments through a view that checks it is published.
 MEDIA_ROOT = VAR_DIR / "media"
+# Private files (applicants' uploads, correction material, letters): outside every served folder,
+# under random names, served only through views that check who asks (gongkai.core.storage).
+GONGKAI_PRIVATE_ROOT = Path(os.environ.get("GONGKAI_PRIVATE_ROOT", VAR_DIR / "private"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": {"BACKEND": "gongkai.core.storage.PrivateStorage"},
+}
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/workbench/"
@@ -136,6 +160,14 @@ LOGOUT_REDIRECT_URL = "/"
 
 # Attachments (Art. 24: the platform offers 查阅、下载). Limits are per file.
 GONGKAI_ATTACHMENT_MAX_BYTES = int(os.environ.get("GONGKAI_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024))
+# Office files (DOCX, XLSX) are ZIP containers: caps on their members' count and declared sizes,
+# checked before anything is inflated (gongkai.core.zipcaps).
+GONGKAI_ZIP_MAX_MEMBERS = 2000
+GONGKAI_ZIP_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+GONGKAI_ZIP_MAX_XML_BYTES = 20 * 1024 * 1024
+# The largest request body accepted, checked on the declared Content-Length before any of it is read
+# (gongkai.core.middleware.RequestBodyLimit): a catalogue attachment, or an application's files.
+GONGKAI_MAX_REQUEST_BYTES = int(os.environ.get("GONGKAI_MAX_REQUEST_BYTES", 64 * 1024 * 1024))
 # 第二十六条: 20 working days from formation or change; a law may set another period.
 GONGKAI_PROACTIVE_DISCLOSURE_WORKING_DAYS = 20
 # Items due within this many working days are listed as "at risk".
@@ -175,6 +207,12 @@ GONGKAI_DUE_SOON_WORKING_DAYS = 3
 # per client address per hour, before the form asks them to wait.
 GONGKAI_APPLY_RATE_PER_HOUR = int(os.environ.get("GONGKAI_APPLY_RATE_PER_HOUR", 10))
 GONGKAI_TRACK_FAILURES_PER_HOUR = int(os.environ.get("GONGKAI_TRACK_FAILURES_PER_HOUR", 20))
+# Wrong secrets for one tracking code, from any address, within a day before the code is locked
+# (gongkai.applications.access).
+GONGKAI_TRACK_FAILURES_PER_CODE = int(os.environ.get("GONGKAI_TRACK_FAILURES_PER_CODE", 10))
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+# Empty: no proxy, the connection's address is the client's.
+GONGKAI_TRUSTED_PROXIES = [p for p in os.environ.get("GONGKAI_TRUSTED_PROXIES", "").split(",") if p.strip()]
 # Public forms must stay open this long before they are accepted (a check against scripts).
 GONGKAI_FORM_MIN_SECONDS = float(os.environ.get("GONGKAI_FORM_MIN_SECONDS", 3))
 # The address mails point applicants and staff to.

@@ -5,6 +5,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "gongkai.core.hashers.ApplicantSecretHasher"]
 GONGKAI_SECRET_HASHER = "md5"
 MEDIA_ROOT = VAR_DIR / "test-media"
+GONGKAI_PRIVATE_ROOT = VAR_DIR / "test-private"
 
 # A file, not :memory:, so the live server used by the browser tests gets its own connections,
 # as in production. The file is created and removed by the test runner.

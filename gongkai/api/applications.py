@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gongkai.applications import selectors, services, workflow
+from gongkai.applications import access, selectors, services, workflow
 from gongkai.applications.models import Application, State
 from gongkai.applications.outcomes import BY_CODE
 from gongkai.applications.uploads import from_files
@@ -277,9 +277,7 @@ def _verified(request: Request) -> Application:
     if ratelimit.exceeded("track-fail", who, settings.GONGKAI_TRACK_FAILURES_PER_HOUR):
         raise RateLimited("查询失败次数过多，请一小时后再试。")
     try:
-        return services.verify_applicant(
-            str(request.data.get("tracking_code", "")), str(request.data.get("secret", ""))
-        )
+        return access.verify_applicant(str(request.data.get("tracking_code", "")), str(request.data.get("secret", "")))
     except PermissionDenied:
         ratelimit.hit("track-fail", who)
         raise

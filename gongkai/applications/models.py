@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from gongkai.applications.outcomes import OUTCOMES, REPLY_TYPES
 from gongkai.applications.receipt import CHANNEL_LABELS, Channel
+from gongkai.core.storage import application_file_name, letter_file_name, private_storage
 
 
 class ApplicantType(models.TextChoices):
@@ -141,6 +142,8 @@ class Application(models.Model):
     competent_body = models.CharField("负责公开的机关及联系方式", max_length=200, blank=True)
     archived_on = models.DateField("归档日期", null=True, blank=True)
     reminded_for = models.DateField(null=True, blank=True)  # the due date the last staff reminder was about
+    # Set when too many wrong secrets were tried for this code (gongkai.applications.access).
+    track_locked_at = models.DateTimeField("查询码锁定时间", null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -176,7 +179,8 @@ class ApplicationFile(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    file = models.FileField(upload_to="applications/%Y/%m/")
+    # Private: identity papers among them (gongkai.core.storage; served by workbench.upload_file only).
+    file = models.FileField(upload_to=application_file_name, storage=private_storage)
     filename = models.CharField(max_length=255)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -259,8 +263,9 @@ class Letter(models.Model):
     issued_on = models.DateField()
     # Letters to the applicant are shown to them; a consultation letter goes to the third party.
     to_applicant = models.BooleanField(default=True)
-    docx = models.FileField(upload_to="letters/%Y/", blank=True)
-    pdf = models.FileField(upload_to="letters/%Y/", blank=True)
+    # Rendered on first download and kept, privately (they carry the applicant's name and request).
+    docx = models.FileField(upload_to=letter_file_name, storage=private_storage, blank=True)
+    pdf = models.FileField(upload_to=letter_file_name, storage=private_storage, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -118,10 +118,15 @@ def inbox(
     return rows, total
 
 
-def applicant_history(app: Application, limit: int = 50) -> list[Application]:
-    """The same applicant's other applications to any body, newest first (Art. 35, 36(6))."""
+def applicant_history(user: Any, app: Application, limit: int = 50) -> list[Application]:
+    """The same applicant's other applications, newest first (Art. 35, 36(6)), to the bodies whose
+    applicants' personal data this user may see (their own bodies) and to no other: what a person
+    asked another body, perhaps about their own detention, is that body's business alone."""
+    own = [org.pk for org in policies.orgs_where(user, "application.reveal")]
+    if app.org_id not in own:
+        return []
     return list(
-        Application.objects.filter(applicant_key=app.applicant_key)
+        Application.objects.filter(applicant_key=app.applicant_key, org_id__in=own)
         .exclude(pk=app.pk)
         .select_related("org")
         .only("id", "tracking_code", "org__name", "received_on", "description", "state", "outcome", "reply_type")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator
@@ -41,17 +41,18 @@ from gongkai.applications.models import (
 )
 from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
 from gongkai.applications.receipt import Channel, receipt_date
+from gongkai.applications.secret_rules import secret_problem
 from gongkai.applications.uploads import Upload, check_uploads
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core import audit
-from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.core.text import clean_filename
 from gongkai.orgs import policies
 from gongkai.orgs.credit_code import credit_code_problem, normalise_credit_code
 from gongkai.orgs.models import Organisation
 
 # Alphabet of tracking codes: no 0/O, 1/I/L, so a code read over the phone is not misheard.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-MIN_SECRET_LENGTH = 6
 
 APPLICANT_FIELDS = (
     "applicant_type",
@@ -169,13 +170,10 @@ def clean_applicant(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _check_secret(secret: str) -> None:
-    if len(secret) < MIN_SECRET_LENGTH or len(secret) > 64:
-        raise ValidationFailed(
-            f"查询密码应为{MIN_SECRET_LENGTH}至64个字符，请牢记，查询和补正时需要使用。",
-            code="weak_secret",
-            field="secret",
-        )
+def _check_secret(secret: str, applicant: dict[str, Any]) -> None:
+    problem = secret_problem(secret, id_number=applicant.get("id_number", ""), phone=applicant.get("phone", ""))
+    if problem:
+        raise ValidationFailed(f"{problem}查询和补正时需要使用，请牢记。", code="weak_secret", field="secret")
 
 
 # --- deadlines ----------------------------------------------------------------------------------
@@ -329,7 +327,7 @@ class _StoredFiles:
 
 
 def _store_file(app: Application, upload: Upload, kind: str, stored: _StoredFiles) -> ApplicationFile:
-    name = upload.name.replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
+    name = clean_filename(upload.name)
     record = ApplicationFile(application=app, kind=kind, filename=name, size=len(upload.data), sha256=upload.sha256)
     record.file.save(name, ContentFile(upload.data), save=False)
     stored.items.append((record.file.storage, str(record.file.name)))
@@ -348,7 +346,7 @@ def submit_online(
     """An application made on the portal (Art. 29: 数据电文). The platform confirms receipt at once,
     so the receipt date is the day of submission (Art. 31(3), 双方确认之日)."""
     cleaned = clean_applicant(applicant)
-    _check_secret(secret)
+    _check_secret(secret, cleaned)
     uploads = list(uploads)
     check_uploads(uploads)
     day = today or _today()
@@ -389,7 +387,7 @@ def register(
         raise ValidationFailed("口头申请只能当面提出，由工作人员代为填写。", code="oral_not_in_person", field="oral")
     cleaned = clean_applicant(applicant)
     if secret:
-        _check_secret(secret)
+        _check_secret(secret, cleaned)
     uploads = list(uploads)
     check_uploads(uploads)
     try:
@@ -421,16 +419,6 @@ def _atomic_create(*, secret: str, **kwargs: Any) -> Submitted:
 
 
 # --- applicant access ---------------------------------------------------------------------------
-
-
-def verify_applicant(tracking_code: str, secret: str) -> Application:
-    """The applicant proves who they are with the tracking code and their secret. The same answer
-    for an unknown code and a wrong secret, so that codes cannot be probed."""
-    code = (tracking_code or "").strip().upper()
-    app = Application.objects.select_related("org").filter(tracking_code=code).first()
-    if app is None or not app.secret_hash or not check_password(secret or "", app.secret_hash):
-        raise PermissionDenied("查询码或查询密码不正确。", code="bad_credentials")
-    return app
 
 
 def applicant_submit_correction(

@@ -1,7 +1,9 @@
 """Checking attachments and extracting their text (for the search issue), before anything is stored.
 
 Accepted: PDF, DOCX, XLSX and plain text, identified by their content, not only their name. A file
-that is corrupt or encrypted is refused with a reason; nothing is written in that case.
+that is corrupt or encrypted is refused with a reason; nothing is written in that case. Office files
+are opened within the caps of ``gongkai.core.zipcaps`` and PDFs read at most ``MAX_PDF_PAGES`` pages,
+so no attachment can make extraction take unbounded memory or time.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.zipcaps import open_office_zip
 
 KINDS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".txt": "txt"}
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted Office files are OLE containers
 MAX_EXTRACTED_CHARS = 5_000_000
+MAX_PDF_PAGES = 2000
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,14 @@ def _pdf(name: str, data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise _refuse(f"文件“{name}”已加密，无法读取内容，请上传未加密的版本。", "file_encrypted")
-        return "\n".join((page.extract_text() or "") for page in reader.pages)
+        parts, size = [], 0
+        for index, page in enumerate(reader.pages):
+            if index >= MAX_PDF_PAGES or size >= MAX_EXTRACTED_CHARS:
+                break  # the search index keeps the first MAX_EXTRACTED_CHARS characters anyway
+            text = page.extract_text() or ""
+            parts.append(text)
+            size += len(text)
+        return "\n".join(parts)
     except ValidationFailed:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
@@ -63,12 +73,10 @@ def _pdf(name: str, data: bytes) -> str:
 
 
 def _office_zip(name: str, data: bytes, label: str) -> zipfile.ZipFile:
-    if data.startswith(OLE_MAGIC):
-        raise _refuse(f"文件“{name}”已加密（或为旧版 Office 格式），请上传未加密的 {label} 文件。", "file_encrypted")
+    archive = open_office_zip(name, data, label)  # caps first: nothing is inflated before them
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
         bad = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
         raise _refuse(f"文件“{name}”已损坏，不是有效的 {label} 文件。", "file_corrupt") from exc
     if bad is not None:
         raise _refuse(f"文件“{name}”已损坏（{bad}）。", "file_corrupt")

@@ -1,37 +1,66 @@
-"""Fixed-window rate limits kept in Django's cache.
+"""Fixed-window rate limits kept in Django's cache, and who the client is.
 
-The default cache is per process (LocMemCache); a deployment with several worker processes sets a
-shared cache (docs/operations.md) so that the limits hold across them.
+The counters must be shared by every worker process and server: production settings put the cache
+in Redis (``GONGKAI_REDIS_URL``); development and tests use the per-process memory cache.
 """
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _trusted(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in proxies if p.strip())
+
+
+def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
 
 def client_address(request: HttpRequest) -> str:
-    # Behind the reverse proxy in docs/operations.md, X-Forwarded-For's last hop is the proxy's view
-    # of the client; without a proxy REMOTE_ADDR is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()[:64]
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+    """The client's address. ``X-Forwarded-For`` is believed only when the request comes from one of
+    ``GONGKAI_TRUSTED_PROXIES``: then the client is the nearest address in it that is not itself a
+    trusted proxy. From anyone else the header is ignored (a client could write anything in it)."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))[:64]
+    networks = _trusted(tuple(settings.GONGKAI_TRUSTED_PROXIES))
+    if not networks or not _is_trusted(remote, networks):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return remote  # a malformed hop: the proxy did not write it, so nothing before it counts
+        if not _is_trusted(hop, networks):
+            return hop
+    return remote
 
 
-def _key(scope: str, who: str, window: int) -> str:
+def key_for(scope: str, who: str, window: int = 3600) -> str:
+    """The cache key of the current window's counter."""
     return f"rl:{scope}:{who}:{int(time.time() // window)}"
 
 
 def count(scope: str, who: str, window: int = 3600) -> int:
-    return int(cache.get(_key(scope, who, window), 0))
+    return int(cache.get(key_for(scope, who, window), 0))
 
 
 def hit(scope: str, who: str, window: int = 3600) -> int:
     """Count one event and return the count in the current window."""
-    key = _key(scope, who, window)
+    key = key_for(scope, who, window)
     if cache.add(key, 1, timeout=window + 5):
         return 1
     try:

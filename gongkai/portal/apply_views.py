@@ -16,7 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gongkai.applications import selectors, services
+from gongkai.applications import access, selectors, services
 from gongkai.applications.downloads import letter_response
 from gongkai.applications.models import ApplicantType, Application, DeliveryForm, DeliveryWay, Letter, State
 from gongkai.applications.uploads import MAX_FILES, from_files
@@ -182,7 +182,7 @@ def track(request: HttpRequest) -> HttpResponse:
             status = 429
         else:
             try:
-                app = services.verify_applicant(form.cleaned_data["tracking_code"], form.cleaned_data["secret"])
+                app = access.verify_applicant(form.cleaned_data["tracking_code"], form.cleaned_data["secret"])
             except ApplicationError as exc:
                 ratelimit.hit("track-fail", who)
                 form.add_error(None, exc.message)
@@ -242,6 +242,20 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     if app is None or letter is None or letter.application_id != app.pk or fmt not in ("docx", "pdf"):
         raise Http404("没有找到该文书。")
     return letter_response(letter, fmt)
+
+
+def unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to the applicant when their tracking code was locked. A GET shows a button
+    (mail programs open links to preview them); the POST unlocks."""
+    context: dict[str, Any] = {"section": "apply"}
+    if request.method == "POST":
+        try:
+            app = access.unlock_with_token(token)
+        except ApplicationError as exc:
+            context["error"] = exc.message
+            return render(request, "portal/apply/unlock.html", context, status=400)
+        context.update(done=True, code=app.tracking_code)
+    return render(request, "portal/apply/unlock.html", context)
 
 
 @require_POST

@@ -22,5 +22,6 @@ urlpatterns = [
     path("apply/status/", apply_views.status, name="apply_status"),
     path("apply/correction/", apply_views.correction, name="apply_correction"),
     path("apply/letters/<int:pk>.<str:fmt>", apply_views.letter, name="apply_letter"),
+    path("apply/unlock/<str:token>/", apply_views.unlock, name="apply_unlock"),
     path("apply/leave/", apply_views.leave, name="apply_leave"),
 ]

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.applications import letters, selectors, services, workflow
+from gongkai.applications import access, letters, selectors, services, workflow
 from gongkai.applications.downloads import letter_response
 from gongkai.applications.models import (
     Appeal,
@@ -181,6 +181,7 @@ def _detail_context(request: HttpRequest, app: Application, revealed: dict[str, 
         "masked": selectors.masked(app),
         "revealed": revealed,
         "can_reveal": policies.can(user, "application.reveal", app.org),
+        "can_unlock": app.track_locked_at is not None and policies.can(user, "application.handle", app.org),
         "actions": {t.action: t for t in actions},
         "reply_types": [(k, v[0], [(c, BY_CODE[c].label) for c in v[1]]) for k, v in REPLY_TYPES.items()],
         "pauses": app.pauses.all(),
@@ -191,7 +192,7 @@ def _detail_context(request: HttpRequest, app: Application, revealed: dict[str, 
         "appeal_results": AppealResult.choices,
         "can_record_appeal": policies.can(user, "appeal.record", app.org) and app.replied_on is not None,
         "history": [(e, audit.ACTION_LABELS.get(e.action, e.action)) for e in audit.history_for(app)],
-        "earlier": selectors.applicant_history(app),
+        "earlier": selectors.applicant_history(user, app),
         "similar": selectors.similar_applications(app),
         "monthly": selectors.monthly_count(app),
         "outcome": BY_CODE.get(app.outcome),
@@ -221,6 +222,19 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "workbench/applications/detail.html", _detail_context(request, app, revealed=data))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def unlock_tracking(request: HttpRequest, pk: int) -> HttpResponse:
+    app = _application(request, pk)
+    try:
+        access.unlock_by_staff(actor=request.user, application=app)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "查询码已解除锁定。")
+    return redirect("workbench:application", pk=app.pk)
 
 
 def _date(value: str) -> dt.date | None:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/new/", apps.register, name="application_register"),
     path("applications/<int:pk>/", apps.detail, name="application"),
     path("applications/<int:pk>/reveal/", apps.reveal, name="application_reveal"),
+    path("applications/<int:pk>/unlock/", apps.unlock_tracking, name="application_unlock"),
     path("applications/<int:pk>/do/<slug:action>/", apps.act, name="application_act"),
     path("applications/<int:pk>/appeals/", apps.appeal_add, name="appeal_add"),
     path("appeals/<int:pk>/decide/", apps.appeal_decide, name="appeal_decide"),

@@ -1,0 +1,148 @@
+"""The applicant's door to their case: the tracking code and the secret, and what guards them.
+
+- A wrong secret and an unknown code get the same answer and cost the same time (the secret is
+  checked against a stand-in hash when the code does not exist), so codes cannot be probed by
+  timing.
+- Failures are counted per tracking code in the shared cache, whatever address they come from;
+  after ``GONGKAI_TRACK_FAILURES_PER_CODE`` of them within a day the code is locked (stored on the
+  application, so it survives a restart). The way back goes through the contact the applicant gave:
+  a mail with a link that unlocks it, or, without an e-mail address, a call to the handling body,
+  whose staff unlock it in the workbench. Locks and unlocks are audit events.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.applications.models import Application
+from gongkai.core import audit, ratelimit
+from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.orgs import policies
+
+log = logging.getLogger(__name__)
+UNLOCK_SALT = "gongkai.applications.unlock"
+UNLOCK_MAX_AGE = 14 * 24 * 3600
+FAILURE_WINDOW = 24 * 3600
+
+
+@functools.cache
+def _stand_in_hash(hasher: str) -> str:
+    # Hashed once per process with the applicants' hasher, so checking against it costs what a real
+    # check costs.
+    return make_password("gongkai-no-such-application", hasher=hasher)
+
+
+def normalise_code(tracking_code: str) -> str:
+    return (tracking_code or "").strip().upper()[:20]
+
+
+def verify_applicant(tracking_code: str, secret: str) -> Application:
+    """The application whose code and secret these are; ``PermissionDenied`` otherwise."""
+    code = normalise_code(tracking_code)
+    app = Application.objects.select_related("org").filter(tracking_code=code).first() if code else None
+    stored = app.secret_hash if app is not None and app.secret_hash else ""
+    matches = check_password(secret or "", stored or _stand_in_hash(settings.GONGKAI_SECRET_HASHER))
+    if app is not None and app.track_locked_at is not None:
+        raise PermissionDenied(_locked_message(app), code="tracking_locked")
+    if app is None or not stored or not matches:
+        if app is not None:
+            _count_failure(app)
+        raise PermissionDenied("查询码或查询密码不正确。", code="bad_credentials")
+    cache.delete(ratelimit.key_for("track-code", app.tracking_code, FAILURE_WINDOW))
+    return app
+
+
+def _locked_message(app: Application) -> str:
+    if app.email:
+        return (
+            "该查询码因多次输入错误的查询密码已被锁定。解除锁定的链接已发送到您申请时填写的电子邮箱；"
+            f"也可以联系{app.org.name}解除。"
+        )
+    return f"该查询码因多次输入错误的查询密码已被锁定。请联系{app.org.name}（政府信息公开工作机构）核实身份后解除锁定。"
+
+
+def _count_failure(app: Application) -> None:
+    failures = ratelimit.hit("track-code", app.tracking_code, FAILURE_WINDOW)
+    if failures < settings.GONGKAI_TRACK_FAILURES_PER_CODE:
+        return
+    with transaction.atomic():
+        now = timezone.now()
+        if not Application.objects.filter(pk=app.pk, track_locked_at__isnull=True).update(track_locked_at=now):
+            return  # locked already
+        app.track_locked_at = now
+        audit.record(
+            actor=None, action="application.track_locked", obj=app, after={"failures": failures}, org_id=app.org_id
+        )
+        if app.email:
+            transaction.on_commit(lambda: _send_unlock_mail(app))
+
+
+def unlock_token(app: Application) -> str:
+    assert app.track_locked_at is not None
+    return signing.dumps({"a": app.pk, "t": app.track_locked_at.isoformat()}, salt=UNLOCK_SALT)
+
+
+def _send_unlock_mail(app: Application) -> None:
+    link = f"{settings.GONGKAI_PUBLIC_URL}/apply/unlock/{unlock_token(app)}/"
+    body = "\n".join(
+        [
+            f"{app.applicant_name}：",
+            f"您在{app.org.name}的政府信息公开申请（查询码 {app.tracking_code}）因多次输入错误的查询密码已被锁定。",
+            f"如果是您本人操作，请打开以下链接解除锁定（{UNLOCK_MAX_AGE // 86400}天内有效）：",
+            link,
+            "如果不是您本人操作，说明有人在尝试查询您的申请，请勿将查询码告知他人；锁定期间任何人都无法查看。",
+            "",
+            "本邮件由系统发送，请勿直接回复。",
+        ]
+    )
+    message = EmailMessage(
+        subject=f"【政府信息公开】查询码已锁定（{app.tracking_code}）",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[app.email],
+    )
+    try:
+        message.send()
+    except Exception:  # a mail that fails leaves the way back through the handling body
+        log.exception("unlock mail for %s failed", app.tracking_code)
+
+
+def _unlock(app: Application, *, actor: Any, how: str) -> None:
+    with transaction.atomic():
+        Application.objects.filter(pk=app.pk).update(track_locked_at=None)
+        app.track_locked_at = None
+        audit.record(actor=actor, action="application.track_unlocked", obj=app, after={"by": how}, org_id=app.org_id)
+    cache.delete(ratelimit.key_for("track-code", app.tracking_code, FAILURE_WINDOW))
+
+
+def unlock_with_token(token: str) -> Application:
+    """The applicant follows the link mailed to them."""
+    try:
+        data = signing.loads(token, salt=UNLOCK_SALT, max_age=UNLOCK_MAX_AGE)
+    except signing.BadSignature:
+        raise ValidationFailed(
+            "解除锁定的链接无效或已过期，请联系受理机关解除锁定。", code="unlock_link_invalid"
+        ) from None
+    app = Application.objects.select_related("org").filter(pk=data.get("a")).first()
+    if app is None or app.track_locked_at is None or app.track_locked_at.isoformat() != data.get("t"):
+        raise ValidationFailed("该链接已使用或查询码未被锁定。", code="unlock_link_used")
+    _unlock(app, actor=None, how="applicant_mail")
+    return app
+
+
+def unlock_by_staff(*, actor: Any, application: Application) -> None:
+    """The handling body's staff unlock the code after checking, by phone, that the caller is the applicant."""
+    policies.require(actor, "application.handle", application.org)
+    if application.track_locked_at is None:
+        raise ValidationFailed("该查询码未被锁定。", code="not_locked")
+    _unlock(application, actor=actor, how="staff")
