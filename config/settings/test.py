@@ -13,3 +13,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-gongkai.sqlite3")}  # noqa: F405
 # Tests see each mail as soon as the step returns; one test checks the background path.
 GONGKAI_MAIL_IN_BACKGROUND = False
+# The test runner empties every table with TRUNCATE between browser tests; the audit table's TRUNCATE
+# trigger lets that through on these connections only (core migration 0003).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["OPTIONS"] = {"options": "-c gongkai.audit_truncate=allow"}  # noqa: F405

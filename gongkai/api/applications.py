@@ -21,12 +21,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gongkai.applications import access, selectors, services, workflow
+from gongkai.applications import access, letters, selectors, services, workflow
 from gongkai.applications.models import Application, State
 from gongkai.applications.outcomes import BY_CODE
 from gongkai.applications.uploads import from_files
 from gongkai.core import antiabuse, ratelimit
 from gongkai.core.errors import NotFound, PermissionDenied, ValidationFailed
+from gongkai.core.numbers import parse_int
 from gongkai.orgs import policies
 from gongkai.orgs.selectors import org_by_slug
 
@@ -130,7 +131,10 @@ def _date(value: dt.date | None) -> str | None:
 def _letters(request: Request, app: Application, *, staff: bool) -> list[dict[str, Any]]:
     qs = app.letters.all() if staff else selectors.letters_for_applicant(app)
     out = []
+    masks = selectors.masked(app) if staff else None
     for letter in qs:
+        # Staff see letters as they see lists, masked; in full only through a logged reveal.
+        shown = letters.masked_copy(letter, masks) if masks is not None else letter
         row: dict[str, Any] = {
             "id": letter.pk,
             "kind": letter.kind,
@@ -138,7 +142,7 @@ def _letters(request: Request, app: Application, *, staff: bool) -> list[dict[st
             "number": letter.number,
             "issued_on": _date(letter.issued_on),
             "to_applicant": letter.to_applicant,
-            "body": letter.body,
+            "body": shown.body,
         }
         if staff:
             row["pdf"] = request.build_absolute_uri(reverse("workbench:letter_file", args=[letter.pk, "pdf"]))
@@ -343,10 +347,7 @@ class StaffListView(APIView):
         org = org_by_slug(str(request.query_params.get("org", "")))
         if org is None:
             raise NotFound("没有这个机关。")
-        try:
-            page = max(int(request.query_params.get("page", "1")), 1)
-        except ValueError:
-            raise ValidationFailed("page 应为正整数。", code="invalid_page", field="page") from None
+        page = parse_int(request.query_params.get("page") or 1, label="page ", lo=1, hi=100_000, field="page")
         rows, total = selectors.inbox(request.user, org, page=page, state=str(request.query_params.get("state", "")))
         results = [
             {

@@ -57,12 +57,12 @@ def search_payload(request: Request) -> dict[str, Any]:
     params = {
         k: request.query_params.get(k, "") for k in ("q", "org", "topic", "art20", "year", "validity", "sort", "page")
     }
-    page_size = min(max(int_param(request.query_params.get("page_size")) or 20, 1), 100)
+    page_size = min(max(int_param(request.query_params.get("page_size"), lo=1, hi=100) or 20, 1), 100)
     result = search(
         params["q"],
         filters_from(params),
         sort=params["sort"] or "relevance",
-        page=int_param(params["page"]) or 1,
+        page=int_param(params["page"], lo=1, hi=10_000) or 1,
         page_size=page_size,
     )
     items = []

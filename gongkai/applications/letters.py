@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from gongkai.applications.models import Application, LetterKind
+from gongkai.applications.models import Application, Letter, LetterKind
 from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
 
 REGULATIONS = "《中华人民共和国政府信息公开条例》"
@@ -263,4 +263,32 @@ def facts_keys() -> tuple[str, ...]:
         "office",
         "office_phone",
         "office_address",
+    )
+
+
+def masked_copy(letter: Letter, masks: dict[str, str]) -> Letter:
+    """An unsaved copy of the letter in which the applicant's personal data (the values behind
+    ``masks``, from ``selectors.masked``) reads masked: what staff see without a logged reveal."""
+    app = letter.application
+    pairs = sorted(
+        ((str(getattr(app, field)), shown) for field, shown in masks.items() if getattr(app, field)),
+        key=lambda pair: -len(pair[0]),
+    )
+
+    def mask(text: str) -> str:
+        for value, shown in pairs:
+            if value != shown:
+                text = text.replace(value, shown)
+        return text
+
+    return Letter(
+        application=app,
+        kind=letter.kind,
+        number=letter.number,
+        title=letter.title,
+        recipient=mask(letter.recipient),
+        body=[mask(str(p)) for p in letter.body],
+        issuer=letter.issuer,
+        issued_on=letter.issued_on,
+        to_applicant=letter.to_applicant,
     )

@@ -79,6 +79,10 @@ CONTENT_TYPES = {
 
 
 def download(letter: Letter, fmt: str) -> tuple[bytes, str, str]:
-    """Bytes, file name and content type of the letter in this format (``RenderError`` if it cannot be made)."""
-    data, _ = rendered(letter, fmt)
+    """Bytes, file name and content type of the letter in this format (``RenderError`` if it cannot be made).
+    An unsaved letter (a masked copy) is rendered each time and never kept."""
+    if letter.pk is None:
+        data = to_docx(letter) if fmt == "docx" else to_pdf(letter)
+    else:
+        data, _ = rendered(letter, fmt)
     return data, f"{letter.number}.{fmt}", CONTENT_TYPES[fmt]

@@ -46,7 +46,7 @@ from gongkai.applications.uploads import Upload, check_uploads
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
-from gongkai.core.text import clean_filename
+from gongkai.core.text import clean_filename, strip_control_characters
 from gongkai.orgs import policies
 from gongkai.orgs.credit_code import credit_code_problem, normalise_credit_code
 from gongkai.orgs.models import Organisation
@@ -812,18 +812,44 @@ def _after(app: Application, action: str, on: dt.date) -> None:
 
 
 def reveal_personal_data(*, actor: Any, application: Application, reason: str = "") -> dict[str, str]:
-    """The applicant's personal data in full, for the handling body's own staff, logged every time."""
+    """The applicant's personal data in full, for the handling body's own staff, logged every time
+    with the reason given (a reveal without a reason is refused)."""
+    _log_reveal(actor=actor, application=application, reason=reason, what={"fields": list(PERSONAL_FIELDS)})
+    return {name: getattr(application, name) for name in PERSONAL_FIELDS}
+
+
+def reveal_letter(*, actor: Any, letter: Letter, reason: str = "", fmt: str = "") -> Letter:
+    """A letter in full (it names the applicant, and may give their address): like any full view of
+    personal data, only for the handling body's staff, with a reason, logged."""
+    _log_reveal(
+        actor=actor,
+        application=letter.application,
+        reason=reason,
+        what={"letter": letter.number, "format": fmt},
+    )
+    return letter
+
+
+def reveal_file(*, actor: Any, record: ApplicationFile, reason: str = "") -> ApplicationFile:
+    """An applicant's uploaded file (identity papers among them): a logged reveal with a reason."""
+    _log_reveal(actor=actor, application=record.application, reason=reason, what={"file": record.filename})
+    return record
+
+
+def _log_reveal(*, actor: Any, application: Application, reason: str, what: dict[str, Any]) -> None:
     policies.require(actor, "application.reveal", application.org)
+    reason = strip_control_characters(reason or "").strip()[:200]
+    if not reason:
+        raise ValidationFailed("请填写查看理由（将记入审计日志）。", code="reason_required", field="reason")
     with transaction.atomic():
         audit.record(
             actor=actor,
             action="application.reveal",
             obj=application,
-            after={"fields": list(PERSONAL_FIELDS)},
+            after=what,
             reason=reason,
             org_id=application.org_id,
         )
-    return {name: getattr(application, name) for name in PERSONAL_FIELDS}
 
 
 # --- appeals (Art. 51) --------------------------------------------------------------------------

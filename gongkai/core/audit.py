@@ -1,13 +1,18 @@
-"""Writing and reading audit events. Services call ``record``; pages call ``history_for``."""
+"""Writing and reading audit events. Services call ``record``; pages call ``history_for``;
+``verify_chain`` (``manage.py audit_verify``) checks that nothing was changed or removed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from gongkai.core.models import AuditEvent
 
@@ -50,6 +55,8 @@ ACTION_LABELS = {
     "application.not_gi": "不作为政府信息公开申请处理",
     "application.archive": "归档",
     "application.reveal": "查看申请人个人信息",
+    "application.track_locked": "查询码因多次输错密码被锁定",
+    "application.track_unlocked": "查询码解除锁定",
     "appeal.recorded": "登记行政复议、行政诉讼",
     "appeal.decided": "登记复议、诉讼结果",
     "letters.template_saved": "修改文书模板",
@@ -66,7 +73,13 @@ ACTION_LABELS = {
 }
 
 
+# The key of the PostgreSQL advisory lock that orders appends to the chain ("gkaudit" in ASCII).
+CHAIN_LOCK = 0x676B6175646974
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")  # PostgreSQL's JSON cannot hold NUL
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -80,6 +93,27 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def event_hash(event: AuditEvent) -> str:
+    """sha256 over the previous event's hash and this event's content, in a canonical JSON form that
+    reads back the same from either database."""
+    content = {
+        "prev": event.prev_hash,
+        "at": event.created_at.astimezone(dt.UTC).isoformat(),
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_label": event.object_label,
+        "org": event.org_id_ref,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def record(
     *,
     actor: Any,
@@ -90,20 +124,73 @@ def record(
     reason: str = "",
     org_id: int | None = None,
 ) -> AuditEvent:
-    """Append one event. Call inside the service's transaction so event and change commit together."""
+    """Append one event. Call inside the service's transaction so event and change commit together.
+
+    Appends are serialised (a transaction-scoped advisory lock on PostgreSQL; SQLite's write lock
+    already does it), so that each event's predecessor is the last one committed: the lock is held
+    until the surrounding transaction ends, which is short for every service."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        created_at=timezone.now(),
         actor=actor if is_user else None,
         actor_label=(actor.get_username() if is_user else "system")[:150],
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_label=str(obj)[:300],
+        object_label=_jsonable(str(obj))[:300],
         org_id_ref=org_id,
         before=_jsonable(dict(before or {})),
         after=_jsonable(dict(after or {})),
-        reason=reason,
+        reason=_jsonable(reason),
     )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        event.prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        # Round-trip the JSON fields as the database will return them, so the hash is reproducible.
+        event.before, event.after = json.loads(json.dumps(event.before)), json.loads(json.dumps(event.after))
+        event.hash = event_hash(event)
+        event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    unchained: int  # events from before the chain began
+    first_break: AuditEvent | None
+    problem: str
+    head: str  # the last event's hash: keep a copy elsewhere to detect a cut-off tail
+
+
+def verify_chain(batch: int = 5000) -> ChainReport:
+    """Walk the trail in order, recomputing each hash; report the first event that does not fit."""
+    checked = unchained = 0
+    previous = ""
+    chained = False
+    for event in _in_order(batch):
+        if not event.hash and not chained:
+            unchained += 1
+            continue
+        chained = True
+        checked += 1
+        if event.prev_hash != previous:
+            return ChainReport(checked, unchained, event, "前一事件的哈希不符：其前有事件被删除、插入或改动", previous)
+        if event_hash(event) != event.hash:
+            return ChainReport(checked, unchained, event, "内容与其哈希不符：该事件被改动", previous)
+        previous = event.hash
+    return ChainReport(checked, unchained, None, "", previous)
+
+
+def _in_order(batch: int) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        rows = list(AuditEvent.objects.filter(id__gt=last).order_by("id")[:batch])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
 
 
 def history_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

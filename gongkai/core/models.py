@@ -1,8 +1,11 @@
 """The audit trail: an append-only record of every change of state.
 
 The architecture asks that every write be accountable (actor, object, action, before, after,
-time). Rows are never updated or deleted: the ORM refuses it here, and a database trigger
-(migration 0002) refuses UPDATE on every backend and DELETE on PostgreSQL.
+time). Rows are never updated or deleted: the ORM refuses it here; database triggers refuse UPDATE
+on every backend and DELETE and TRUNCATE on PostgreSQL (migrations 0002, 0003); in production the
+application connects as a role that may only INSERT and SELECT this table (``manage.py db_roles``).
+Each event carries a hash over its content and the previous event's hash, so an edit or a deletion
+made by whoever bypasses all of that is found by ``manage.py audit_verify`` (docs/security.md).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -22,7 +26,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by ``audit.record`` before the insert, because the hash covers it.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -36,6 +41,10 @@ class AuditEvent(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
+    # sha256 of the previous event's hash and this event's content (gongkai.core.audit.event_hash);
+    # empty on the events written before the chain began (migration 0003).
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

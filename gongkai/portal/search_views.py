@@ -18,7 +18,7 @@ def filters_from(params: dict[str, str]) -> SearchFilters:
         org=org_by_slug(params.get("org", "")[:60]) if params.get("org") else None,
         topic=params.get("topic", "")[:10],
         art20=params.get("art20", "")[:10],
-        year=int_param(params.get("year")),
+        year=int_param(params.get("year"), lo=1900, hi=2100),
         validity=params.get("validity", "")[:10],
     )
 
@@ -26,7 +26,9 @@ def filters_from(params: dict[str, str]) -> SearchFilters:
 def search_page(request: HttpRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("q", "org", "topic", "art20", "year", "validity", "sort", "page")}
     filters = filters_from(params)
-    result = search(params["q"], filters, sort=params["sort"] or "relevance", page=int_param(params["page"]) or 1)
+    result = search(
+        params["q"], filters, sort=params["sort"] or "relevance", page=int_param(params["page"], lo=1, hi=10_000) or 1
+    )
     query = request.GET.copy()
     query.pop("page", None)
     without = {}

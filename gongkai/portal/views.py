@@ -61,7 +61,7 @@ def browse(request: HttpRequest, slug: str) -> HttpResponse:
     filters = BrowseFilters(
         topic=request.GET.get("topic", "")[:10],
         art20=request.GET.get("art20", "")[:10],
-        year=int_param(request.GET.get("year")),
+        year=int_param(request.GET.get("year"), lo=1900, hi=2100),
         publisher=int_param(request.GET.get("publisher")),
         q=q,
     )

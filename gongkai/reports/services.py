@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -17,11 +17,12 @@ from django.utils import timezone
 from gongkai.applications.models import Application
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.core.numbers import parse_decimal, parse_int
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.reports import compute, tables
 from gongkai.reports.models import AnnualReport, ReportState
-from gongkai.reports.tables import Cell, Problem
+from gongkai.reports.tables import MAX_AMOUNT, MAX_COUNT, Cell, Problem
 
 TRANSITIONS = {
     # action: (permission, source, target, needs_reason)
@@ -185,12 +186,10 @@ def report_enter(*, actor: Any, report: AnnualReport, row: str, value: Any, sour
         raise ValidationFailed(
             "请注明数据来源（如：市政务服务平台导出，2026年1月5日）。", code="source_required", field="source"
         )
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValidationFailed("请填写数字。", code="not_a_number", field="value") from None
-    if number < 0 or (row != "FEES" and number != number.to_integral_value()):
-        raise ValidationFailed("处理决定数量应为非负整数；收费金额应为非负数。", code="invalid_number", field="value")
+    if row == "FEES":
+        number = parse_decimal(value, label="收费金额（万元）", lo=Decimal(0), hi=MAX_AMOUNT, field="value")
+    else:
+        number = Decimal(parse_int(value, label="处理决定数量", lo=0, hi=MAX_COUNT, field="value"))
     key = _key((row, column))
     before = report.entered.get(key)
     report.entered[key] = {"value": str(number) if row == "FEES" else int(number), "source": source[:200]}
@@ -218,8 +217,7 @@ def report_override(
     key = {"二": "t2", "三": "t3", "四": "t4"}.get(table)
     if key is None or _key((row, column)) not in report.computed.get("self", {}).get(key, {}):
         raise ValidationFailed("没有这个单元格。", code="unknown_cell", field="cell")
-    if not isinstance(value, int) or value < 0:
-        raise ValidationFailed("应为非负整数。", code="invalid_number", field="value")
+    value = parse_int(value, label="数字", lo=0, hi=MAX_COUNT, field="value")
     entry = {"table": table, "cell": _key((row, column)), "value": value, "reason": reason[:500]}
     entry.update(by=getattr(actor, "username", ""), at=timezone.now().isoformat())
     report.overrides = [o for o in report.overrides if (o["table"], o["cell"]) != (table, entry["cell"])] + [entry]

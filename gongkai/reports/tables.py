@@ -14,6 +14,11 @@ from decimal import Decimal
 
 from gongkai.applications.outcomes import OUTCOMES
 
+# Bounds of a figure typed or imported into a report: far above any body's year, far below what
+# breaks a page (gongkai.core.numbers).
+MAX_COUNT = 1_000_000_000
+MAX_AMOUNT = Decimal("1000000000")  # 万元
+
 # --- table 三: applications received and handled ------------------------------------------------
 
 APPLICANT_COLUMNS: tuple[tuple[str, str], ...] = (

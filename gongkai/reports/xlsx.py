@@ -8,7 +8,7 @@ is refused with the sheet, the cell reference and the row and column named.
 from __future__ import annotations
 
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -16,8 +16,10 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.numbers import parse_decimal, parse_int
+from gongkai.core.zipcaps import open_office_zip
 from gongkai.reports import tables
-from gongkai.reports.tables import T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_RESULTS, Cell
+from gongkai.reports.tables import MAX_AMOUNT, MAX_COUNT, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_RESULTS, Cell
 
 SHEET2, SHEET3, SHEET4 = "表二 主动公开", "表三 申请情况", "表四 复议诉讼"
 T2_LAYOUT: tuple[tuple[str, str, str], ...] = (
@@ -96,19 +98,15 @@ def _refuse(sheet: str, ref: str, what: str, problem: str) -> ValidationFailed:
 def _whole(value: Any, sheet: str, ref: str, what: str) -> int:
     if value is None or value == "":
         return 0
-    if isinstance(value, bool):
-        raise _refuse(sheet, ref, what, "应为非负整数。")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if not isinstance(value, int) or value < 0:
-        raise _refuse(sheet, ref, what, f"应为非负整数，实际为“{value}”。")
-    return value
+    try:
+        return parse_int(value, label="", lo=0, hi=MAX_COUNT)
+    except ValidationFailed as exc:
+        raise _refuse(sheet, ref, what, exc.message) from None
 
 
 def from_xlsx(data: bytes) -> dict[str, dict[Cell, Any]]:
     """Read the three tables; raise ValidationFailed naming the first bad cell or failed identity."""
+    open_office_zip("工作簿", data, "XLSX")  # caps before openpyxl inflates anything
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -128,11 +126,9 @@ def from_xlsx(data: bytes) -> dict[str, dict[Cell, Any]]:
             raise _refuse(SHEET2, f"A{i + 3}", label, f"应为“{label}”，实际为“{got_label}”；请使用本系统导出的格式。")
         if (row, col) == ("FEES", "amount"):
             try:
-                amount = Decimal(str(value if value not in (None, "") else 0))
-            except InvalidOperation:
-                raise _refuse(SHEET2, ref, label, f"应为数字，实际为“{value}”。") from None
-            if amount < 0:
-                raise _refuse(SHEET2, ref, label, "不能为负数。")
+                amount = parse_decimal(value if value not in (None, "") else 0, label="", lo=Decimal(0), hi=MAX_AMOUNT)
+            except ValidationFailed as exc:
+                raise _refuse(SHEET2, ref, label, exc.message) from None
             t2[(row, col)] = amount
         else:
             t2[(row, col)] = _whole(value, SHEET2, ref, label)

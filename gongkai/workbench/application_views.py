@@ -38,6 +38,7 @@ from gongkai.applications.uploads import from_files
 from gongkai.core import audit
 from gongkai.core.errors import ApplicationError, NotFound
 from gongkai.core.formfields import MultiFileField
+from gongkai.core.numbers import parse_int
 from gongkai.orgs import policies
 from gongkai.orgs.models import Membership, Organisation
 
@@ -65,8 +66,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     org = next((o for o in orgs if o.slug == slug), orgs[0])
     state = request.GET.get("state", "")
     try:
-        page = max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
+        page = parse_int(request.GET.get("page") or 1, label="页码", lo=1, hi=100_000)
+    except ApplicationError:
         page = 1
     rows, total = selectors.inbox(request.user, org, page=page, state=state)
     pages = max((total + 29) // 30, 1)
@@ -286,11 +287,11 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "not_gi":
         params.update(text=p.get("text", "")[:5000])
     try:
-        for key in ("days", "period", "pages"):
+        for key, label, hi in (("days", "延长工作日数", 20), ("period", "补正期限", 60), ("pages", "页数", 1_000_000)):
             if key in params and params[key] not in (None, ""):
-                params[key] = int(params[key])
-    except (TypeError, ValueError):
-        messages.error(request, "请填写整数。")
+                params[key] = parse_int(params[key], label=label, lo=0, hi=hi, field=key)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
         return redirect("workbench:application", pk=app.pk)
     try:
         services.transition(actor=request.user, application=app, action=action, **params)
@@ -347,6 +348,8 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def letter_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """A letter as a file. Without more, with the applicant's personal data masked (what anyone who
+    may read the case sees); in full only by POST with a reason, as a logged reveal."""
     letter = Letter.objects.select_related("application__org").filter(pk=pk).first()
     if (
         letter is None
@@ -354,23 +357,36 @@ def letter_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         or not policies.can(request.user, "application.read", letter.application.org)
     ):
         raise Http404("没有找到该文书。")
-    return letter_response(letter, fmt)
+    if request.method == "POST":
+        try:
+            services.reveal_letter(actor=request.user, letter=letter, reason=request.POST.get("reason", ""), fmt=fmt)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("workbench:application", pk=letter.application_id)
+        response = letter_response(letter, fmt)
+    else:
+        response = letter_response(letters.masked_copy(letter, selectors.masked(letter.application)), fmt)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
+@require_POST
 def upload_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An applicant's uploaded file: it may hold identity papers, so only the handling body's staff
-    may open it, and each opening is logged like a reveal."""
+    may open it, with a reason, and each opening is logged as a reveal."""
     record = ApplicationFile.objects.select_related("application__org").filter(pk=pk).first()
-    if record is None:
+    if record is None or not policies.can(request.user, "application.reveal", record.application.org):
         raise Http404("没有找到该文件。")
     app = record.application
-    if not policies.can(request.user, "application.reveal", app.org):
-        raise Http404("没有找到该文件。")
-    audit.record(
-        actor=request.user, action="application.reveal", obj=app, after={"file": record.filename}, org_id=app.org_id
-    )
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename)
+    try:
+        services.reveal_file(actor=request.user, record=record, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("workbench:application", pk=app.pk)
+    response = FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

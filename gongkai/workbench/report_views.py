@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError
+from gongkai.core.numbers import parse_int
 from gongkai.orgs import policies
 from gongkai.orgs.models import Membership, Organisation
 from gongkai.reports import selectors as report_selectors
@@ -22,13 +23,18 @@ from gongkai.reports import services as reports
 from gongkai.reports.downloads import CONTENT_TYPES, export_response
 from gongkai.reports.models import AnnualReport
 from gongkai.reports.presentation import comparison, report_context, trend_svg
+from gongkai.reports.tables import MAX_COUNT
 
 
 def _year(request: HttpRequest) -> int:
     try:
-        return int(request.GET.get("year") or timezone.localdate().year - 1)
-    except ValueError:
+        return parse_int(request.GET.get("year") or timezone.localdate().year - 1, label="年度", lo=2000, hi=2100)
+    except ApplicationError:
         return timezone.localdate().year - 1
+
+
+def _posted_year(request: HttpRequest) -> int:
+    return parse_int(request.POST.get("year", ""), label="年度", lo=2000, hi=2100, field="year")
 
 
 @login_required
@@ -70,7 +76,7 @@ def report_prepare(request: HttpRequest) -> HttpResponse:
     if org is None:
         raise Http404("没有这个机关。")
     try:
-        report = reports.report_prepare(actor=request.user, org=org, year=int(request.POST.get("year", "0")))
+        report = reports.report_prepare(actor=request.user, org=org, year=_posted_year(request))
     except (ApplicationError, ValueError) as exc:
         messages.error(request, getattr(exc, "message", "年度不正确。"))
         return redirect("workbench:reports")
@@ -144,10 +150,7 @@ def report_edit(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 source=p.get("source", ""),
             )
         elif what == "override":
-            try:
-                value = int(p.get("value", ""))
-            except ValueError:
-                raise ApplicationError("请填写非负整数。") from None
+            value = parse_int(p.get("value", ""), label="数字", lo=0, hi=MAX_COUNT, field="value")
             reports.report_override(
                 actor=request.user,
                 report=report,
@@ -192,7 +195,7 @@ def report_import(request: HttpRequest) -> HttpResponse:
         report = reports.report_import_xlsx(
             actor=request.user,
             org=org,
-            year=int(request.POST.get("year", "0")),
+            year=_posted_year(request),
             filename=upload.name or "report.xlsx",
             data=upload.read(),
         )
