@@ -47,7 +47,7 @@ lint: venv
 	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v1
 
-test: venv system-deps
+test: venv system-deps migrate
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
 

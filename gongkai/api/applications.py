@@ -15,12 +15,13 @@ from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gongkai.api.parsers import ObjectJSONParser
 from gongkai.applications import access, letters, selectors, services, workflow
 from gongkai.applications.models import Application, State
 from gongkai.applications.outcomes import BY_CODE
@@ -248,7 +249,7 @@ class PublicApplyView(APIView):
 
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         summary="在线提交政府信息公开申请",
@@ -305,7 +306,7 @@ class PublicStatusView(APIView):
 class PublicCorrectionView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         summary="提交补正（第三十条）", request=CorrectionSerializer, responses={200: STATUS, **ERRORS}, tags=["申请人"]

@@ -12,11 +12,11 @@ urlpatterns = [
     path("v1/applications/status", applications.PublicStatusView.as_view(), name="status"),
     path("v1/applications/correction", applications.PublicCorrectionView.as_view(), name="correction"),
     path("v1/staff/applications", applications.StaffListView.as_view(), name="staff_applications"),
-    path("v1/staff/applications/<int:pk>", applications.StaffDetailView.as_view(), name="staff_application"),
+    path("v1/staff/applications/<id:pk>", applications.StaffDetailView.as_view(), name="staff_application"),
     path(
-        "v1/staff/applications/<int:pk>/actions/<slug:action>",
+        "v1/staff/applications/<id:pk>/actions/<slug:action>",
         applications.StaffActionView.as_view(),
         name="staff_action",
     ),
-    path("v1/staff/applications/<int:pk>/reveal", applications.StaffRevealView.as_view(), name="staff_reveal"),
+    path("v1/staff/applications/<id:pk>/reveal", applications.StaffRevealView.as_view(), name="staff_reveal"),
 ]

@@ -46,7 +46,7 @@ from gongkai.applications.uploads import Upload, check_uploads
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
-from gongkai.core.text import clean_filename, strip_control_characters
+from gongkai.core.text import clean_filename, has_control_characters, strip_control_characters
 from gongkai.orgs import policies
 from gongkai.orgs.credit_code import credit_code_problem, normalise_credit_code
 from gongkai.orgs.models import Organisation
@@ -121,6 +121,13 @@ def clean_applicant(data: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ValidationFailed(f"未知字段：{'、'.join(sorted(unknown))}", code="unknown_field")
     out = {k: str(data.get(k) or "").strip() for k in APPLICANT_FIELDS}
+    for name, value in out.items():
+        # Control and bidi characters: never typed by a person, and able to make a name or a request
+        # read differently from what is stored (U+202E reverses what follows).
+        if has_control_characters(value, multiline=name == "description"):
+            raise ValidationFailed(
+                "填写的内容含有控制字符或文字方向控制符，请删除后重新填写。", code="invalid_characters", field=name
+            )
     if out["applicant_type"] not in ApplicantType.values:
         raise ValidationFailed("请选择申请人类型。", code="required", field="applicant_type")
     natural = out["applicant_type"] == ApplicantType.NATURAL
@@ -436,6 +443,12 @@ def applicant_submit_correction(
         raise ValidationFailed("请填写补正内容或上传补正材料。", code="required", field="correction_text")
     if len(text) > 5000:
         raise ValidationFailed("补正内容不能超过5000个字。", code="too_long", field="correction_text")
+    if has_control_characters(text, multiline=True):
+        raise ValidationFailed(
+            "补正内容含有控制字符或文字方向控制符，请删除后重新填写。",
+            code="invalid_characters",
+            field="correction_text",
+        )
     check_uploads(uploads)
     day = today or _today()
     with _StoredFiles() as stored, transaction.atomic():

@@ -1,0 +1,27 @@
+"""Issue 17 §3: the panel of the same applicant's other applications shows a clerk only those made
+to the clerk's own bodies: never another body's tracking code or request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from gongkai.applications import selectors
+from tests.security.conftest import apply_to
+
+
+def test_the_panel_keeps_to_the_viewers_own_bodies(world: dict[str, Any]) -> None:
+    detention = apply_to(world["police"], description="本人被行政拘留的决定书及相关案卷材料").application
+    budget = apply_to(world["finance"], description="2025年度部门预算").application
+    again = apply_to(world["finance"], description="2024年度部门决算").application
+    clerk = world["finance_clerk"]
+    assert [a.pk for a in selectors.applicant_history(clerk, again)] == [budget.pk]
+    # A supervisor reads the case but sees no cross-reference of the person's other applications.
+    assert selectors.applicant_history(world["supervisor"], again) == []
+    client = Client()
+    client.force_login(clerk)
+    page = client.get(reverse("workbench:application", args=[again.pk])).content.decode()
+    assert budget.tracking_code in page
+    assert detention.tracking_code not in page and "行政拘留" not in page and "公安局" not in page
