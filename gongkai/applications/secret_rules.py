@@ -3,7 +3,7 @@
 With the tracking code it is the whole credential to an application that may concern the applicant's
 own affairs, so it must not be guessable: at least 8 characters, not one of the passwords people use
 most (Django's list of 20,000, and the ones Chinese users favour, such as ``woaini520`` or
-``5201314``, including with digits added before or after), not a run such as ``12345678`` or
+``5201314``, including with digits or punctuation added around them), not a run such as ``12345678`` or
 ``abcdefgh``, not a few characters repeated, and not the applicant's own ID number or phone number.
 """
 
@@ -77,6 +77,16 @@ def _is_run(text: str) -> bool:
     return steps in ({1}, {-1})
 
 
+def _decorated_common(folded: str) -> bool:
+    """A favourite word with nothing but digits and punctuation added: 0woaini520!, 013145200."""
+    for word in COMMON_IN_CHINA:
+        if len(word) >= 5 and word in folded:
+            rest = folded.replace(word, "", 1)
+            if all(not c.isalpha() for c in rest):
+                return True
+    return False
+
+
 def secret_problem(secret: str, *, id_number: str = "", phone: str = "") -> str | None:
     """Why this secret is refused, in plain Chinese, or None when it is acceptable."""
     if not MIN_LENGTH <= len(secret) <= MAX_LENGTH:
@@ -84,7 +94,7 @@ def secret_problem(secret: str, *, id_number: str = "", phone: str = "") -> str 
     folded = secret.casefold()
     bare = _EDGE_DIGITS.sub("", folded)
     common = _common()
-    if folded in common or (bare and bare in common) or (folded.isdigit() and folded[: len(folded) // 2] * 2 == folded):
+    if folded in common or (bare and bare in common) or _decorated_common(folded):
         return "查询密码过于常见，容易被猜中，请换一个。"
     if len(set(folded)) < 4 or _is_run(folded):
         return "查询密码过于简单（重复或连续的字符），请换一个。"

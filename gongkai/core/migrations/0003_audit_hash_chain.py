@@ -24,10 +24,19 @@ DROP FUNCTION IF EXISTS core_auditevent_no_truncate();
 """
 
 
+# SQLite rebuilds the table to alter created_at, which drops its triggers: 0002's is made again.
+SQLITE_UP = """
+CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+"""
+
+
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         with schema_editor.connection.cursor() as cursor:
             cursor.execute(PG_UP)
+    elif schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(SQLITE_UP)
 
 
 def backwards(apps, schema_editor):
