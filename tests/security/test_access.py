@@ -21,8 +21,11 @@ from gongkai.core import ratelimit
 from gongkai.core.errors import PermissionDenied
 from gongkai.core.models import AuditEvent
 from tests.security.conftest import apply_to
-from tests.test_application_mail import Inbox, body  # noqa: F401  (the smtp fixture's types)
-from tests.test_application_mail import smtp  # noqa: F401  (a real SMTP server on localhost)
+from tests.test_application_mail import (
+    Inbox,
+    body,
+    smtp,  # noqa: F401  (the fixture: a real SMTP server on localhost)
+)
 
 
 def request_from(remote: str, forwarded: str = "") -> Any:

@@ -4,9 +4,9 @@ own role may only INSERT and SELECT the table."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -41,7 +41,7 @@ def verify() -> str:
 @pytest.mark.django_db
 def test_the_chain_verifies_and_names_its_head() -> None:
     made = events(5)
-    assert all(b.prev_hash == a.hash for a, b in zip(made, made[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(made))
     report = verify()
     assert "审计日志完好" in report and made[-1].hash in report
 
