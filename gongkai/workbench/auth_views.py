@@ -24,10 +24,9 @@ class ThrottledLoginView(LoginView):
         if ratelimit.exceeded(
             "login-account", _account(request), settings.GONGKAI_LOGIN_FAILURES_PER_ACCOUNT, window
         ) or ratelimit.exceeded("login-address", who, settings.GONGKAI_LOGIN_FAILURES_PER_ADDRESS, window):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, f"登录失败次数过多，请{window // 60}分钟后再试。")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            # The password is not even checked: a guess made now tells nothing.
+            message = f"登录失败次数过多，请{window // 60}分钟后再试。"
+            return self.render_to_response(self.get_context_data(throttled=message), status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:

@@ -17,7 +17,7 @@ from tests.test_applications import TODAY, applicant
 
 
 @pytest.fixture
-def world(db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any) -> dict[str, Any]:
+def bodies(db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any) -> dict[str, Any]:
     cache.clear()
     settings.GONGKAI_FORM_MIN_SECONDS = 0
     monkeypatch.setattr(services, "_today", lambda: TODAY)

@@ -46,7 +46,7 @@ def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(settings: Any) -> 
 
 
 @pytest.mark.django_db
-def test_a_rotating_header_does_not_bypass_the_tracking_limit(world: dict[str, Any], settings: Any) -> None:
+def test_a_rotating_header_does_not_bypass_the_tracking_limit(bodies: dict[str, Any], settings: Any) -> None:
     settings.GONGKAI_TRUSTED_PROXIES = []
     settings.GONGKAI_TRACK_FAILURES_PER_HOUR = 3
     settings.GONGKAI_TRACK_FAILURES_PER_CODE = 100
@@ -63,13 +63,13 @@ def test_a_rotating_header_does_not_bypass_the_tracking_limit(world: dict[str, A
 
 @pytest.mark.django_db(transaction=True)
 def test_a_code_locks_after_repeated_failures_and_the_mail_unlocks_it(
-    world: dict[str, Any],
+    bodies: dict[str, Any],
     settings: Any,
     smtp: Inbox,  # noqa: F811
 ) -> None:
     settings.GONGKAI_TRACK_FAILURES_PER_CODE = 3
     settings.GONGKAI_TRACK_FAILURES_PER_HOUR = 1000
-    app = apply_to(world["police"]).application
+    app = apply_to(bodies["police"]).application
     smtp.messages.clear()
     for i in range(3):
         with pytest.raises(PermissionDenied) as wrong:
@@ -96,28 +96,28 @@ def test_a_code_locks_after_repeated_failures_and_the_mail_unlocks_it(
 
 
 @pytest.mark.django_db
-def test_without_an_email_the_handling_body_unlocks(world: dict[str, Any], settings: Any) -> None:
+def test_without_an_email_the_handling_body_unlocks(bodies: dict[str, Any], settings: Any) -> None:
     settings.GONGKAI_TRACK_FAILURES_PER_CODE = 2
-    app = apply_to(world["police"], email="", delivery_way="post").application
+    app = apply_to(bodies["police"], email="", delivery_way="post").application
     for _ in range(2):
         with pytest.raises(PermissionDenied):
             access.verify_applicant(app.tracking_code, "nope-nope")
     with pytest.raises(PermissionDenied) as locked:
         access.verify_applicant(app.tracking_code, "my-secret")
-    assert world["police"].name in locked.value.message
+    assert bodies["police"].name in locked.value.message
     other = Client()
-    other.force_login(world["finance_clerk"])
+    other.force_login(bodies["finance_clerk"])
     assert other.post(reverse("workbench:application_unlock", args=[app.pk])).status_code == 404
     clerk = Client()
-    clerk.force_login(world["police_clerk"])
+    clerk.force_login(bodies["police_clerk"])
     clerk.post(reverse("workbench:application_unlock", args=[app.pk]))
     assert access.verify_applicant(app.tracking_code, "my-secret").pk == app.pk
-    assert AuditEvent.objects.filter(action="application.track_unlocked", actor=world["police_clerk"]).exists()
+    assert AuditEvent.objects.filter(action="application.track_unlocked", actor=bodies["police_clerk"]).exists()
 
 
 @pytest.mark.django_db
-def test_an_unknown_code_costs_what_a_wrong_secret_costs(world: dict[str, Any], monkeypatch: Any) -> None:
-    app = apply_to(world["police"]).application
+def test_an_unknown_code_costs_what_a_wrong_secret_costs(bodies: dict[str, Any], monkeypatch: Any) -> None:
+    app = apply_to(bodies["police"]).application
     checks: list[str] = []
     real = hashers.check_password
 

@@ -12,14 +12,14 @@ from gongkai.applications import selectors
 from tests.security.conftest import apply_to
 
 
-def test_the_panel_keeps_to_the_viewers_own_bodies(world: dict[str, Any]) -> None:
-    detention = apply_to(world["police"], description="本人被行政拘留的决定书及相关案卷材料").application
-    budget = apply_to(world["finance"], description="2025年度部门预算").application
-    again = apply_to(world["finance"], description="2024年度部门决算").application
-    clerk = world["finance_clerk"]
+def test_the_panel_keeps_to_the_viewers_own_bodies(bodies: dict[str, Any]) -> None:
+    detention = apply_to(bodies["police"], description="本人被行政拘留的决定书及相关案卷材料").application
+    budget = apply_to(bodies["finance"], description="2025年度部门预算").application
+    again = apply_to(bodies["finance"], description="2024年度部门决算").application
+    clerk = bodies["finance_clerk"]
     assert [a.pk for a in selectors.applicant_history(clerk, again)] == [budget.pk]
     # A supervisor reads the case but sees no cross-reference of the person's other applications.
-    assert selectors.applicant_history(world["supervisor"], again) == []
+    assert selectors.applicant_history(bodies["supervisor"], again) == []
     client = Client()
     client.force_login(clerk)
     page = client.get(reverse("workbench:application", args=[again.pk])).content.decode()

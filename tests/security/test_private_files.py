@@ -31,8 +31,8 @@ def docx_text(data: bytes) -> str:
         return archive.read("word/document.xml").decode()
 
 
-def test_uploads_are_stored_outside_media_under_random_names(world: dict[str, Any], settings: Any) -> None:
-    app = apply_to(world["police"], files=(("id_card.pdf", ID_CARD),)).application
+def test_uploads_are_stored_outside_media_under_random_names(bodies: dict[str, Any], settings: Any) -> None:
+    app = apply_to(bodies["police"], files=(("id_card.pdf", ID_CARD),)).application
     record = app.files.get()
     stored = Path(settings.GONGKAI_PRIVATE_ROOT) / record.file.name
     assert stored.read_bytes() == ID_CARD
@@ -45,16 +45,16 @@ def test_uploads_are_stored_outside_media_under_random_names(world: dict[str, An
     assert anonymous.get("/media/applications/").status_code == 404
 
 
-def test_an_upload_is_opened_only_by_the_handling_body_with_a_reason(world: dict[str, Any]) -> None:
-    app = apply_to(world["police"], files=(("id_card.pdf", ID_CARD),)).application
+def test_an_upload_is_opened_only_by_the_handling_body_with_a_reason(bodies: dict[str, Any]) -> None:
+    app = apply_to(bodies["police"], files=(("id_card.pdf", ID_CARD),)).application
     record = ApplicationFile.objects.get(application=app)
     url = reverse("workbench:application_file", args=[record.pk])
     # Anonymous: to the login page. GET is not a download at all.
     assert Client().post(url, {"reason": "x"}).status_code == 302
     # Another body's clerk and the supervisor above: as if it did not exist.
-    assert login(world["finance_clerk"]).post(url, {"reason": "看看"}).status_code == 404
-    assert login(world["supervisor"]).post(url, {"reason": "监督"}).status_code == 404
-    clerk = login(world["police_clerk"])
+    assert login(bodies["finance_clerk"]).post(url, {"reason": "看看"}).status_code == 404
+    assert login(bodies["supervisor"]).post(url, {"reason": "监督"}).status_code == 404
+    clerk = login(bodies["police_clerk"])
     assert clerk.get(url).status_code == 405
     # Without a reason: refused, nothing logged.
     refused = clerk.post(url, {"reason": "  "})
@@ -66,10 +66,10 @@ def test_an_upload_is_opened_only_by_the_handling_body_with_a_reason(world: dict
     assert event.reason == "核对身份证明" and event.after == {"file": "id_card.pdf"}
 
 
-def test_letters_are_rendered_into_the_private_store(world: dict[str, Any], settings: Any) -> None:
-    app = apply_to(world["police"]).application
+def test_letters_are_rendered_into_the_private_store(bodies: dict[str, Any], settings: Any) -> None:
+    app = apply_to(bodies["police"]).application
     letter = app.letters.get()
-    clerk = login(world["police_clerk"])
+    clerk = login(bodies["police_clerk"])
     full = clerk.post(reverse("workbench:letter_file", args=[letter.pk, "docx"]), {"reason": "打印邮寄"})
     assert full.status_code == 200
     letter.refresh_from_db()

@@ -117,7 +117,7 @@ def test_sizes_are_checked_before_a_byte_is_read() -> None:
 
 
 @pytest.mark.django_db
-def test_an_oversized_request_is_refused_by_its_content_length(world: dict[str, Any]) -> None:
+def test_an_oversized_request_is_refused_by_its_content_length(bodies: dict[str, Any]) -> None:
     client = Client()
     huge = 300 * 1048576
     api = client.generic(
@@ -126,7 +126,7 @@ def test_an_oversized_request_is_refused_by_its_content_length(world: dict[str, 
     assert api.status_code == 413 and api.json()["code"] == "request_too_large"
     page = client.generic(
         "POST",
-        reverse("portal:apply", args=[world["police"].slug]),
+        reverse("portal:apply", args=[bodies["police"].slug]),
         b"",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(huge),
@@ -136,14 +136,14 @@ def test_an_oversized_request_is_refused_by_its_content_length(world: dict[str, 
 
 
 @pytest.mark.django_db
-def test_the_api_refuses_a_bomb_fast_and_saves_nothing(world: dict[str, Any], docx_bomb: bytes) -> None:
+def test_the_api_refuses_a_bomb_fast_and_saves_nothing(bodies: dict[str, Any], docx_bomb: bytes) -> None:
     from rest_framework.test import APIClient
 
     from tests.test_application_api import challenge
     from tests.test_applications import applicant
 
     client = APIClient()
-    data = {**applicant(), "secret": "my-secret", "org": world["police"].slug, **challenge(client)}
+    data = {**applicant(), "secret": "my-secret", "org": bodies["police"].slug, **challenge(client)}
     upload = io.BytesIO(docx_bomb)
     upload.name = "bomb.docx"
     response = client.post("/api/v1/applications", {**data, "attachments": upload}, format="multipart")
