@@ -6,7 +6,12 @@
   transaction as each batch, so after an interruption the next run continues exactly where the last
   committed batch ended.
 - Each line is written inside its own savepoint: a rejected line leaves nothing behind and is
-  reported with its line number and reason.
+  reported with its line number and reason, and the import goes on (or stops there, if asked).
+  Whatever a line holds (a date in the year 9999, a field of megabytes, a value the database
+  refuses), it is that line that is rejected, never the batch: otherwise every resume would meet the
+  same line and fail again.
+- The file may be UTF-8 or GB18030 (GBK), detected from its first bytes, or named with ``encoding``;
+  a truncated gzip file is reported where it breaks.
 
 Imported items are already public elsewhere, so they enter the catalogue as published; their
 index number is kept when it has the standard form, otherwise one is issued.
@@ -26,13 +31,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.doc_numbers import find_doc_number
 from gongkai.catalogue.index_numbers import index_number_problem, issue_index_number, reserve_imported
-from gongkai.catalogue.models import Document, DocumentState, ImportRun, Instrument, Term, Validity, Vocabulary
+from gongkai.catalogue.models import (
+    DisclosureMethod,
+    Document,
+    DocumentState,
+    ImportRun,
+    Instrument,
+    Term,
+    Validity,
+    Vocabulary,
+)
 from gongkai.catalogue.services import compute_publish_due, snapshot, validate_document
 from gongkai.core import audit
 from gongkai.core.errors import ApplicationError, ValidationFailed
@@ -65,6 +79,13 @@ EXPORT_FIELDS = (
 DATE_FIELDS = ("written_date", "published_date", "formed_date", "effective_date", "amended_date", "repealed_date")
 # Field names other catalogues use for the same things (the shared laws corpus uses the first four).
 ALIASES = {"id": "source_id", "date": "written_date", "category": "keywords", "content": "body"}
+# A date in an imported catalogue: not before the State Council's first documents, not years ahead.
+FIRST_YEAR = 1949
+YEARS_AHEAD = 5
+# The longest text accepted in any field but the body, and in the body (characters).
+MAX_FIELD_CHARS = 128 * 1024
+MAX_BODY_CHARS = 10 * 1024 * 1024
+MAX_SOURCE_ID = 100
 _CN_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
 
 
@@ -84,22 +105,64 @@ def parse_date(value: Any, label: str) -> dt.date | None:
         return None
     text = str(value).strip()
     try:
-        return dt.date.fromisoformat(text[:10])
+        found: dt.date | None = dt.date.fromisoformat(text[:10])
     except ValueError:
-        pass
-    found = _first_date(text)
-    if found:
-        return found
-    raise ValidationFailed(f"{label}格式不正确：{text[:40]}", code="invalid_date", field=label)
+        found = _first_date(text)
+    if found is None:
+        raise ValidationFailed(f"{label}格式不正确：{text[:40]}", code="invalid_date", field=label)
+    last = timezone.localdate().year + YEARS_AHEAD
+    if not FIRST_YEAR <= found.year <= last:
+        raise ValidationFailed(
+            f"{label}应在{FIRST_YEAR}年至{last}年之间：{text[:40]}", code="invalid_date", field=label
+        )
+    return found
 
 
-def _open_text(path: Path) -> IO[str]:
+def _open_binary(path: Path) -> IO[bytes]:
     raw = path.open("rb")
     if raw.read(2) == b"\x1f\x8b":
         raw.seek(0)
-        return io.TextIOWrapper(gzip.GzipFile(fileobj=raw), encoding="utf-8-sig", newline="")
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     raw.seek(0)
-    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    return raw
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig when the first 64 KB read as UTF-8 (a character cut at the end is allowed), else
+    gb18030 (a superset of GBK and GB2312, which older government systems export)."""
+    with _open_binary(path) as stream:
+        try:
+            head = stream.read(1 << 16)
+        except (EOFError, OSError, gzip.BadGzipFile):
+            return "utf-8-sig"  # the reader reports the broken file where it breaks
+    try:
+        head.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:
+            return "utf-8-sig"
+    return "gb18030"
+
+
+def _open_text(path: Path, encoding: str = "") -> IO[str]:
+    return io.TextIOWrapper(_open_binary(path), encoding=encoding or detect_encoding(path), newline="")
+
+
+class UnreadableFile(ValidationFailed):
+    """The file itself cannot be read on from here (truncated, or not in its encoding)."""
+
+
+def _unreadable(exc: BaseException, after_line: int, encoding: str) -> UnreadableFile:
+    if isinstance(exc, UnicodeDecodeError):
+        return UnreadableFile(
+            f"第{after_line + 1}行附近的内容不是 {encoding} 编码，无法继续读取。请转换为 UTF-8，"
+            "或用 --encoding 指定文件的编码。",
+            code="bad_encoding",
+        )
+    return UnreadableFile(
+        f"文件在第{after_line}行之后中断（压缩文件不完整或已损坏）。此前的行已导入；请取得完整的文件后重新运行。",
+        code="truncated_file",
+    )
 
 
 def detect_format(path: Path) -> str:
@@ -111,9 +174,21 @@ def detect_format(path: Path) -> str:
     raise ValidationFailed("无法判断文件格式，请使用 .jsonl 或 .csv 文件（可为 .gz 压缩）。", code="unknown_format")
 
 
-def read_records(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """Yield (line number, record) or (line number, error message) for unreadable lines."""
-    with _open_text(path) as stream:
+def read_records(path: Path, fmt: str, encoding: str = "") -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """Yield (line number, record) or (line number, error message) for unreadable lines. Raises
+    ``UnreadableFile`` where the file itself breaks off."""
+    encoding = encoding or detect_encoding(path)
+    number = 0
+    try:
+        for number, record in _records(path, fmt, encoding):
+            yield number, record
+    except (UnicodeDecodeError, EOFError, OSError, gzip.BadGzipFile, csv.Error) as exc:
+        raise _unreadable(exc, number, encoding) from exc
+
+
+def _records(path: Path, fmt: str, encoding: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    csv.field_size_limit(MAX_BODY_CHARS + 1024)
+    with _open_text(path, encoding) as stream:
         if fmt == "jsonl":
             for number, line in enumerate(stream, start=1):
                 if not line.strip():
@@ -134,11 +209,21 @@ def read_records(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any] | s
                 yield number, dict(row)
 
 
-def count_records(path: Path, fmt: str) -> int:
-    with _open_text(path) as stream:
-        if fmt == "jsonl":
-            return sum(1 for _ in stream)
-        return max(sum(1 for _ in csv.reader(stream)) - 1, 0)
+def count_records(path: Path, fmt: str, encoding: str = "") -> int:
+    """Lines to import, for the progress bar. A file that breaks off counts up to where it breaks."""
+    count = 0
+    try:
+        with _open_text(path, encoding) as stream:
+            if fmt == "jsonl":
+                for _ in stream:
+                    count += 1
+                return count
+            csv.field_size_limit(MAX_BODY_CHARS + 1024)
+            for _ in csv.reader(stream):
+                count += 1
+    except (UnicodeDecodeError, EOFError, OSError, gzip.BadGzipFile, csv.Error):
+        pass
+    return max(count - 1, 0) if fmt == "csv" else count
 
 
 def fingerprint(path: Path, fmt: str, org: Organisation | None) -> str:
@@ -161,6 +246,23 @@ class Importer:
             self.terms[(term.vocabulary, term.code)] = term
             self.terms.setdefault((term.vocabulary, term.label), term)
         self.today = timezone.localdate()
+        # source_ids met in this file, with their line: a second line with the same one is refused
+        # rather than silently updating the first (an import is one snapshot of a catalogue).
+        self.seen: dict[str, int] = {}
+
+    def note_seen(self, number: int, record: dict[str, Any] | str) -> None:
+        """Remember a line's source_id (also for the lines an interrupted run already imported)."""
+        if isinstance(record, dict):
+            source_id = str(record.get("source_id") or record.get("id") or "").strip()
+            if source_id:
+                self.seen.setdefault(source_id, number)
+
+    def check_unique(self, number: int, record: dict[str, Any]) -> None:
+        source_id = str(record.get("source_id") or record.get("id") or "").strip()
+        first = self.seen.get(source_id)
+        if source_id and first is not None and first != number:
+            raise ValidationFailed(f"来源编号 {source_id[:40]} 与第{first}行重复。", code="duplicate_source_id")
+        self.note_seen(number, record)
 
     def _org(self, ref: str) -> Organisation:
         if not ref:
@@ -190,10 +292,23 @@ class Importer:
         info = rec.pop("info", None)
         info_lines = [str(x) for x in info] if isinstance(info, list) else ([str(info)] if info else [])
         out: dict[str, Any] = {}
+        for key, value in rec.items():
+            limit = MAX_BODY_CHARS if key == "body" else MAX_FIELD_CHARS
+            if isinstance(value, str) and len(value) > limit:
+                raise ValidationFailed(
+                    f"字段 {str(key)[:30]} 过长（{len(value)}个字符，上限{limit}）。", code="too_long"
+                )
+            if isinstance(value, str) and "\x00" in value:
+                raise ValidationFailed(f"字段 {str(key)[:30]} 含有空字符（\\x00）。", code="invalid_characters")
         source_id = str(rec.get("source_id") or "").strip()
         if not source_id:
             raise ValidationFailed("缺少来源编号（source_id）。", code="source_id_required")
-        out["source_id"] = source_id[:100]
+        if len(source_id) > MAX_SOURCE_ID:
+            # Cutting it would make two different items one: refuse instead.
+            raise ValidationFailed(
+                f"来源编号（source_id）过长（{len(source_id)}个字符，上限{MAX_SOURCE_ID}）。", code="source_id_too_long"
+            )
+        out["source_id"] = source_id
         out["org"] = self._org(str(rec.get("org") or "").strip())
         out["title"] = str(rec.get("title") or "").strip()
         if not out["title"]:
@@ -220,10 +335,14 @@ class Importer:
                 if found:
                     doc_number = found.canonical
                     break
-        out["doc_number"] = doc_number[:100]
+        if len(doc_number) > 100:
+            raise ValidationFailed(f"文号过长：{doc_number[:40]}……", code="too_long")
+        out["doc_number"] = doc_number
         summary = str(rec.get("summary") or "").strip()
         out["summary"] = summary or "\n".join(info_lines)
-        out["keywords"] = str(rec.get("keywords") or "").strip()[:300]
+        out["keywords"] = str(rec.get("keywords") or "").strip()
+        if len(out["keywords"]) > 300:
+            raise ValidationFailed("主题词过长（上限300个字）。", code="too_long")
         out["body"] = str(rec.get("body") or "")
         out["topic"] = (
             self._term(Vocabulary.TOPIC, rec.get("topic"), "主题分类") or self.terms[(Vocabulary.TOPIC, "T22")]
@@ -242,8 +361,12 @@ class Importer:
         if out["instrument"] not in Instrument.values:
             raise ValidationFailed(f"“规章或规范性文件”不正确：{instrument[:20]}", code="invalid_choice")
         method = str(rec.get("disclosure_method") or "proactive").strip()
-        out["disclosure_method"] = {"主动公开": "proactive", "依申请公开": "on_application"}.get(method, method)
+        out["disclosure_method"] = {label: value for value, label in DisclosureMethod.choices}.get(method, method)
+        if out["disclosure_method"] not in DisclosureMethod.values:
+            raise ValidationFailed(f"公开方式不正确：{method[:20]}", code="invalid_choice")
         out["index_number"] = str(rec.get("index_number") or "").strip()
+        if len(out["index_number"]) > 40:
+            raise ValidationFailed(f"索引号过长：{out['index_number'][:40]}……", code="invalid_index_number")
         return out
 
     def apply(self, record: dict[str, Any]) -> str:
@@ -319,7 +442,12 @@ def import_catalogue(
     restart: bool = False,
     on_progress: Callable[[int], None] | None = None,
     on_reject: Callable[[int, str], None] | None = None,
+    encoding: str = "",
+    stop_on_error: bool = False,
 ) -> ImportSummary:
+    """Import the file. With ``stop_on_error`` the import ends at the first rejected line (the lines
+    before it are committed; ``ImportStopped`` says where); otherwise rejected lines are reported and
+    the rest imported."""
     fmt = fmt or detect_format(path)
     run, _ = ImportRun.objects.get_or_create(
         fingerprint=fingerprint(path, fmt, default_org), defaults={"source_name": str(path)[:300]}
@@ -339,10 +467,18 @@ def import_catalogue(
                 reason = record if isinstance(record, str) else ""
                 if isinstance(record, dict):
                     try:
+                        importer.check_unique(number, record)
                         with transaction.atomic():
                             outcome = importer.apply(record)
                     except ApplicationError as exc:
                         reason = exc.message
+                    except (DatabaseError, ValueError, OverflowError, TypeError) as exc:
+                        # A value the checks above did not foresee: this line is rejected, the
+                        # batch and the rest of the file go on.
+                        reason = f"数据库拒绝了该行（{type(exc).__name__}）：{str(exc)[:120]}"
+                if outcome == "rejected" and stop_on_error:
+                    stopped.append((number, reason))
+                    break
                 if outcome == "rejected":
                     summary.rejected += 1
                     run.rejected += 1
@@ -352,16 +488,24 @@ def import_catalogue(
                 else:
                     setattr(summary, outcome, getattr(summary, outcome) + 1)
                     setattr(run, outcome, getattr(run, outcome) + 1)
-            run.lines_done += len(batch)
+            done = len(batch) if not stopped else [n for n, _ in batch].index(stopped[0][0])
+            run.lines_done += done
             run.save()
         if on_progress:
-            on_progress(len(batch))
-        summary.lines += len(batch)
+            on_progress(done)
+        summary.lines += done
         batch.clear()
+        if stopped:
+            number, reason = stopped[0]
+            raise ImportStopped(
+                f"第{number}行被拒绝，导入已停止：{reason}。此前的行已导入；修正后重新运行即从该行继续。"
+            )
 
+    stopped: list[tuple[int, str]] = []
     skip = run.lines_done
-    for index, item in enumerate(read_records(path, fmt)):
+    for index, item in enumerate(read_records(path, fmt, encoding)):
         if index < skip:
+            importer.note_seen(*item)
             continue
         batch.append(item)
         if len(batch) >= batch_size:
@@ -371,6 +515,10 @@ def import_catalogue(
     run.finished = True
     run.save(update_fields=["finished", "updated_at"])
     return summary
+
+
+class ImportStopped(ValidationFailed):
+    """The import stopped at a rejected line, as the user asked."""
 
 
 def export_rows(queryset: Any) -> Iterator[dict[str, Any]]:

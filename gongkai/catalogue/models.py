@@ -210,7 +210,10 @@ class IndexSequence(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.document_id}/{instance.sha256[:16]}-{filename}"
+    # The content's hash, not the uploader's name: a name of any length or script makes a valid path,
+    # and a draft's file cannot be guessed from its title. The name is kept in ``original_name``.
+    suffix = filename[filename.rfind(".") :].lower()[:6] if "." in filename else ""
+    return f"attachments/{instance.document_id}/{instance.sha256[:32]}{suffix}"
 
 
 class Attachment(models.Model):

@@ -19,7 +19,7 @@ from gongkai.catalogue.index_numbers import issue_index_number
 from gongkai.catalogue.models import Attachment, Document, DocumentState, Instrument, Term, Validity, Vocabulary
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
-from gongkai.core.text import normalise_for_match
+from gongkai.core.text import clean_filename, normalise_for_match
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.search.indexing import index_document
@@ -192,12 +192,12 @@ def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) ->
     policies.require(actor, "document.edit", document.org)
     if document.state != DocumentState.DRAFT:
         raise IllegalTransition("只有草稿可以添加附件。", code="not_editable")
-    name = name.replace("/", "_").replace("\\", "_").strip() or "附件"
+    name = clean_filename(name.replace("/", "_").replace("\\", "_")) or "附件"
     checked = check_and_extract(name, data)
     digest = hashlib.sha256(data).hexdigest()
     att = Attachment(
         document=document,
-        original_name=name[:255],
+        original_name=clean_filename(name, max_bytes=255)[:255],
         kind=checked.kind,
         size=len(data),
         sha256=digest,

@@ -6,6 +6,7 @@ Run it again after an interruption: it resumes after the last committed batch.
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,14 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=200)
         parser.add_argument("--restart", action="store_true", help="ignore the checkpoint of an earlier run")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--encoding",
+            default="",
+            help="the file's encoding (utf-8, gb18030…); default: detected from its first bytes",
+        )
+        parser.add_argument(
+            "--stop-on-error", action="store_true", help="stop at the first rejected line instead of going on"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -50,7 +59,12 @@ class Command(BaseCommand):
             fmt = options["format"] or detect_format(path)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        total = count_records(path, fmt)
+        if options["encoding"]:
+            try:
+                codecs.lookup(options["encoding"])
+            except LookupError:
+                raise CommandError(f"不认识的编码：{options['encoding']}") from None
+        total = count_records(path, fmt, options["encoding"])
         done = 0 if options["restart"] else checkpoint(path, fmt, org)
         bar = tqdm(
             total=total, initial=done, unit="行", disable=options["no_progress"], file=sys.stderr, dynamic_ncols=True
@@ -70,7 +84,11 @@ class Command(BaseCommand):
                 restart=options["restart"],
                 on_progress=bar.update,
                 on_reject=reject,
+                encoding=options["encoding"],
+                stop_on_error=options["stop_on_error"],
             )
+        except ApplicationError as exc:  # the file breaks off, or --stop-on-error met a bad line
+            raise CommandError(exc.message) from exc
         finally:
             bar.close()
         resumed = f"（从第{summary.resumed_from}行之后继续）" if summary.resumed_from else ""
