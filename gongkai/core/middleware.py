@@ -4,6 +4,7 @@ staff sessions' idle timeout, and refusing text no field can hold (NUL, lone sur
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -87,9 +88,12 @@ def _has_surrogate(value: Any) -> bool:
     return False
 
 
+_NUL_IN_QUERY = re.compile(r"%00|\x00")
+
+
 class RefuseUnstorableText:
     """No field of the platform can hold a NUL character or a lone surrogate (PostgreSQL refuses
-    both, and neither is ever typed by a person), so a query string, form or JSON body carrying one
+    both, and neither is ever typed by a person), so a form or JSON body, or an address, carrying one
     is refused here with a 400 in Chinese, once for every page and endpoint. Multipart bodies are
     not read here (they may be large); their text fields are checked by the forms' own validators."""
 
@@ -97,8 +101,12 @@ class RefuseUnstorableText:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # A query string is a lookup, not a record: a NUL in it is dropped (the search page then
+        # treats what is left as plain text); Django already decodes bytes that are not UTF-8 as
+        # U+FFFD, so no lone surrogate reaches a view from there.
         query = request.META.get("QUERY_STRING", "")
-        raw_query = unquote_to_bytes(query.replace("+", " ")) if query else b""
+        if query and ("%00" in query or "\x00" in query):
+            request.META["QUERY_STRING"] = _NUL_IN_QUERY.sub("", query)
         body = b""
         content_type = request.META.get("CONTENT_TYPE", "")
         if request.method in ("POST", "PUT", "PATCH") and not content_type.startswith("multipart/"):
@@ -108,7 +116,7 @@ class RefuseUnstorableText:
                 if content_type.startswith("application/x-www-form-urlencoded"):
                     body = unquote_to_bytes(body.replace(b"+", b" "))
         bad_path = "\x00" in request.path_info or _has_surrogate(request.path_info)
-        if bad_path or (raw_query and _bad_text(raw_query)) or (body and _bad_text(body)):
+        if bad_path or (body and _bad_text(body)):
             return _refusal(
                 request,
                 400,

@@ -26,21 +26,22 @@ def _refuse(label: str, message: str, field: str | None) -> ValidationFailed:
 
 def parse_int(value: Any, *, label: str, lo: int, hi: int, field: str | None = None) -> int:
     """An integer in [lo, hi] from a str, int or integral float (as spreadsheets give them)."""
+    wanted = f"应为非负整数（不超过{hi}）" if lo == 0 else f"应为{lo}到{hi}之间的整数"
     if isinstance(value, bool):
-        raise _refuse(label, f"应为{lo}到{hi}之间的整数。", field)
+        raise _refuse(label, f"{wanted}。", field)
     if isinstance(value, float):
         if not math.isfinite(value) or not value.is_integer():
-            raise _refuse(label, f"应为{lo}到{hi}之间的整数。", field)
+            raise _refuse(label, f"{wanted}。", field)
         value = int(value)
     if isinstance(value, int):
         number = value
     else:
         text = str(value).strip()
         if not _INT.fullmatch(text):
-            raise _refuse(label, f"应为{lo}到{hi}之间的整数，实际为“{text[:20]}”。", field)
+            raise _refuse(label, f"{wanted}，实际为“{text[:20]}”。", field)
         number = int(text)
     if not lo <= number <= hi:
-        raise _refuse(label, f"应为{lo}到{hi}之间的整数，实际为{number}。", field)
+        raise _refuse(label, f"{wanted}，实际为{number}。", field)
     return number
 
 

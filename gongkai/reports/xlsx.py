@@ -106,7 +106,12 @@ def _whole(value: Any, sheet: str, ref: str, what: str) -> int:
 
 def from_xlsx(data: bytes) -> dict[str, dict[Cell, Any]]:
     """Read the three tables; raise ValidationFailed naming the first bad cell or failed identity."""
-    open_office_zip("工作簿", data, "XLSX")  # caps before openpyxl inflates anything
+    try:
+        open_office_zip("工作簿", data, "XLSX")  # caps before openpyxl inflates anything
+    except ValidationFailed as exc:
+        if exc.code == "file_too_complex":
+            raise
+        raise ValidationFailed("文件不是有效的 XLSX 工作簿。", code="import_not_xlsx", field="file") from exc
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
