@@ -12,10 +12,13 @@ from gongkai.applications import render
 from gongkai.applications.models import Letter
 
 
-def letter_response(letter: Letter, fmt: str) -> HttpResponseBase:
+def letter_response(letter: Letter, fmt: str, *, download: bool = False) -> HttpResponseBase:
     try:
         data, filename, content_type = render.download(letter, fmt)
     except render.RenderError as exc:
         return HttpResponse(exc.args[0], status=503, content_type="text/plain; charset=utf-8")
-    # PDF opens in the browser; DOCX is saved.
-    return FileResponse(io.BytesIO(data), as_attachment=fmt == "docx", filename=filename, content_type=content_type)
+    # PDF opens in the browser, DOCX is saved; a file sent in answer to a form (a logged reveal) is
+    # always saved, so that reloading the page does not post the form again.
+    return FileResponse(
+        io.BytesIO(data), as_attachment=download or fmt == "docx", filename=filename, content_type=content_type
+    )

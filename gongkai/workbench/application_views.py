@@ -363,7 +363,7 @@ def letter_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
         except ApplicationError as exc:
             messages.error(request, exc.message)
             return redirect("workbench:application", pk=letter.application_id)
-        response = letter_response(letter, fmt)
+        response = letter_response(letter, fmt, download=True)
     else:
         response = letter_response(letters.masked_copy(letter, selectors.masked(letter.application)), fmt)
     response["Cache-Control"] = "no-store"
