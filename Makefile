@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint venv system-deps migrate demo lock bench bench-search bench-applications bench-reports clean
+.PHONY: run test lint venv system-deps migrate demo lock bench bench-search bench-applications bench-reports bench-kill9 clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ bench-search: venv
 # 200,000 applications across 1,000 bodies; on PostgreSQL add LOAD=--load for the submission load test.
 bench-applications: venv
 	$(PY) bench/applications.py $(LOAD)
+
+# kill -9 of gunicorn under concurrent submissions (PostgreSQL): acknowledged = stored once, no orphan file.
+bench-kill9: venv
+	$(PY) bench/kill9.py
 
 # A province-sized tree: 2,000 bodies, 1,000,000 items, 200,000 applications, 5,000 appeals.
 bench-reports: venv

@@ -218,6 +218,7 @@ def load_test(clients: int, seconds: int) -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "bench-secret",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "GONGKAI_SSL_REDIRECT": "0",  # plain HTTP on loopback; production sits behind TLS
         # The load comes from one address and posts at once: lift the per-address limits and the
         # minimum time on the form for this run only.
         "GONGKAI_APPLY_RATE_PER_HOUR": "1000000000",
