@@ -98,13 +98,23 @@ class ActionSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, help_text="办理日期，默认今天")
     reason = _text("理由（提请延期必填）")
     items = _text("需要补正的事项（request_correction）")
-    period = serializers.IntegerField(required=False, help_text="补正期限，工作日（request_correction，默认15）")
+    period = serializers.IntegerField(
+        required=False, min_value=1, max_value=60, help_text="补正期限，工作日（request_correction，默认15）"
+    )
     text = _text("补正内容（receive_correction）；答复内容或理由（reply、not_gi）")
     party = _text("征求意见对象（consult）")
     kind = _text("third_party 第三方；agency 其他机关（consult）")
     opinion = _text("意见（end_consultation）")
-    days = serializers.IntegerField(required=False, help_text="延长工作日数，1至20（propose_extension）")
-    pages = serializers.IntegerField(required=False, allow_null=True, help_text="页数，按量计收时填写（fee_notice）")
+    days = serializers.IntegerField(
+        required=False, min_value=1, max_value=20, help_text="延长工作日数，1至20（propose_extension）"
+    )
+    pages = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=1_000_000,
+        help_text="页数，按量计收时填写（fee_notice）",
+    )
     reply_type = _text("答复类型（reply）")
     outcome = _text("办理结果代码，即年报表三的行（reply）")
     withheld = WithheldSerializer(many=True, required=False, help_text="部分公开时不予公开的内容及理由（第三十七条）")

@@ -46,11 +46,13 @@ from gongkai.applications.uploads import Upload, check_uploads
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.core.numbers import parse_int
 from gongkai.core.text import clean_filename, has_control_characters, strip_control_characters
 from gongkai.orgs import policies
 from gongkai.orgs.credit_code import credit_code_problem, normalise_credit_code
 from gongkai.orgs.models import Organisation
 
+MAX_PAGES = 1_000_000
 # Alphabet of tracking codes: no 0/O, 1/I/L, so a code read over the phone is not misheard.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -545,11 +547,10 @@ def _request_correction(
             f"补正告知应自收到申请之日起7个工作日内作出（至{limit:%Y年%m月%d日}），已超过期限。",
             code="correction_too_late",
         )
-    if not 1 <= int(period) <= 60:
-        raise ValidationFailed("补正期限应为1至60个工作日。", code="invalid_period", field="period")
+    period = parse_int(period, label="补正期限（工作日）", lo=1, hi=60, field="period")
     app.correction_requested_on = on
     app.correction_items = items
-    app.correction_due = cal.add_working_days(on, int(period)).due
+    app.correction_due = cal.add_working_days(on, period).due
 
 
 def _abandon(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any) -> None:
@@ -611,7 +612,7 @@ def _propose_extension(
     app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, days: int = 0, **params: Any
 ) -> None:
     _no_params(params)
-    days = int(days)
+    days = parse_int(days, label="延长工作日数", lo=0, hi=deadlines.MAX_EXTENSION, field="days")
     if app.extension_days:
         raise IllegalTransition("本申请已经延期，延长的期限最长不得超过20个工作日。", code="already_extended")
     if not 1 <= days <= deadlines.MAX_EXTENSION:
@@ -654,21 +655,19 @@ def _fee_notice(
     **params: Any,
 ) -> None:
     _no_params(params)
-    if pages in ("", None):
-        pages = None
-    elif int(pages) < 0:
-        raise ValidationFailed("页数不能为负数。", code="invalid_pages", field="pages")
+    # A real request runs to thousands of pages, not billions (the fee column is an integer of 元).
+    pages = None if pages in ("", None) else parse_int(pages, label="页数", lo=0, hi=MAX_PAGES, field="pages")
     if pages is not None and app.delivery_form == DeliveryForm.INSPECT:
         raise ValidationFailed("查阅、抄录方式不按页计收。", code="invalid_pages", field="pages")
     app.month_seq = selectors.monthly_count(app)
-    amount, scale = compute_fee(k_in_month=app.month_seq, pages=int(pages) if pages is not None else None)
+    amount, scale = compute_fee(k_in_month=app.month_seq, pages=pages)
     if amount == 0:
         raise IllegalTransition(
             "按国办函〔2020〕109号的标准，本申请不收取信息处理费（本月前10件或30页以内免费）。", code="no_fee_due"
         )
     app.fee_yuan = amount
     app.fee_scale = scale
-    app.fee_pages = int(pages) if pages is not None else None
+    app.fee_pages = pages
     app.fee_notice_on = on
     app.fee_due = cal.add_working_days(on, deadlines.FEE_PAYMENT_DAYS).due
     # Choice to review (docs/applications.md): the time to pay does not count against the reply deadline.
