@@ -53,6 +53,9 @@ from gongkai.orgs.credit_code import credit_code_problem, normalise_credit_code
 from gongkai.orgs.models import Organisation
 
 MAX_PAGES = 1_000_000
+# Numbers typed into a step are parsed strictly (gongkai.core.numbers) within these bounds; each
+# step then checks its own range with its own error code.
+WIDE = 10**9
 # Alphabet of tracking codes: no 0/O, 1/I/L, so a code read over the phone is not misheard.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -547,7 +550,9 @@ def _request_correction(
             f"补正告知应自收到申请之日起7个工作日内作出（至{limit:%Y年%m月%d日}），已超过期限。",
             code="correction_too_late",
         )
-    period = parse_int(period, label="补正期限（工作日）", lo=1, hi=60, field="period")
+    period = parse_int(period, label="补正期限（工作日）", lo=-WIDE, hi=WIDE, field="period")
+    if not 1 <= period <= 60:
+        raise ValidationFailed("补正期限应为1至60个工作日。", code="invalid_period", field="period")
     app.correction_requested_on = on
     app.correction_items = items
     app.correction_due = cal.add_working_days(on, period).due
@@ -612,7 +617,7 @@ def _propose_extension(
     app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, days: int = 0, **params: Any
 ) -> None:
     _no_params(params)
-    days = parse_int(days, label="延长工作日数", lo=0, hi=deadlines.MAX_EXTENSION, field="days")
+    days = parse_int(days, label="延长工作日数", lo=-WIDE, hi=WIDE, field="days")
     if app.extension_days:
         raise IllegalTransition("本申请已经延期，延长的期限最长不得超过20个工作日。", code="already_extended")
     if not 1 <= days <= deadlines.MAX_EXTENSION:
@@ -656,7 +661,9 @@ def _fee_notice(
 ) -> None:
     _no_params(params)
     # A real request runs to thousands of pages, not billions (the fee column is an integer of 元).
-    pages = None if pages in ("", None) else parse_int(pages, label="页数", lo=0, hi=MAX_PAGES, field="pages")
+    pages = None if pages in ("", None) else parse_int(pages, label="页数", lo=-WIDE, hi=WIDE, field="pages")
+    if pages is not None and not 0 <= pages <= MAX_PAGES:
+        raise ValidationFailed(f"页数应为0至{MAX_PAGES}。", code="invalid_pages", field="pages")
     if pages is not None and app.delivery_form == DeliveryForm.INSPECT:
         raise ValidationFailed("查阅、抄录方式不按页计收。", code="invalid_pages", field="pages")
     app.month_seq = selectors.monthly_count(app)

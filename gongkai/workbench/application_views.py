@@ -287,9 +287,10 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "not_gi":
         params.update(text=p.get("text", "")[:5000])
     try:
-        for key, label, hi in (("days", "延长工作日数", 20), ("period", "补正期限", 60), ("pages", "页数", 1_000_000)):
+        # Plain integers only; each step checks its own range (and says so with its own code).
+        for key, label in (("days", "延长工作日数"), ("period", "补正期限"), ("pages", "页数")):
             if key in params and params[key] not in (None, ""):
-                params[key] = parse_int(params[key], label=label, lo=0, hi=hi, field=key)
+                params[key] = parse_int(params[key], label=label, lo=-services.WIDE, hi=services.WIDE, field=key)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("workbench:application", pk=app.pk)

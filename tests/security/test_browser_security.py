@@ -54,6 +54,9 @@ def test_staff_open_files_and_full_letters_only_with_a_reason(world: Any, live_s
     with page.expect_download() as masked:
         page.get_by_role("link", name="DOCX").first.click()
     assert "王小明" not in docx_text(Path(masked.value.path()).read_bytes())
+    masked_pdf = page.request.get(base + page.get_by_role("link", name="PDF").first.get_attribute("href"))
+    assert masked_pdf.status == 200 and masked_pdf.body()[:5] == b"%PDF-"
+    assert not AuditEvent.objects.filter(action="application.reveal").exists()  # masked views are no reveals
     # The uploaded identity card: the browser will not send the form without a reason.
     file_reason = page.get_by_label("查看理由").last
     page.get_by_role("button", name="下载（将记入审计日志）").click()
