@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, bench_database, percentile
+from common import ROOT, bench_database, from_words, percentile, person_id
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -286,19 +286,6 @@ def load_test(clients: int, seconds: int) -> None:
 
 
 def _drive(base: str, slug: str, clients: int, seconds: int) -> None:
-    digits = "零一二三四五六七八九"
-
-    def from_words(text: str) -> int:
-        if "十" not in text:
-            return digits.index(text)
-        tens, _, ones = text.partition("十")
-        return (digits.index(tens) if tens else 1) * 10 + (digits.index(ones) if ones else 0)
-
-    def person(n: int) -> str:
-        weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-        first17 = f"11010519800101{n % 1000:03d}"
-        return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
-
     deadline = time.monotonic() + seconds
     lock = threading.Lock()
     accepted: list[str] = []
@@ -320,7 +307,7 @@ def _drive(base: str, slug: str, clients: int, seconds: int) -> None:
                     "org": slug,
                     "applicant_type": "NAT",
                     "applicant_name": f"负载测试{k}",
-                    "id_number": person(k * 7919 + n),
+                    "id_number": person_id(k * 7919 + n),
                     "phone": "13800138000",
                     "description": f"负载测试第{k}号客户端第{n}件申请",
                     "delivery_form": "electronic",

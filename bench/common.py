@@ -81,3 +81,21 @@ def timed(fn: Callable[[], object]) -> float:
     started = time.perf_counter()
     fn()
     return time.perf_counter() - started
+
+
+DIGITS = "零一二三四五六七八九"
+
+
+def from_words(text: str) -> int:
+    """The number of the anti-abuse question's words (二十三 → 23), as a person would read it."""
+    if "十" not in text:
+        return DIGITS.index(text)
+    tens, _, ones = text.partition("十")
+    return (DIGITS.index(tens) if tens else 1) * 10 + (DIGITS.index(ones) if ones else 0)
+
+
+def person_id(n: int) -> str:
+    """A valid 居民身份证号码 (check character included) for the n-th synthetic applicant."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    first17 = f"11010519800101{n % 1000:03d}"
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from applications import free_port
-from common import ROOT, bench_database
+from common import ROOT, bench_database, from_words, person_id
 
 PDF = b"%PDF-1.4\n% a scanned identity card, for the kill -9 bench\n" + b"0" * 20_000
 
@@ -173,7 +173,7 @@ def submit(base: str, k: int, n: int, description: str) -> str:
         "org": "kill9",
         "applicant_type": "NAT",
         "applicant_name": f"压力测试{k}",
-        "id_number": person(k * 7919 + n),
+        "id_number": person_id(k * 7919 + n),
         "phone": "13800138000",
         "description": description,
         "delivery_form": "electronic",
@@ -201,22 +201,6 @@ def submit(base: str, k: int, n: int, description: str) -> str:
     )
     with urllib.request.urlopen(request, timeout=30) as r:
         return str(json.loads(r.read())["tracking_code"])
-
-
-DIGITS = "零一二三四五六七八九"
-
-
-def from_words(text: str) -> int:
-    if "十" not in text:
-        return DIGITS.index(text)
-    tens, _, ones = text.partition("十")
-    return (DIGITS.index(tens) if tens else 1) * 10 + (DIGITS.index(ones) if ones else 0)
-
-
-def person(n: int) -> str:
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    first17 = f"11010519800101{n % 1000:03d}"
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
 
 
 if __name__ == "__main__":
