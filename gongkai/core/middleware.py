@@ -59,32 +59,30 @@ class RequestBodyLimit:
         return self.get_response(request)
 
 
-def _bad_text(raw: bytes) -> bool:
-    """NUL bytes, or text that is not UTF-8, or JSON escapes of NUL or of a lone surrogate."""
+def _bad_text(raw: bytes, *, json_body: bool) -> bool:
+    """NUL, bytes that are not UTF-8, or (in JSON) a string holding NUL or a lone surrogate."""
     if b"\x00" in raw:
         return True
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return True
-    return "\\u0000" in text or ("\\ud" in text.lower() and _lone_surrogate_escape(text))
-
-
-def _lone_surrogate_escape(text: str) -> bool:
+    if not json_body or "\\u" not in text:
+        return False
     try:
         decoded = json.loads(text)
     except ValueError:
         return False  # not JSON: the parser will say so
-    return _has_surrogate(decoded)
+    return _has_unstorable(decoded)
 
 
-def _has_surrogate(value: Any) -> bool:
+def _has_unstorable(value: Any) -> bool:
     if isinstance(value, str):
-        return any("\ud800" <= c <= "\udfff" for c in value)
+        return any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in value)
     if isinstance(value, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+        return any(_has_unstorable(k) or _has_unstorable(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_has_surrogate(v) for v in value)
+        return any(_has_unstorable(v) for v in value)
     return False
 
 
@@ -115,8 +113,8 @@ class RefuseUnstorableText:
                 body = request.body
                 if content_type.startswith("application/x-www-form-urlencoded"):
                     body = unquote_to_bytes(body.replace(b"+", b" "))
-        bad_path = "\x00" in request.path_info or _has_surrogate(request.path_info)
-        if bad_path or (body and _bad_text(body)):
+        json_body = "json" in content_type
+        if _has_unstorable(request.path_info) or (body and _bad_text(body, json_body=json_body)):
             return _refusal(
                 request,
                 400,
