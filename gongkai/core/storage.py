@@ -26,11 +26,11 @@ from django.core.files.storage import FileSystemStorage, Storage, storages
 class PrivateStorage(FileSystemStorage):
     """The local-disk private store. It has no URL: a private file is never linked to directly."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return os.fspath(settings.GONGKAI_PRIVATE_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
