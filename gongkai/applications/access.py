@@ -88,7 +88,9 @@ def _count_failure(app: Application) -> None:
 
 
 def unlock_token(app: Application) -> str:
-    assert app.track_locked_at is not None
+    """The signed link's token; it names the lock it undoes, so it works once."""
+    if app.track_locked_at is None:
+        raise ValueError("the tracking code is not locked")
     return signing.dumps({"a": app.pk, "t": app.track_locked_at.isoformat()}, salt=UNLOCK_SALT)
 
 

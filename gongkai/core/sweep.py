@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
@@ -25,17 +25,17 @@ class SweepResult:
     scanned: int = 0
     removed: int = 0
     kept_recent: int = 0
-    removed_names: list[str] | None = None
+    removed_names: list[str] = field(default_factory=list)
 
 
 def _owned(roots: dict[str, set[str]]) -> None:
     for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if not isinstance(field, models.FileField):
+        for column in model._meta.concrete_fields:
+            if not isinstance(column, models.FileField):
                 continue
-            location = os.path.abspath(getattr(field.storage, "location", "") or "")
+            location = os.path.abspath(getattr(column.storage, "location", "") or "")
             if location in roots:
-                names = model._base_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+                names = model._base_manager.exclude(**{column.name: ""}).values_list(column.name, flat=True)
                 roots[location].update(str(n) for n in names.iterator(chunk_size=5000))
 
 
@@ -46,7 +46,7 @@ def sweep_orphans(*, grace: dt.timedelta = dt.timedelta(hours=1), dry_run: bool 
     }
     _owned(roots)
     cutoff = time.time() - grace.total_seconds()
-    result = SweepResult(removed_names=[])
+    result = SweepResult()
     for root, owned in roots.items():
         base = Path(root)
         if not base.is_dir():
@@ -64,6 +64,5 @@ def sweep_orphans(*, grace: dt.timedelta = dt.timedelta(hours=1), dry_run: bool 
             if not dry_run:
                 path.unlink(missing_ok=True)
             result.removed += 1
-            assert result.removed_names is not None
             result.removed_names.append(name)
     return result

@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, grace_minutes: int, dry_run: bool, **options: Any) -> None:
         result = sweep_orphans(grace=dt.timedelta(minutes=max(grace_minutes, 0)), dry_run=dry_run)
-        for name in result.removed_names or []:
+        for name in result.removed_names:
             self.stdout.write(("将删除 " if dry_run else "已删除 ") + name)
         verb = "可删除" if dry_run else "删除"
         self.stdout.write(
