@@ -113,7 +113,13 @@ def test_sign_in_is_throttled_per_account_and_per_address(settings: Any) -> None
     assert Client().get("/admin/login/?next=/admin/")["Location"].startswith("/accounts/login/")
 
 
-def test_make_test_leaves_a_working_database() -> None:
-    """§11: `make test` migrates the development database first, so `manage.py deadline` works after it."""
+def test_make_test_leaves_a_working_database(tmp_path: Path) -> None:
+    """§11: `make test` migrates the development database first (as `make run` does), after which
+    `manage.py deadline` answers instead of dying on a missing table."""
     makefile = (ROOT / "Makefile").read_text()
-    assert "\ntest: venv system-deps migrate\n" in makefile
+    assert "\ntest: venv system-deps migrate\n" in makefile and "\nmigrate: venv\n" in makefile
+    dev = {"DJANGO_SETTINGS_MODULE": "config.settings.dev", "GONGKAI_VAR_DIR": str(tmp_path)}
+    assert manage("migrate", "--noinput", "-v0", **dev).returncode == 0
+    run = manage("deadline", "2026-09-25", "20", **dev)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "2026-10-29"  # the National Day holiday crossed
