@@ -20,10 +20,10 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai.applications import notify
 from gongkai.applications.models import Application
 from gongkai.core import audit, ratelimit
 from gongkai.core.errors import PermissionDenied, ValidationFailed
@@ -96,26 +96,18 @@ def unlock_token(app: Application) -> str:
 
 def _send_unlock_mail(app: Application) -> None:
     link = f"{settings.GONGKAI_PUBLIC_URL}/apply/unlock/{unlock_token(app)}/"
-    body = "\n".join(
-        [
-            f"{app.applicant_name}：",
-            f"您在{app.org.name}的政府信息公开申请（查询码 {app.tracking_code}）因多次输入错误的查询密码已被锁定。",
-            f"如果是您本人操作，请打开以下链接解除锁定（{UNLOCK_MAX_AGE // 86400}天内有效）：",
-            link,
-            "如果不是您本人操作，说明有人在尝试查询您的申请，请勿将查询码告知他人；锁定期间任何人都无法查看。",
-            "",
-            "本邮件由系统发送，请勿直接回复。",
-        ]
-    )
-    message = EmailMessage(
-        subject=f"【政府信息公开】查询码已锁定（{app.tracking_code}）",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[app.email],
-    )
     try:
-        message.send()
-    except Exception:  # a mail that fails leaves the way back through the handling body
+        notify.mail_applicant(
+            app,
+            f"查询码已锁定（{app.tracking_code}）",
+            [
+                f"您在{app.org.name}的政府信息公开申请（查询码 {app.tracking_code}）因多次输入错误的查询密码已被锁定。",
+                f"如果是您本人操作，请打开以下链接解除锁定（{UNLOCK_MAX_AGE // 86400}天内有效）：",
+                link,
+                "如果不是您本人操作，说明有人在尝试查询您的申请，请勿将查询码告知他人；锁定期间任何人都无法查看。",
+            ],
+        )
+    except OSError:  # a mail that fails leaves the way back through the handling body
         log.exception("unlock mail for %s failed", app.tracking_code)
 
 

@@ -57,29 +57,30 @@ def send_pending(limit: int = 500) -> int:
     return sum(send_letter_notice(pk) for pk in list(pending))
 
 
+def mail_applicant(app: Application, subject: str, lines: list[str]) -> None:
+    """One mail to the applicant's address, addressed by name, signed as the system; raises OSError
+    when the server cannot be reached."""
+    body = "\n".join([f"{app.applicant_name}：", *lines, "", "本邮件由系统发送，请勿直接回复。"])
+    EmailMessage(
+        subject=f"【政府信息公开】{subject}", body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[app.email]
+    ).send()
+
+
 def send_letter_notice(letter_id: int) -> bool:
     letter = Letter.objects.select_related("application", "application__org").get(pk=letter_id)
     app = letter.application
     if not app.email or not letter.to_applicant or letter.emailed_at is not None:
         return False
-    body = "\n".join(
-        [
-            f"{app.applicant_name}：",
-            f"{app.org.name}就您的政府信息公开申请（查询码 {app.tracking_code}）"
-            f"出具了《{letter.title}》（{letter.number}）。",
-            f"请登录政府信息公开平台，凭查询码和查询密码查看并下载：{settings.GONGKAI_PUBLIC_URL}/apply/track/",
-            "",
-            "本邮件由系统发送，请勿直接回复。",
-        ]
-    )
-    message = EmailMessage(
-        subject=f"【政府信息公开】{letter.title}（{app.tracking_code}）",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[app.email],
-    )
     try:
-        message.send()
+        mail_applicant(
+            app,
+            f"{letter.title}（{app.tracking_code}）",
+            [
+                f"{app.org.name}就您的政府信息公开申请（查询码 {app.tracking_code}）"
+                f"出具了《{letter.title}》（{letter.number}）。",
+                f"请登录政府信息公开平台，凭查询码和查询密码查看并下载：{settings.GONGKAI_PUBLIC_URL}/apply/track/",
+            ],
+        )
     except OSError:
         log.exception("could not send the letter notice for %s", letter.number)
         Letter.objects.filter(pk=letter.pk).update(email_attempts=F("email_attempts") + 1)
