@@ -281,3 +281,66 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
     assert pdf.status == 200 and pdf.body()[:5] == b"%PDF-"
     staff.close()
     head.close()
+
+
+def test_the_applicant_attaches_files_to_the_application_and_to_the_correction(
+    world, live_server, page, settings, tmp_path
+) -> None:
+    """Issue 18 §1: both public forms take files (the upload control once rendered as
+    "<MultiValueDict: {}>"), show them back to the applicant, and hand them to the clerk."""
+    from tests.test_application_pages import from_words
+    from tests.test_applications import person_id
+
+    settings.GONGKAI_FORM_MIN_SECONDS = 0
+    base = live_server.url
+    scan = tmp_path / "身份证.pdf"
+    scan.write_bytes(b"%PDF-1.4\n% identity card scan\n")
+    extra = tmp_path / "补充说明.txt"
+    extra.write_text("所需信息为2025年小学招生计划。", encoding="utf-8")
+
+    page.goto(f"{base}/xxgk/edu/ysqgk/")
+    assert "MultiValueDict" not in page.content()
+    page.fill("#id_applicant_name", "王小明")
+    page.fill("#id_id_number", person_id())
+    page.fill("#id_phone", "13800138000")
+    page.fill("#id_description", "2025年全市义务教育阶段学校招生计划")
+    page.select_option("#id_delivery_form", "electronic")
+    page.select_option("#id_delivery_way", "online")
+    page.set_input_files("#id_attachments", str(scan))
+    page.fill("#id_secret", "my-secret")
+    page.fill("#id_secret2", "my-secret")
+    question = page.inner_text("label[for=id_challenge_answer]")
+    a, b = re.search(r"验证问题：(\S+?)加(\S+?)等于多少", question).groups()
+    page.fill("#id_challenge_answer", str(from_words(a) + from_words(b)))
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_url("**/apply/done/")
+    code = page.inner_text("#tracking-code").strip()
+
+    page.goto(f"{base}/apply/status/")
+    assert "身份证.pdf" in page.inner_text("#my-files")
+    with page.expect_download() as mine:
+        page.get_by_role("link", name="身份证.pdf").click()
+    assert mine.value.suggested_filename == "身份证.pdf"
+
+    staff = page.context.browser.new_page()
+    login(staff, base, "edu_clerk")
+    staff.goto(f"{base}/workbench/applications/")
+    staff.get_by_role("link", name=code).click()
+    staff.fill("#corr-items", "请写明所需招生计划的学段")
+    staff.get_by_role("button", name="告知补正").click()
+    staff.wait_for_selector("text=已告知补正")
+
+    page.goto(f"{base}/apply/status/")
+    assert "MultiValueDict" not in page.content()
+    page.fill("#id_text", "小学阶段")
+    page.set_input_files("#id_attachments", str(extra))
+    page.get_by_role("button", name="提交补正").click()
+    page.wait_for_selector("text=补正材料已提交")
+    files = page.inner_text("#my-files")
+    assert "身份证.pdf" in files and "补充说明.txt" in files and "补正材料" in files
+    assert "小学阶段" in page.inner_text("#correction-text")
+
+    staff.reload()
+    staff_files = staff.inner_text("ul.files")
+    assert "身份证.pdf" in staff_files and "补充说明.txt" in staff_files
+    staff.close()

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -91,6 +91,8 @@ def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
     field = exc.field if exc.field in form.fields else None
     if exc.field == "challenge":
         field = "challenge_answer"
+    elif exc.field == "files":  # the uploads' checks name the files; the form's field is attachments
+        field = "attachments"
     form.add_error(field, exc.message)
 
 
@@ -194,21 +196,23 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/apply/track.html", {"form": form}, status=status)
 
 
+def _status_context(app: Application, correction_form: CorrectionForm | None) -> dict[str, Any]:
+    return {
+        "app": app,
+        "org": app.org,
+        "letters": selectors.letters_for_applicant(app),
+        "files": app.files.all(),
+        "correction_form": correction_form,
+        "section": "apply",
+    }
+
+
 def status(request: HttpRequest) -> HttpResponse:
     app = _case(request)
     if app is None:
         return redirect("portal:apply_track")
-    return render(
-        request,
-        "portal/apply/status.html",
-        {
-            "app": app,
-            "org": app.org,
-            "letters": selectors.letters_for_applicant(app),
-            "correction_form": CorrectionForm() if app.state == State.CORRECTION_REQUESTED else None,
-            "section": "apply",
-        },
-    )
+    form = CorrectionForm() if app.state == State.CORRECTION_REQUESTED else None
+    return render(request, "portal/apply/status.html", _status_context(app, form))
 
 
 @require_POST
@@ -228,12 +232,19 @@ def correction(request: HttpRequest) -> HttpResponse:
             messages.success(request, "补正材料已提交。答复期限自收到补正之日起重新计算。")
             return redirect("portal:apply_status")
     app.refresh_from_db()
-    return render(
-        request,
-        "portal/apply/status.html",
-        {"app": app, "org": app.org, "letters": selectors.letters_for_applicant(app), "correction_form": form},
-        status=400,
-    )
+    return render(request, "portal/apply/status.html", _status_context(app, form), status=400)
+
+
+def uploaded_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A file the applicant sent with their application or correction: to them only (a case proved
+    with code and secret in this session), as a download."""
+    app = _case(request)
+    record = app.files.filter(pk=pk).first() if app is not None else None
+    if record is None:
+        raise Http404("没有找到该文件。")
+    response = FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:

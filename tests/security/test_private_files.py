@@ -16,6 +16,7 @@ from django.urls import reverse
 from gongkai.applications.models import ApplicationFile
 from gongkai.core.models import AuditEvent
 from tests.security.conftest import apply_to
+from tests.test_applications import person_id
 
 ID_CARD = b"%PDF-1.4\n% identity card of the applicant\n"
 
@@ -87,3 +88,17 @@ def test_the_private_store_may_not_sit_under_a_served_folder(settings: Any, tmp_
         assert "gongkai.E001" in str(exc)
     else:
         raise AssertionError("the check let private files sit under MEDIA_ROOT")
+
+
+def test_the_applicant_gets_their_own_files_back_and_nobody_else_does(bodies: dict[str, Any]) -> None:
+    app = apply_to(bodies["police"], files=(("id_card.pdf", ID_CARD),)).application
+    other = apply_to(bodies["police"], id_number=person_id(9), files=(("other.pdf", ID_CARD),)).application
+    mine, theirs = app.files.get(), other.files.get()
+    url = reverse("portal:apply_file", args=[mine.pk])
+    assert Client().get(url).status_code == 404
+    applicant = Client()
+    applicant.post(reverse("portal:apply_track"), {"tracking_code": app.tracking_code, "secret": "my-secret"})
+    got = applicant.get(url)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == ID_CARD
+    # Proved for one case, the session reaches no other case's files.
+    assert applicant.get(reverse("portal:apply_file", args=[theirs.pk])).status_code == 404
