@@ -603,3 +603,56 @@ def test_the_reply_clock_starts_again_from_the_corrected_application(
     app = services.applicant_submit_correction(application=app, text="补正", today=corrected_on)
     assert app.clock_start == corrected_on
     assert app.due_date == cal.add_working_days(corrected_on, 20).due
+
+
+# --- readings settled after the first release (spec §9; issue 18 §7, §8, §12) -------------------
+
+
+def test_an_extension_is_decided_before_the_reply_deadline(office: dict[str, Any]) -> None:
+    """Art. 33(2): an extension proposed in time but approved after the deadline is refused."""
+    clerk, leader = office["clerk"], office["leader"]
+    app = step(submit(office["org"]), clerk, "accept", RECEIVED)
+    assert app.due_date == dt.date(2026, 11, 30)
+    app = step(app, clerk, "propose_extension", dt.date(2026, 11, 27), days=10, reason="需要调取档案")
+    with pytest.raises(IllegalTransition) as late:
+        step(app, leader, "approve_extension", dt.date(2026, 12, 1))
+    assert late.value.code == "already_overdue" and "2026年11月30日" in late.value.message
+    app.refresh_from_db()
+    assert app.extension_days == 0 and app.extension_proposed_days == 10
+    approved = step(app, leader, "approve_extension", dt.date(2026, 11, 30))  # the last day still counts
+    assert approved.extension_days == 10
+
+
+def test_correction_may_be_requested_after_acceptance_within_seven_working_days(office: dict[str, Any]) -> None:
+    """Art. 30: 补正 within 7 working days of receipt, whether or not the case was accepted."""
+    clerk = office["clerk"]
+    app = step(submit(office["org"]), clerk, "accept", RECEIVED)
+    corrected = step(app, clerk, "request_correction", dt.date(2026, 11, 11), items="请写明学段")
+    assert corrected.state == State.CORRECTION_REQUESTED
+    late = step(submit(office["org"]), clerk, "accept", RECEIVED)
+    with pytest.raises(IllegalTransition) as err:
+        step(late, clerk, "request_correction", dt.date(2026, 11, 12), items="请写明学段")
+    assert err.value.code == "correction_too_late"
+
+
+def test_the_monthly_count_is_per_charging_body(office: dict[str, Any]) -> None:
+    """国办函〔2020〕109号 Art. 4 as settled in spec §9: applications to other bodies do not count."""
+    org, other = office["org"], office["other"]
+    for i in range(5):
+        submit(other, on=dt.date(2026, 11, 2) + dt.timedelta(days=i))
+    first_here = submit(org, on=dt.date(2026, 11, 9))
+    assert first_here.month_seq == 1 and selectors.monthly_count(first_here) == 1
+    second_here = submit(org, on=dt.date(2026, 11, 10))
+    assert second_here.month_seq == 2 and selectors.monthly_count(second_here) == 2
+
+
+def test_the_fee_notice_goes_out_within_the_reply_period_and_says_how_to_pay(office: dict[str, Any]) -> None:
+    clerk, org = office["clerk"], office["org"]
+    apps = [submit(org, on=dt.date(2026, 11, 2)) for _ in range(11)]
+    eleventh = step(apps[-1], clerk, "accept", dt.date(2026, 11, 3))
+    with pytest.raises(IllegalTransition) as late:
+        step(eleventh, clerk, "fee_notice", dt.date(2026, 12, 1))
+    assert late.value.code == "fee_notice_too_late"
+    noticed = step(eleventh, clerk, "fee_notice", dt.date(2026, 11, 30))
+    text = "".join(noticed.letters.get(kind=LetterKind.FEE).body)
+    assert "缴费方式：持本通知书到" in text and org.office_address in text

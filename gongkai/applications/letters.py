@@ -30,6 +30,11 @@ RIGHTS = (
 REGIONS: dict[str, tuple[str, str]] = {
     "contact": ("联系方式", "联系机构：{office}；联系电话：{office_phone}；通信地址：{office_address}。"),
     "note": ("补充说明", ""),
+    # 国办函〔2020〕109号: the notice tells the applicant how to pay; each body says where and how.
+    "payment": (
+        "缴费方式",
+        "缴费方式：持本通知书到{office}（{office_address}）缴纳；其他缴费方式请致电{office_phone}咨询。",
+    ),
 }
 
 
@@ -98,6 +103,7 @@ SKELETONS: dict[str, Skeleton] = {
             f"您的申请{{fee_basis}}，应缴纳信息处理费{{fee_yuan}}元。",
             "请于{fee_due}前按本通知载明的方式缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理该政府信息公开申请。"
             "缴纳费用所需时间不计算在答复期限内。",
+            "[payment]",
             "[note]",
             "[contact]",
         ),

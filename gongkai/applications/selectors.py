@@ -165,12 +165,12 @@ def _pairs(text: str) -> set[str]:
 
 
 def monthly_count(app: Application) -> int:
-    """Which application of its applicant this is in its calendar month (国办函〔2020〕109号 Art. 4:
-    the count is per applicant and 自然月), counting those received earlier, and on the same day
-    those registered before it."""
+    """Which application of its applicant to this body this is in its calendar month (国办函〔2020〕109号
+    Art. 4: the count is per applicant, per 自然月, and of the applications to the body that charges,
+    spec §9), counting those received earlier, and on the same day those registered before it."""
     start = app.received_on.replace(day=1)
     return (
-        Application.objects.filter(applicant_key=app.applicant_key, received_on__gte=start)
+        Application.objects.filter(org_id=app.org_id, applicant_key=app.applicant_key, received_on__gte=start)
         .filter(Q(received_on__lt=app.received_on) | Q(received_on=app.received_on, id__lte=app.pk))
         .count()
     )

@@ -281,8 +281,9 @@ def _create(
 ) -> Submitted:
     key = applicant_key(applicant["applicant_type"], applicant["id_number"])
     month_start = received_on.replace(day=1)
+    # 国办函〔2020〕109号: the monthly count is of applications to the body that charges.
     earlier = Application.objects.filter(
-        applicant_key=key, received_on__gte=month_start, received_on__lte=received_on
+        org=org, applicant_key=key, received_on__gte=month_start, received_on__lte=received_on
     ).count()
     # 31^8 codes a year: a clash is rare, and the unique constraint is the final guard.
     for _ in range(5):
@@ -623,7 +624,9 @@ def _propose_extension(
     if not 1 <= days <= deadlines.MAX_EXTENSION:
         raise ValidationFailed("延长的期限应为1至20个工作日（第三十三条）。", code="invalid_extension", field="days")
     if app.due_date and on > app.due_date:
-        raise IllegalTransition("答复期限已过，不能再延期。", code="already_overdue")
+        raise IllegalTransition(
+            f"答复期限（{app.due_date:%Y年%m月%d日}）已过，不能再提请延期；请尽快答复。", code="already_overdue"
+        )
     app.extension_proposed_days = days
     app.extension_reason = reason
 
@@ -634,6 +637,12 @@ def _approve_extension(
     _no_params(params)
     if not app.extension_proposed_days:
         raise IllegalTransition("没有待批准的延期申请。", code="no_extension_proposed")
+    # Art. 33(2): an extension extends a period that is still running; once the reply deadline has
+    # passed there is nothing left to extend, and the reply is late whatever is approved now.
+    if app.due_date and on > app.due_date:
+        raise IllegalTransition(
+            f"答复期限（{app.due_date:%Y年%m月%d日}）已过，不能再批准延期；请尽快答复。", code="already_overdue"
+        )
     app.extension_days = app.extension_proposed_days
     app.extension_proposed_days = 0
     app.extension_approved_by = actor
@@ -664,6 +673,11 @@ def _fee_notice(
     pages = None if pages in ("", None) else parse_int(pages, label="页数", lo=-WIDE, hi=WIDE, field="pages")
     if pages is not None and not 0 <= pages <= MAX_PAGES:
         raise ValidationFailed(f"页数应为0至{MAX_PAGES}。", code="invalid_pages", field="pages")
+    # 国办函〔2020〕109号: the notice goes out within the reply period (it pauses a running clock).
+    if app.due_date and on > app.due_date:
+        raise IllegalTransition(
+            f"收费通知应在答复期限（{app.due_date:%Y年%m月%d日}）内发出，已超过期限。", code="fee_notice_too_late"
+        )
     if pages is not None and app.delivery_form == DeliveryForm.INSPECT:
         raise ValidationFailed("查阅、抄录方式不按页计收。", code="invalid_pages", field="pages")
     app.month_seq = selectors.monthly_count(app)

@@ -2,7 +2,8 @@
 登记 → 审核 → 办理 → 答复 → 归档).
 
     received ─accept→ in_review ─reply→ replied ─archive→ archived
-    received ─request_correction→ correction_requested ─receive_correction→ in_review  (Art. 30: clock restarts)
+    received/in_review ─request_correction→ correction_requested ─receive_correction→ in_review
+                                  (Art. 30: within 7 working days of receipt; the clock restarts)
                                   correction_requested ─abandon→ closed (O1, after the correction period)
     in_review ─consult→ consulting ─end_consultation→ in_review          (Art. 32, 34: paused)
     in_review ─propose_extension / approve_extension / decline_extension→ in_review  (Art. 33(2))
@@ -36,7 +37,10 @@ class Transition:
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("accept", "application.handle", (S.RECEIVED,), S.IN_REVIEW, "审核通过，开始办理"),
-    Transition("request_correction", "application.handle", (S.RECEIVED,), S.CORRECTION_REQUESTED, "告知补正"),
+    # Art. 30: within 7 working days of receipt, whether or not the application was already accepted.
+    Transition(
+        "request_correction", "application.handle", (S.RECEIVED, S.IN_REVIEW), S.CORRECTION_REQUESTED, "告知补正"
+    ),
     Transition("receive_correction", "application.handle", (S.CORRECTION_REQUESTED,), S.IN_REVIEW, "收到补正"),
     Transition("abandon", "application.handle", (S.CORRECTION_REQUESTED,), S.CLOSED, "逾期未补正，视为放弃"),
     Transition("consult", "application.handle", (S.IN_REVIEW,), S.CONSULTING, "征求意见"),
