@@ -656,3 +656,22 @@ def test_the_fee_notice_goes_out_within_the_reply_period_and_says_how_to_pay(off
     noticed = step(eleventh, clerk, "fee_notice", dt.date(2026, 11, 30))
     text = "".join(noticed.letters.get(kind=LetterKind.FEE).body)
     assert "缴费方式：持本通知书到" in text and org.office_address in text
+
+
+def test_supervisors_see_counts_below_them_and_heads_see_their_queue(world: Any, monkeypatch: Any) -> None:
+    """Issue 18 §4, §5: the head of the office sees the extensions waiting for approval; a
+    supervisor sees, per body below it, open, due-soon and overdue applications, and no name."""
+    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    clerk, leader = world.user("edu_clerk"), world.user("edu_leader")
+    old = step(submit(world.edu, on=dt.date(2026, 11, 2)), clerk, "accept", dt.date(2026, 11, 3))
+    submit(world.edu, on=dt.date(2026, 12, 28))
+    submit(world.health, on=dt.date(2026, 12, 30))
+    old = step(old, clerk, "propose_extension", dt.date(2026, 11, 27), days=5, reason="档案在外地")
+    assert [a.pk for a in selectors.awaiting_head(leader)] == [old.pk]
+    assert selectors.awaiting_head(clerk) == [] and selectors.awaiting_head(world.user("health_leader")) == []
+    loads = selectors.oversight_overview(world.user("city_supervisor"), today=TODAY)
+    by_org = {load.org.slug: (load.open, load.due_soon, load.overdue) for load in loads}
+    assert by_org == {"edu": (2, 0, 1), "health": (1, 0, 0)}
+    assert loads[0].org == world.edu  # the most overdue first
+    assert selectors.oversight_overview(clerk, today=TODAY) == []
+    assert selectors.oversight_overview(world.user("outsider"), today=TODAY) == []

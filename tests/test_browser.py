@@ -344,3 +344,41 @@ def test_the_applicant_attaches_files_to_the_application_and_to_the_correction(
     staff_files = staff.inner_text("ul.files")
     assert "身份证.pdf" in staff_files and "补充说明.txt" in staff_files
     staff.close()
+
+
+def test_the_head_sees_the_queue_and_the_supervisor_reads_below_it(world, live_server, page) -> None:
+    """Issue 18 §4, §5: the extension waiting for the head is on the head's dashboard with its count;
+    the supervisor goes from the overview of its bodies to a case, read-only and masked."""
+    import datetime as dt
+
+    from gongkai.applications import services
+    from tests.test_applications import applicant
+
+    today = dt.date.today()
+    app = services.submit_online(
+        org=world.edu, applicant=applicant(applicant_name="王小明"), secret="my-secret", today=today
+    ).application
+    clerk = world.user("edu_clerk")
+    services.transition(actor=clerk, application=app, action="accept", on=today)
+    services.transition(actor=clerk, application=app, action="propose_extension", on=today, days=5, reason="档案在外地")
+    base = live_server.url
+
+    login(page, base, "edu_leader")
+    assert page.inner_text("#awaiting-count") == "1"
+    page.locator("#awaiting-head").get_by_role("link", name=app.tracking_code).click()
+    page.get_by_role("button", name="批准延期").click()
+    page.wait_for_selector("text=已批准延期")
+    page.goto(f"{base}/workbench/")
+    assert page.locator("#awaiting-head").count() == 0
+
+    supervisor = page.context.browser.new_page()
+    login(supervisor, base, "city_supervisor")
+    supervisor.goto(f"{base}/workbench/applications/")
+    check_accessibility(supervisor)
+    supervisor.locator("#oversight").get_by_role("link", name=world.edu.name).click()
+    supervisor.get_by_role("link", name=app.tracking_code).click()
+    supervisor.wait_for_url(re.compile(r".*/workbench/applications/\d+/$"))
+    assert supervisor.inner_text("#applicant-name") == "王**"
+    assert supervisor.get_by_role("button", name=re.compile("显示完整个人信息")).count() == 0
+    assert supervisor.get_by_role("button", name="答复", exact=True).count() == 0
+    supervisor.close()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from gongkai.applications.identity import mask_id_number
 from gongkai.applications.models import Application, Letter, State
-from gongkai.calendars.services import WorkingCalendar
+from gongkai.calendars.services import CalendarCache, WorkingCalendar
 from gongkai.core.errors import NotFound
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
@@ -116,6 +116,54 @@ def inbox(
         name = mask_name(app.applicant_name) if app.applicant_type == "NAT" else app.applicant_name
         rows.append(InboxRow(app=app, applicant=name, due_mark=mark))
     return rows, total
+
+
+@dataclass(frozen=True)
+class BodyLoad:
+    org: Organisation
+    open: int
+    due_soon: int
+    overdue: int
+
+
+def oversight_overview(user: Any, *, today: dt.date | None = None) -> list[BodyLoad]:
+    """For a supervisor or an administrator: each body in the subtrees it oversees that has open
+    applications, with how many are open, due soon and overdue (most overdue first). Counts only:
+    no personal data leaves the handling body this way."""
+    roots = policies.orgs_overseen(user)
+    if not roots:
+        return []
+    today = today or timezone.localdate()
+    within = Q(pk__in=[])
+    for root in roots:
+        within |= Q(org__path__startswith=root.path)
+    due_by_org: dict[int, list[dt.date | None]] = {}
+    for org_id, due in Application.objects.filter(within, is_open=True).values_list("org_id", "due_date"):
+        due_by_org.setdefault(org_id, []).append(due)
+    calendars = CalendarCache()
+    loads = []
+    for org in Organisation.objects.filter(pk__in=due_by_org).order_by("path"):
+        horizon = calendars.for_org(org).add_working_days(today, settings.GONGKAI_DUE_SOON_WORKING_DAYS).due
+        dues = [d for d in due_by_org[org.pk] if d is not None]
+        overdue = sum(1 for d in dues if d < today)
+        soon = sum(1 for d in dues if today <= d <= horizon)
+        loads.append(BodyLoad(org=org, open=len(due_by_org[org.pk]), due_soon=soon, overdue=overdue))
+    loads.sort(key=lambda load: (-load.overdue, -load.due_soon, load.org.path))
+    return loads
+
+
+def awaiting_head(user: Any) -> list[Application]:
+    """What waits for the head of the disclosure office (Art. 33(2): extensions to approve), at the
+    bodies where the user holds that role, oldest proposal first."""
+    orgs = policies.orgs_where(user, "application.approve_extension")
+    if not orgs:
+        return []
+    return list(
+        Application.objects.filter(org__in=orgs, is_open=True, extension_proposed_days__gt=0)
+        .select_related("org")
+        .only(*INBOX_FIELDS, "org__name", "org__slug", "extension_reason")
+        .order_by("due_date", "id")
+    )
 
 
 def applicant_history(user: Any, app: Application, limit: int = 50) -> list[Application]:

@@ -174,6 +174,19 @@ def orgs_where(user: Any, action: str) -> list[Organisation]:
     return sorted(seen.values(), key=lambda o: o.path)
 
 
+def orgs_overseen(user: Any) -> list[Organisation]:
+    """The tops of the subtrees the user oversees (监督, 管理员): it reads everything below each,
+    masked, and acts on none of it."""
+    seen = {m.org_id: m.org for m in _memberships(user) if m.role in OVERSIGHT_ROLES}
+    return sorted(seen.values(), key=lambda o: o.path)
+
+
+def orgs_of(user: Any) -> list[Organisation]:
+    """The bodies the user holds any role at (the choices a page offers it first)."""
+    seen = {m.org_id: m.org for m in _memberships(user)}
+    return sorted(seen.values(), key=lambda o: o.path)
+
+
 def orgs_administered(user: Any) -> list[Organisation]:
     """The bodies whose settings (letter templates, …) the user administers: those an 管理员 role
     reaches, i.e. its body and everything below."""

@@ -19,6 +19,14 @@ def published_reports(org: Organisation) -> QuerySet[AnnualReport]:
     return AnnualReport.objects.filter(org=org, state=ReportState.PUBLISHED).order_by("-year")
 
 
+def awaiting_approval(user: Any) -> list[AnnualReport]:
+    """Reports reviewed and waiting for the user's approval (Art. 49–50: the leader approves)."""
+    orgs = policies.orgs_where(user, "report.approve")
+    if not orgs:
+        return []
+    return list(AnnualReport.objects.filter(org__in=orgs, state=ReportState.REVIEWED).select_related("org"))
+
+
 @dataclass(frozen=True)
 class PublicationRow:
     org: Organisation

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from gongkai.applications import access, letters, selectors, services, workflow
 from gongkai.applications.downloads import letter_response
 from gongkai.applications.models import (
+    OPEN_STATES,
     Appeal,
     AppealKind,
     AppealResult,
@@ -40,7 +41,8 @@ from gongkai.core.errors import ApplicationError, NotFound
 from gongkai.core.formfields import MultiFileField
 from gongkai.core.numbers import parse_int
 from gongkai.orgs import policies
-from gongkai.orgs.models import Membership, Organisation
+from gongkai.orgs.models import Organisation
+from gongkai.orgs.selectors import org_by_slug
 
 
 def _application(request: HttpRequest, pk: int) -> Application:
@@ -50,20 +52,21 @@ def _application(request: HttpRequest, pk: int) -> Application:
         raise Http404(exc.message) from exc
 
 
-def _readable_orgs(user: Any) -> list[Organisation]:
-    seen: dict[int, Organisation] = {}
-    for m in Membership.objects.filter(user_id=int(user.pk or 0)).select_related("org"):
-        seen[m.org_id] = m.org
-    return sorted(seen.values(), key=lambda o: o.path)
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    orgs = _readable_orgs(request.user)
+    """One body's open applications. The body is one the user works at or oversees; a supervisor
+    reaches the bodies below it from the overview of its subtree (read-only, masked)."""
+    orgs = policies.orgs_of(request.user)
     if not orgs:
         return render(request, "workbench/no_roles.html", status=403)
     slug = request.GET.get("org", "")
-    org = next((o for o in orgs if o.slug == slug), orgs[0])
+    org = next((o for o in orgs if o.slug == slug), None)
+    if org is None and slug:
+        found = org_by_slug(slug)
+        org = found if found is not None and policies.can(request.user, "application.read", found) else None
+    org = org or orgs[0]
+    if org not in orgs:
+        orgs = [*orgs, org]
     state = request.GET.get("state", "")
     try:
         page = parse_int(request.GET.get("page") or 1, label="页码", lo=1, hi=100_000)
@@ -82,13 +85,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pages": pages,
             "state": state,
-            "states": [
-                (s, label)
-                for s, label in State.choices
-                if s in ("received", "correction_requested", "in_review", "consulting", "fee_notice_sent")
-            ],
+            "states": [(s, label) for s, label in State.choices if s in OPEN_STATES],
             "can_register": policies.can(request.user, "application.register", org),
             "can_edit_letters": policies.can(request.user, "letters.edit", org),
+            "overview": selectors.oversight_overview(request.user),
             "today": timezone.localdate(),
             "nav": "applications",
         },

@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gongkai.applications import selectors as application_selectors
 from gongkai.calendars.services import DeadlineResult
 from gongkai.catalogue import selectors, services, workflow
 from gongkai.catalogue.models import Attachment, Document, DocumentState
 from gongkai.core.errors import ApplicationError, NotFound
 from gongkai.orgs import policies
 from gongkai.orgs.models import Membership
+from gongkai.reports import selectors as report_selectors
 from gongkai.workbench.forms import AttachmentForm, DocumentForm, ReasonForm
 
 
@@ -36,6 +38,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not policies.is_staff_user(user):
         return render(request, "workbench/no_roles.html", status=403)
+    extensions = application_selectors.awaiting_head(user)
+    reports_to_approve = report_selectors.awaiting_approval(user)
     return render(
         request,
         "workbench/dashboard.html",
@@ -45,6 +49,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "at_risk": selectors.at_risk_documents(user)[:10],
             "memberships": Membership.objects.filter(user_id=int(user.pk or 0)).select_related("org"),
             "can_create": bool(policies.orgs_where(user, "document.create")),
+            # What waits for the head of the disclosure office (Art. 33(2) extensions; reports).
+            "extensions": extensions,
+            "reports_to_approve": reports_to_approve,
+            "awaiting_count": len(extensions) + len(reports_to_approve),
             "nav": "home",
         },
     )

@@ -25,3 +25,15 @@ def test_the_panel_keeps_to_the_viewers_own_bodies(bodies: dict[str, Any]) -> No
     page = client.get(reverse("workbench:application", args=[again.pk])).content.decode()
     assert budget.tracking_code in page
     assert detention.tracking_code not in page and "行政拘留" not in page and "公安局" not in page
+
+
+def test_the_inbox_opens_no_body_the_user_may_not_read(bodies: dict[str, Any]) -> None:
+    detention = apply_to(bodies["police"], description="本人被行政拘留的决定书").application
+    clerk = Client()
+    clerk.force_login(bodies["finance_clerk"])
+    page = clerk.get(reverse("workbench:applications"), {"org": bodies["police"].slug}).content.decode()
+    assert detention.tracking_code not in page and bodies["finance"].name in page
+    supervisor = Client()
+    supervisor.force_login(bodies["supervisor"])
+    below = supervisor.get(reverse("workbench:applications"), {"org": bodies["police"].slug}).content.decode()
+    assert detention.tracking_code in below and "王小明" not in below  # read-only, masked
