@@ -382,3 +382,23 @@ def test_the_head_sees_the_queue_and_the_supervisor_reads_below_it(world, live_s
     assert supervisor.get_by_role("button", name=re.compile("显示完整个人信息")).count() == 0
     assert supervisor.get_by_role("button", name="答复", exact=True).count() == 0
     supervisor.close()
+
+
+def test_a_refused_application_puts_every_error_in_a_summary_that_takes_focus(
+    world, live_server, page, settings
+) -> None:
+    """Issue 18 §18: one submission shows all its errors, the summary first and focused; each entry
+    leads to its field."""
+    settings.GONGKAI_FORM_MIN_SECONDS = 60
+    page.goto(f"{live_server.url}/xxgk/edu/ysqgk/")
+    page.fill("#id_phone", "13800138000")
+    page.fill("#id_postcode", "12")
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("() => document.activeElement && document.activeElement.id") == "error-summary"
+    summary = page.inner_text("#error-summary")
+    assert "请填写姓名或者名称。" in summary and "提交过快" in summary and "确保" not in summary
+    assert page.input_value("#id_phone") == "13800138000"
+    page.locator("#error-summary").get_by_role("link", name=re.compile("姓名或者名称")).click()
+    assert page.evaluate("() => location.hash") == "#id_applicant_name"
+    check_accessibility(page)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -45,6 +46,14 @@ def new_challenge() -> tuple[str, str]:
 
 
 def verify(token: str, answer: str, honeypot: str = "") -> None:
+    """Check the form's answer and use up its challenge (a challenge is accepted once)."""
+    data = check(token, answer, honeypot)
+    if not cache.add(f"aa:{data['n']}", 1, timeout=MAX_AGE + 60):
+        raise ValidationFailed("该表单已经提交过，请刷新页面后重新填写。", code="challenge_reused", field="challenge")
+
+
+def check(token: str, answer: str, honeypot: str = "") -> dict[str, Any]:
+    """Check without using the challenge up: for reporting every error of a form at once."""
     if honeypot:
         raise ValidationFailed("提交未通过校验，请刷新页面后重新填写。", code="abuse_check_failed", field="challenge")
     try:
@@ -65,5 +74,4 @@ def verify(token: str, answer: str, honeypot: str = "") -> None:
         raise ValidationFailed("请用阿拉伯数字回答验证问题。", code="challenge_wrong", field="challenge") from None
     if _digest(value, data["n"]) != data["d"]:
         raise ValidationFailed("验证问题回答不正确。", code="challenge_wrong", field="challenge")
-    if not cache.add(f"aa:{data['n']}", 1, timeout=MAX_AGE + 60):
-        raise ValidationFailed("该表单已经提交过，请刷新页面后重新填写。", code="challenge_reused", field="challenge")
+    return dict(data)

@@ -5,6 +5,7 @@ letters and send a correction. Access to a case is by tracking code plus the app
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
@@ -67,6 +68,10 @@ class ApplyForm(forms.Form):
         required=False, label="请勿填写此项", widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_messages(self)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("secret") and data.get("secret") != data.get("secret2"):
@@ -75,6 +80,37 @@ class ApplyForm(forms.Form):
 
     def applicant(self) -> dict[str, Any]:
         return {k: self.cleaned_data.get(k, "") for k in services.APPLICANT_FIELDS}
+
+
+def plain_messages(form: forms.Form) -> None:
+    """Django's stock messages ("确保该值不超过…") replaced by ones that name the field in plain words."""
+    for field in form.fields.values():
+        label = str(field.label or "该项")
+        required = f"请{label}。" if label.startswith(("设置", "再次")) else f"请填写{label}。"
+        if label == "验证问题":
+            required = "请回答验证问题。"
+        field.error_messages.update(
+            {
+                "required": required,
+                "max_length": f"{label}最多%(limit_value)d个字，现在是%(show_value)d个。",
+                "min_length": f"{label}至少%(limit_value)d个字，现在是%(show_value)d个。",
+                "invalid_choice": f"请从列表中选择{label}。",
+                "invalid": f"{label}的格式不正确。",
+                "null_characters_not_allowed": f"{label}中有无法保存的字符，请删除后重新填写。",
+            }
+        )
+        # Django's length validators carry their own copy of the message, and are shared between
+        # copies of a form's fields: replace them with copies that carry ours.
+        field.validators = [_with_message(v, field.error_messages) for v in field.validators]
+
+
+def _with_message(validator: Any, messages: dict[str, Any]) -> Any:
+    code = getattr(validator, "code", None)
+    if code not in messages:
+        return validator
+    mine = copy.copy(validator)
+    mine.message = messages[code]
+    return mine
 
 
 class TrackForm(forms.Form):
@@ -107,7 +143,22 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         if ratelimit.exceeded("apply", who, settings.GONGKAI_APPLY_RATE_PER_HOUR):
             form.add_error(None, "您提交申请过于频繁，请一小时后再试。已提交的申请不受影响。")
             status = 429
-        elif form.is_valid():
+        elif not form.is_valid():
+            # Every error at once: the check against scripts ("提交过快", a wrong answer) is reported
+            # beside the fields' errors rather than after they are mended.
+            try:
+                antiabuse.check(
+                    form.data.get("challenge_token", ""),
+                    form.data.get("challenge_answer", ""),
+                    form.data.get("website", ""),
+                )
+            except ApplicationError as exc:
+                if not form.has_error("challenge_answer"):
+                    _apply_error(form, exc)
+                elif exc.code != "challenge_wrong":  # an empty answer is reported already
+                    form.add_error(None, exc.message)
+            status = 400
+        else:
             try:
                 antiabuse.verify(
                     form.cleaned_data["challenge_token"],
@@ -133,8 +184,6 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
                 _remember(request, result.application)
                 request.session["gongkai_just_submitted"] = result.application.pk
                 return redirect("portal:apply_done")
-        else:
-            status = 400
     question, token = antiabuse.new_challenge()
     data = form.data.copy() if isinstance(form.data, QueryDict) else None
     if data is not None:
@@ -146,7 +195,13 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "portal/apply/form.html",
-        {"org": org, "form": form, "question": question, "section": "apply"},
+        {
+            "org": org,
+            "form": form,
+            "question": question,
+            "section": "apply",
+            "error_count": len(form.non_field_errors()) + sum(len(f.errors) for f in form.visible_fields()),
+        },
         status=status,
     )
 
