@@ -675,3 +675,23 @@ def test_supervisors_see_counts_below_them_and_heads_see_their_queue(world: Any,
     assert loads[0].org == world.edu  # the most overdue first
     assert selectors.oversight_overview(clerk, today=TODAY) == []
     assert selectors.oversight_overview(world.user("outsider"), today=TODAY) == []
+
+
+def test_every_reply_records_whether_it_was_on_time(office: dict[str, Any]) -> None:
+    """Issue 18 §13 (Art. 33): on time, within an approved extension, or late by N working days,
+    against the deadline of the day of the reply."""
+    clerk, leader = office["clerk"], office["leader"]
+    reply = {"reply_type": "DISCLOSE", "text": "所需信息见本答复书所附文件。"}
+    on_time = step(
+        step(submit(office["org"]), clerk, "accept", RECEIVED), clerk, "reply", dt.date(2026, 11, 30), **reply
+    )
+    assert (on_time.timeliness, on_time.late_working_days, on_time.reply_due) == ("on_time", 0, dt.date(2026, 11, 30))
+    extended = step(submit(office["org"]), clerk, "accept", RECEIVED)
+    extended = step(extended, clerk, "propose_extension", dt.date(2026, 11, 20), days=10, reason="需要调取档案")
+    extended = step(extended, leader, "approve_extension", dt.date(2026, 11, 23))
+    extended = step(extended, clerk, "reply", dt.date(2026, 12, 3), **reply)
+    assert (extended.timeliness, extended.reply_due) == ("extended", dt.date(2026, 12, 14))
+    late = step(submit(office["org"]), clerk, "accept", RECEIVED)
+    late = step(late, clerk, "reply", dt.date(2026, 12, 3), **reply)  # Tue 1, Wed 2, Thu 3 December
+    assert (late.timeliness, late.late_working_days) == ("late", 3)
+    assert "逾期答复" in late.get_timeliness_display()

@@ -269,6 +269,7 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
     staff.wait_for_selector("text=已答复")
     assert staff.inner_text("#app-state") == "已答复"
     assert "部分公开" in staff.inner_text("#app-outcome")
+    assert staff.inner_text("#app-timeliness").startswith("按时答复")  # issue 18 §13
 
     # The applicant sees the reply letter.
     page.reload()

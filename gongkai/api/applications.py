@@ -202,6 +202,9 @@ def staff_view_of(request: Request, app: Application) -> dict[str, Any]:
             "extension_proposed_days": app.extension_proposed_days,
             "month_seq": selectors.monthly_count(app),
             "withheld": app.withheld,
+            "reply_due": _date(app.reply_due),
+            "timeliness": app.timeliness,
+            "late_working_days": app.late_working_days,
             "actions": actions,
             "letters": _letters(request, app, staff=True),
         }

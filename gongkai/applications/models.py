@@ -43,6 +43,14 @@ OPEN_STATES = (State.RECEIVED, State.CORRECTION_REQUESTED, State.IN_REVIEW, Stat
 CLOCK_STOPPED_STATES = (State.CORRECTION_REQUESTED, State.CONSULTING, State.FEE_NOTICE_SENT)
 
 
+class Timeliness(models.TextChoices):
+    """Art. 33: when the reply came, against the deadline it had on that day."""
+
+    ON_TIME = "on_time", "按时答复"
+    EXTENDED = "extended", "在批准延长的期限内答复"
+    LATE = "late", "逾期答复"
+
+
 class DeliveryForm(models.TextChoices):
     """Art. 29(3) and 40: the form in which the applicant wants the information."""
 
@@ -140,6 +148,11 @@ class Application(models.Model):
     withheld = models.JSONField("不予公开的内容及理由", default=list, blank=True)
     # Art. 36(5): the body that is competent, when this one is not.
     competent_body = models.CharField("负责公开的机关及联系方式", max_length=200, blank=True)
+    # Recorded at the reply (Art. 33), from the deadline of that day: the report and the supervisors
+    # count 按时办结 and 延期办结 from these, never recompute them.
+    reply_due = models.DateField("答复时的答复期限", null=True, blank=True)
+    timeliness = models.CharField("答复时效", max_length=10, blank=True, choices=Timeliness.choices)
+    late_working_days = models.PositiveSmallIntegerField("逾期工作日数", default=0)
     archived_on = models.DateField("归档日期", null=True, blank=True)
     reminded_for = models.DateField(null=True, blank=True)  # the due date the last staff reminder was about
     # Set when too many wrong secrets were tried for this code (gongkai.applications.access).

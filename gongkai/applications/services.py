@@ -38,6 +38,7 @@ from gongkai.applications.models import (
     LetterTemplate,
     Pause,
     State,
+    Timeliness,
 )
 from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
 from gongkai.applications.receipt import Channel, receipt_date
@@ -110,6 +111,8 @@ def snapshot(app: Application) -> dict[str, Any]:
             "reply_type",
             "outcome",
             "replied_on",
+            "timeliness",
+            "late_working_days",
             "archived_on",
         )
     }
@@ -506,6 +509,8 @@ def transition(
     cal = WorkingCalendar(app.org)
     handler = _HANDLERS[action]
     handler(app, actor=actor, on=day, cal=cal, reason=reason, **params)
+    if action in ("reply", "not_gi"):
+        _record_timeliness(app, day, cal)
     app.state = step.target
     app.is_open = app.state in OPEN_STATES
     recompute_deadline(app, cal)
@@ -516,6 +521,27 @@ def transition(
     )
     _after(app, action, day)
     return app
+
+
+def _record_timeliness(app: Application, on: dt.date, cal: WorkingCalendar) -> None:
+    """Art. 33: a reply within 20 working days (pauses not counted) is on time; one after them but
+    within the extension the head approved is 延期办结; any later one is late, by so many working
+    days. The deadline is the one in force on the day of the reply (before it is cleared)."""
+    due = app.due_date
+    if due is None:
+        return
+    base = due
+    if app.extension_days:
+        base = deadlines.reply_due(app.clock_start, cal, pauses=_pauses(app), extension=0).due
+    app.reply_due = due
+    app.late_working_days = 0
+    if on <= base:
+        app.timeliness = Timeliness.ON_TIME
+    elif on <= due:
+        app.timeliness = Timeliness.EXTENDED
+    else:
+        app.timeliness = Timeliness.LATE
+        app.late_working_days = cal.working_days_between(due, on)
 
 
 def _no_params(params: dict[str, Any]) -> None:
