@@ -117,6 +117,28 @@ def test_portal_keyboard_only(world, live_server, page) -> None:
     assert "政府信息公开工作机构" in page.inner_text("main")
 
 
+def fill_and_submit_application(page: Any) -> str:
+    """Fill the open apply form as 王小明 would (fields already filled are kept), answer the question
+    in words, submit, and return the tracking code shown."""
+    from tests.test_application_pages import from_words
+    from tests.test_applications import person_id
+
+    page.fill("#id_applicant_name", "王小明")
+    page.fill("#id_id_number", person_id())
+    page.fill("#id_phone", "13800138000")
+    page.fill("#id_description", "2025年全市义务教育阶段学校招生计划")
+    page.select_option("#id_delivery_form", "electronic")
+    page.select_option("#id_delivery_way", "online")
+    page.fill("#id_secret", "my-secret")
+    page.fill("#id_secret2", "my-secret")
+    question = page.inner_text("label[for=id_challenge_answer]")
+    a, b = re.search(r"验证问题：(\S+?)加(\S+?)等于多少", question).groups()
+    page.fill("#id_challenge_answer", str(from_words(a) + from_words(b)))
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_url("**/apply/done/")
+    return page.inner_text("#tracking-code").strip()
+
+
 def login(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/?next=/workbench/")
     page.focus("#id_username")
@@ -192,8 +214,6 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
     """Issue 4 §11: apply online and receive the code; the clerk asks for a correction; the applicant
     corrects; the clerk proposes an extension and the head approves it; the clerk replies in part;
     the applicant reads the reply letter."""
-    from tests.test_application_pages import from_words
-    from tests.test_applications import person_id
 
     settings.GONGKAI_FORM_MIN_SECONDS = 0
     base = live_server.url
@@ -203,21 +223,8 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
     page.wait_for_url("**/ysqgk/")
     check_accessibility(page)
     page.select_option("#id_applicant_type", "NAT")
-    page.fill("#id_applicant_name", "王小明")
-    page.fill("#id_id_number", person_id())
-    page.fill("#id_phone", "13800138000")
     page.fill("#id_email", "wang@example.com")
-    page.fill("#id_description", "2025年全市义务教育阶段学校招生计划")
-    page.select_option("#id_delivery_form", "electronic")
-    page.select_option("#id_delivery_way", "online")
-    page.fill("#id_secret", "my-secret")
-    page.fill("#id_secret2", "my-secret")
-    question = page.inner_text("label[for=id_challenge_answer]")
-    a, b = re.search(r"验证问题：(\S+?)加(\S+?)等于多少", question).groups()
-    page.fill("#id_challenge_answer", str(from_words(a) + from_words(b)))
-    page.get_by_role("button", name="提交申请").click()
-    page.wait_for_url("**/apply/done/")
-    code = page.inner_text("#tracking-code").strip()
+    code = fill_and_submit_application(page)
     assert re.fullmatch(r"\d{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
 
     # The clerk asks for a correction.
@@ -289,8 +296,6 @@ def test_the_applicant_attaches_files_to_the_application_and_to_the_correction(
 ) -> None:
     """Issue 18 §1: both public forms take files (the upload control once rendered as
     "<MultiValueDict: {}>"), show them back to the applicant, and hand them to the clerk."""
-    from tests.test_application_pages import from_words
-    from tests.test_applications import person_id
 
     settings.GONGKAI_FORM_MIN_SECONDS = 0
     base = live_server.url
@@ -301,21 +306,8 @@ def test_the_applicant_attaches_files_to_the_application_and_to_the_correction(
 
     page.goto(f"{base}/xxgk/edu/ysqgk/")
     assert "MultiValueDict" not in page.content()
-    page.fill("#id_applicant_name", "王小明")
-    page.fill("#id_id_number", person_id())
-    page.fill("#id_phone", "13800138000")
-    page.fill("#id_description", "2025年全市义务教育阶段学校招生计划")
-    page.select_option("#id_delivery_form", "electronic")
-    page.select_option("#id_delivery_way", "online")
     page.set_input_files("#id_attachments", str(scan))
-    page.fill("#id_secret", "my-secret")
-    page.fill("#id_secret2", "my-secret")
-    question = page.inner_text("label[for=id_challenge_answer]")
-    a, b = re.search(r"验证问题：(\S+?)加(\S+?)等于多少", question).groups()
-    page.fill("#id_challenge_answer", str(from_words(a) + from_words(b)))
-    page.get_by_role("button", name="提交申请").click()
-    page.wait_for_url("**/apply/done/")
-    code = page.inner_text("#tracking-code").strip()
+    code = fill_and_submit_application(page)
 
     page.goto(f"{base}/apply/status/")
     assert "身份证.pdf" in page.inner_text("#my-files")
