@@ -199,6 +199,9 @@ def _records(path: Path, fmt: str, encoding: str) -> Iterator[tuple[int, dict[st
                 except json.JSONDecodeError as exc:
                     yield number, f"不是有效的 JSON：{exc.msg}（第{exc.colno}列）"
                     continue
+                except RecursionError:
+                    yield number, "JSON 嵌套过深，无法读取"
+                    continue
                 yield number, value if isinstance(value, dict) else "每行应为一个 JSON 对象"
         else:
             reader = csv.DictReader(stream)

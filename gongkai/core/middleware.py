@@ -71,8 +71,8 @@ def _bad_text(raw: bytes, *, json_body: bool) -> bool:
         return False
     try:
         decoded = json.loads(text)
-    except ValueError:
-        return False  # not JSON: the parser will say so
+    except (ValueError, RecursionError):
+        return False  # not JSON, or nested beyond reading: the parser will say so
     return _has_unstorable(decoded)
 
 

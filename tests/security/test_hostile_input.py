@@ -35,7 +35,18 @@ def test_hostile_addresses_get_an_answer_not_a_500(path: str) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "body", ["[]", '"text"', "42", "null", '[{"org": "x"}]', '{"org": "\\u0000"}', '{"a": "\\ud800"}']
+    "body",
+    [
+        "[]",
+        '"text"',
+        "42",
+        "null",
+        '[{"org": "x"}]',
+        '{"org": "\\u0000"}',
+        '{"a": "\\ud800"}',
+        "[" * 100_000 + "]" * 100_000,  # deeper than Python's JSON decoder follows (RecursionError)
+        '{"a":' * 5000 + '"\\u0041"' + "}" * 5000,
+    ],
 )
 @pytest.mark.parametrize(
     "path", ["/api/v1/applications", "/api/v1/applications/status", "/api/v1/applications/correction"]

@@ -32,20 +32,21 @@ def test_hostile_lines_are_rejected_one_by_one_and_the_rest_imported(world: Worl
         line(7, source_id="src-1"),  # the same source_id as line 1
         line(8, title="含\x00空字符"),
         line(9, disclosure_method="依申请公开"),
+        "[" * 100_000 + "]" * 100_000,  # line 10: nested beyond the JSON decoder
     ]
     summary = import_catalogue(
         actor=None, path=write_jsonl(tmp_path / "c.jsonl", rows), default_org=world.edu, batch_size=4
     )
     reasons = dict(summary.rejections)
-    assert (summary.created, summary.rejected) == (2, 7), reasons
+    assert (summary.created, summary.rejected) == (2, 8), reasons
     assert "9999" in reasons[2] and "过长" in reasons[3] and "过长" in reasons[4]
     assert "公开方式" in reasons[5] and "source_id" in reasons[6] and "第1行重复" in reasons[7]
-    assert "空字符" in reasons[8]
+    assert "空字符" in reasons[8] and "嵌套过深" in reasons[10]
     assert Document.objects.get(source_id="src-1").title == "关于第1项工作的通知"
     assert Document.objects.get(source_id="src-9").disclosure_method == "on_application"
     # Run again: nothing new fails, nothing is duplicated.
     again = import_catalogue(actor=None, path=tmp_path / "c.jsonl", default_org=world.edu, restart=True)
-    assert again.created == 0 and again.unchanged == 2 and again.rejected == 7
+    assert again.created == 0 and again.unchanged == 2 and again.rejected == 8
 
 
 def test_a_gbk_file_is_read_as_gbk(world: World, tmp_path: Path) -> None:
