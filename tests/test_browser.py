@@ -395,3 +395,21 @@ def test_a_refused_application_puts_every_error_in_a_summary_that_takes_focus(
     page.locator("#error-summary").get_by_role("link", name=re.compile("姓名或者名称")).click()
     assert page.evaluate("() => location.hash") == "#id_applicant_name"
     check_accessibility(page)
+
+
+def test_an_administrator_edits_how_to_pay_in_the_fee_notice(world, live_server, page) -> None:
+    """The letter-template editor, with the fee notice's 缴费方式 region (国办函〔2020〕109号: the
+    notice says how to pay); the legal wording around it stays locked."""
+    base = live_server.url
+    login(page, base, "city_admin")
+    page.goto(f"{base}/workbench/letter-templates/")
+    page.select_option("#tpl-org", world.edu.slug)
+    page.select_option("#tpl-kind", "fee")
+    page.get_by_role("button", name="打开").click()
+    page.wait_for_selector("#region-payment")
+    assert "第四十二条" in page.inner_text("main")  # the locked legal wording around the region
+    page.fill("#region-payment", "缴费方式：通过“内蒙古非税缴费”平台缴纳，缴费码见本通知书右上角。")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_selector("text=文书模板已保存")
+    assert "非税缴费" in page.input_value("#region-payment")
+    check_accessibility(page)
