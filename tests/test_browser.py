@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -272,7 +273,11 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
     staff.fill("#reply-text", "招生计划见附件一。")
     staff.get_by_label("不予公开的内容1").fill("学生个人名单")
     staff.get_by_label("不予公开的理由1").fill("涉及个人隐私，依据第十五条不予公开")
-    staff.get_by_role("button", name="答复", exact=True).click()
+    staff.get_by_role("button", name="预览答复书").click()
+    staff.wait_for_selector("#letter-preview")
+    check_accessibility(staff)
+    assert "学生个人名单：涉及个人隐私" in staff.inner_text("#letter-preview")
+    staff.get_by_role("button", name="确认无误，出具答复书").click()
     staff.wait_for_selector("text=已答复")
     assert staff.inner_text("#app-state") == "已答复"
     assert "部分公开" in staff.inner_text("#app-outcome")
@@ -413,3 +418,75 @@ def test_an_administrator_edits_how_to_pay_in_the_fee_notice(world, live_server,
     page.wait_for_selector("text=文书模板已保存")
     assert "非税缴费" in page.input_value("#region-payment")
     check_accessibility(page)
+
+
+def test_a_reply_with_a_file_is_previewed_confirmed_and_downloaded(
+    world, live_server, page, settings, tmp_path
+) -> None:
+    """Issue 18 §2, §6: the clerk attaches the disclosed file and a published catalogue item, sees the
+    letter before it goes (nothing is issued until the confirmation), confirms; the applicant
+    downloads the file from the tracking page and follows the item's link."""
+
+    settings.GONGKAI_FORM_MIN_SECONDS = 0
+    base = live_server.url
+    item = publish(world, draft(world, title="2025年义务教育招生计划"))
+    disclosed_file = tmp_path / "招生计划明细.pdf"
+    disclosed_file.write_bytes(b"%PDF-1.4\n% plan in detail\n" + b"0" * 100)
+
+    page.goto(f"{base}/xxgk/edu/ysqgk/")
+    code = fill_and_submit_application(page)
+
+    staff = page.context.browser.new_page()
+    login(staff, base, "edu_clerk")
+    staff.goto(f"{base}/workbench/applications/")
+    staff.get_by_role("link", name=code).click()
+    staff.set_input_files("#reply-files", str(disclosed_file))
+    staff.get_by_role("button", name="附上文件").click()
+    staff.wait_for_selector("text=已附上1个文件")
+    staff.fill("#reply-item", item.index_number)
+    staff.get_by_role("button", name="附上目录信息").click()
+    staff.wait_for_selector("text=已附上目录信息")
+    listed = staff.inner_text("#reply-document-list")
+    assert "招生计划明细.pdf" in listed and "2025年义务教育招生计划" in listed
+    with staff.expect_download() as got:
+        staff.get_by_role("link", name="招生计划明细.pdf").click()
+    assert got.value.suggested_filename == "招生计划明细.pdf"
+
+    # A 非本机关负责 reply with no competent body is refused with the field's message; with one, it
+    # is refused because it provides nothing while documents are attached.
+    staff.select_option("#reply-type", "NOT_THIS_BODY")
+    staff.get_by_role("button", name="预览答复书").click()
+    staff.wait_for_selector("text=请填写负责公开该政府信息的行政机关的名称和联系方式")
+    staff.select_option("#reply-type", "NOT_THIS_BODY")
+    staff.fill("#competent-body", "呼和浩特市自然资源局，0471-0000000")
+    staff.get_by_role("button", name="预览答复书").click()
+    staff.wait_for_selector("text=请先移除已附上的文件或目录信息")
+
+    staff.select_option("#reply-type", "DISCLOSE")
+    staff.get_by_role("button", name="预览答复书").click()
+    staff.wait_for_selector("#letter-preview")
+    check_accessibility(staff)
+    preview = staff.inner_text("#letter-preview")
+    assert "现向您提供该政府信息，见本答复书所列材料。" in preview
+    assert "1. 招生计划明细.pdf" in preview and item.index_number in preview
+    assert "王小明" not in preview and "王**" in preview
+    # Going back instead of confirming issues nothing.
+    staff.get_by_role("link", name="返回修改").click()
+    assert staff.inner_text("#app-state") == "已登记"
+    staff.select_option("#reply-type", "DISCLOSE")
+    staff.get_by_role("button", name="预览答复书").click()
+    staff.get_by_role("button", name="确认无误，出具答复书").click()
+    staff.wait_for_selector("text=已答复")
+    assert staff.inner_text("#app-state") == "已答复"
+    assert staff.get_by_role("button", name="附上文件").count() == 0  # nothing changes after the reply
+
+    page.goto(f"{base}/apply/status/")
+    documents = page.inner_text("#reply-documents")
+    assert "招生计划明细.pdf" in documents and "2025年义务教育招生计划" in documents
+    with page.expect_download() as got:
+        page.locator("#reply-documents").get_by_role("link", name="招生计划明细.pdf").click()
+    assert got.value.suggested_filename == "招生计划明细.pdf"
+    assert Path(got.value.path()).read_bytes() == disclosed_file.read_bytes()
+    page.locator("#reply-documents").get_by_role("link", name="2025年义务教育招生计划").click()
+    page.wait_for_url(f"**/xxgk/edu/content/{item.pk}/")
+    staff.close()

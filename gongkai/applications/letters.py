@@ -12,8 +12,12 @@ issued; DOCX and PDF are rendered from that frozen text (``render``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
 
 from gongkai.applications.models import Application, Letter, LetterKind
 from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
@@ -110,7 +114,7 @@ SKELETONS: dict[str, Skeleton] = {
     ),
     LetterKind.REPLY: Skeleton(
         "政府信息公开申请答复书",
-        (_OPENING, "{reply_paragraphs}", "[note]", RIGHTS.format(what="答复"), "[contact]"),
+        (_OPENING, "{reply_paragraphs}", "{documents}", "[note]", RIGHTS.format(what="答复"), "[contact]"),
     ),
     LetterKind.NOT_GI: Skeleton(
         "政府信息公开申请处理告知书",
@@ -132,11 +136,11 @@ SKELETONS: dict[str, Skeleton] = {
 # The reply paragraph for each reply type (Art. 36–39): locked, with the article cited.
 REPLY_PARAGRAPHS: dict[str, str] = {
     "PUBLIC_ALREADY": f"经审查，您申请获取的政府信息已经主动公开。根据{REGULATIONS}第三十六条第（一）项的规定，"
-    "现告知您获取该政府信息的方式和途径：{reply_text}",
+    "{provide}{reply_text}",
     "DISCLOSE": f"经审查，您申请获取的政府信息属于可以公开的政府信息。根据{REGULATIONS}第三十六条第（二）项的规定，"
-    "现向您提供该政府信息（或告知获取的方式、途径和时间）：{reply_text}",
+    "{provide}{reply_text}",
     "PARTIAL": f"经审查，您申请获取的政府信息中含有不应当公开或者不属于政府信息的内容，但能够作区分处理。"
-    f"根据{REGULATIONS}第三十七条的规定，本机关向您提供可以公开的政府信息内容：{{reply_text}}"
+    f"根据{REGULATIONS}第三十七条的规定，{{provide}}{{reply_text}}"
     "\n对不予公开的内容说明理由如下：\n{withheld}",
     "WITHHOLD": f"经审查，您申请获取的政府信息{{outcome_label}}。根据{REGULATIONS}{{basis}}"
     "和第三十六条第（三）项的规定，本机关决定不予公开。理由如下：{reply_text}",
@@ -164,6 +168,37 @@ CLOSURE_PARAGRAPHS: dict[str, str] = {
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _REGION = re.compile(r"^\[(\w+)\]$")
+
+
+# How the information is provided (Art. 36(1)(2), 37), by reply type: with the documents attached to
+# the reply, or by the way, place and time the reply text gives.
+_PROVIDE_ATTACHED = {
+    "PUBLIC_ALREADY": "现告知您获取该政府信息的方式和途径，见本答复书所列信息。",
+    "DISCLOSE": "现向您提供该政府信息，见本答复书所列材料。",
+    "PARTIAL": "本机关向您提供可以公开的政府信息内容，见本答复书所列材料。",
+}
+_PROVIDE_BY_TEXT = {
+    "PUBLIC_ALREADY": "现告知您获取该政府信息的方式和途径：",
+    "DISCLOSE": "现告知您获取该政府信息的方式、途径和时间：",
+    "PARTIAL": "本机关向您提供可以公开的政府信息内容，获取的方式、途径和时间如下：",
+}
+
+
+def _documents(app: Application) -> tuple[str, list[str]]:
+    """The 附件 block of a reply: one line per document provided (Art. 36(1)(2), 37)."""
+    if app.pk is None:
+        return "", []
+    lines = []
+    for i, doc in enumerate(app.reply_documents.select_related("item__org"), 1):
+        if doc.item_id is not None and doc.item is not None:
+            where = f"{settings.GONGKAI_PUBLIC_URL}{reverse('portal:item', args=[doc.item.org.slug, doc.item.pk])}"
+            number = f"索引号：{doc.item.index_number}；" if doc.item.index_number else ""
+            lines.append(f"{i}. {doc.title}（{number}网址：{where}）")
+        else:
+            lines.append(f"{i}. {doc.title}（可凭查询码和查询密码在政府信息公开平台下载）")
+    if not lines:
+        return "", []
+    return "附件：\n" + "\n".join(lines), lines
 
 
 def cn_date(value: Any) -> str:
@@ -203,6 +238,10 @@ def facts(app: Application, **extra: Any) -> dict[str, str]:
         "office_address": org.office_address or "—",
         "party": "",
     }
+    documents, lines = _documents(app)
+    data["documents"] = documents
+    if app.reply_type in _PROVIDE_ATTACHED:
+        data["provide"] = (_PROVIDE_ATTACHED if lines else _PROVIDE_BY_TEXT)[app.reply_type]
     data.update({k: str(v) for k, v in extra.items()})
     return data
 
@@ -272,10 +311,7 @@ def facts_keys() -> tuple[str, ...]:
     )
 
 
-def masked_copy(letter: Letter, masks: dict[str, str]) -> Letter:
-    """An unsaved copy of the letter in which the applicant's personal data (the values behind
-    ``masks``, from ``selectors.masked``) reads masked: what staff see without a logged reveal."""
-    app = letter.application
+def _masker(app: Application, masks: dict[str, str]) -> Callable[[str], str]:
     pairs = sorted(
         ((str(getattr(app, field)), shown) for field, shown in masks.items() if getattr(app, field)),
         key=lambda pair: -len(pair[0]),
@@ -287,6 +323,27 @@ def masked_copy(letter: Letter, masks: dict[str, str]) -> Letter:
                 text = text.replace(value, shown)
         return text
 
+    return mask
+
+
+def masked_preview(app: Application, letter: Any, masks: dict[str, str]) -> dict[str, Any]:
+    """A letter about to be issued (``services.LetterPreview``), masked like ``masked_copy``."""
+    mask = _masker(app, masks)
+    return {
+        "title": letter.title,
+        "number": letter.number,
+        "recipient": mask(letter.recipient),
+        "body": [mask(p) for p in letter.body],
+        "issuer": app.org.name,
+        "issued_on": letter.issued_on,
+    }
+
+
+def masked_copy(letter: Letter, masks: dict[str, str]) -> Letter:
+    """An unsaved copy of the letter in which the applicant's personal data (the values behind
+    ``masks``, from ``selectors.masked``) reads masked: what staff see without a logged reveal."""
+    app = letter.application
+    mask = _masker(app, masks)
     return Letter(
         application=app,
         kind=letter.kind,

@@ -208,6 +208,39 @@ class ApplicationFile(models.Model):
         return self.filename
 
 
+class ReplyDocument(models.Model):
+    """The information a reply discloses (Art. 36(1)(2), 37): a file the clerk attaches, or an item of
+    the catalogue. Listed in the reply letter; the applicant downloads the files from the tracking
+    page after the reply, and the handling body's staff from the workbench. Nobody else."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reply_documents")
+    # Exactly one of the two (constraint below).
+    file = models.FileField(upload_to=application_file_name, storage=private_storage, blank=True)
+    item = models.ForeignKey(
+        "catalogue.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="目录信息"
+    )
+    title = models.CharField("名称", max_length=500)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(item__isnull=True) & ~Q(file="")) | (Q(item__isnull=False) & Q(file="")),
+                name="reply_document_file_or_item",
+            ),
+            models.UniqueConstraint(fields=["application", "item"], name="reply_document_item_once"),
+        ]
+        verbose_name = "答复提供的政府信息"
+        verbose_name_plural = "答复提供的政府信息"
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Pause(models.Model):
     """Time that does not count against the reply deadline: consulting a third party (Art. 32) or
     another body (Art. 34), and waiting for a fee (国办函〔2020〕109号)."""

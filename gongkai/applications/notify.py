@@ -17,9 +17,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connections
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.applications.models import Application, Letter
+from gongkai.applications.models import Application, Letter, LetterKind
 from gongkai.calendars.services import CalendarCache
 from gongkai.orgs.models import Membership, Organisation, Role
 
@@ -71,22 +72,38 @@ def send_letter_notice(letter_id: int) -> bool:
     app = letter.application
     if not app.email or not letter.to_applicant or letter.emailed_at is not None:
         return False
+    lines = [
+        f"{app.org.name}就您的政府信息公开申请（查询码 {app.tracking_code}）"
+        f"出具了《{letter.title}》（{letter.number}）。",
+        f"请登录政府信息公开平台，凭查询码和查询密码查看并下载：{settings.GONGKAI_PUBLIC_URL}/apply/track/",
+    ]
+    if letter.kind == LetterKind.REPLY:
+        lines += _documents_lines(app)
     try:
-        mail_applicant(
-            app,
-            f"{letter.title}（{app.tracking_code}）",
-            [
-                f"{app.org.name}就您的政府信息公开申请（查询码 {app.tracking_code}）"
-                f"出具了《{letter.title}》（{letter.number}）。",
-                f"请登录政府信息公开平台，凭查询码和查询密码查看并下载：{settings.GONGKAI_PUBLIC_URL}/apply/track/",
-            ],
-        )
+        mail_applicant(app, f"{letter.title}（{app.tracking_code}）", lines)
     except OSError:
         log.exception("could not send the letter notice for %s", letter.number)
         Letter.objects.filter(pk=letter.pk).update(email_attempts=F("email_attempts") + 1)
         return False
     Letter.objects.filter(pk=letter.pk).update(emailed_at=timezone.now(), email_attempts=F("email_attempts") + 1)
     return True
+
+
+def _documents_lines(app: Application) -> list[str]:
+    """The information the reply provides (Art. 36(1)(2), 37): files are downloaded after signing in
+    (the mail never carries them, nor a link that works without the secret); catalogue items are
+    public, so their addresses are given."""
+    docs = list(app.reply_documents.select_related("item__org"))
+    if not docs:
+        return []
+    lines = ["", "本次答复提供的政府信息："]
+    for i, doc in enumerate(docs, 1):
+        if doc.item is not None:
+            url = f"{settings.GONGKAI_PUBLIC_URL}{reverse('portal:item', args=[doc.item.org.slug, doc.item.pk])}"
+            lines.append(f"  {i}. {doc.title}：{url}")
+        else:
+            lines.append(f"  {i}. {doc.title}（登录上述平台后下载）")
+    return lines
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gongkai.applications.identity import mask_id_number
-from gongkai.applications.models import Application, Letter, State
+from gongkai.applications.models import Application, Letter, ReplyDocument, State
 from gongkai.calendars.services import CalendarCache, WorkingCalendar
 from gongkai.core.errors import NotFound
 from gongkai.orgs import policies
@@ -226,3 +226,11 @@ def monthly_count(app: Application) -> int:
 
 def letters_for_applicant(app: Application) -> QuerySet[Letter]:
     return app.letters.filter(to_applicant=True).order_by("created_at", "id")
+
+
+def reply_documents_for_applicant(app: Application) -> QuerySet[ReplyDocument]:
+    """What the reply provided: shown to the applicant only once the reply is issued (before it, the
+    clerk may still be choosing)."""
+    if app.replied_on is None:
+        return ReplyDocument.objects.none()
+    return app.reply_documents.select_related("item__org")

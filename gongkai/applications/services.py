@@ -20,7 +20,7 @@ from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.applications import deadlines, letters, notify, selectors, workflow
+from gongkai.applications import deadlines, disclosed, letters, notify, selectors, workflow
 from gongkai.applications.fees import fee as compute_fee
 from gongkai.applications.identity import id_number_problem
 from gongkai.applications.models import (
@@ -523,6 +523,54 @@ def transition(
     return app
 
 
+@dataclass(frozen=True)
+class LetterPreview:
+    kind: str
+    title: str
+    number: str
+    recipient: str
+    body: list[str]
+    issued_on: dt.date
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the text, so a confirmation can tell it still issues what was shown."""
+        text = "\n".join([self.title, self.recipient, *self.body, self.issued_on.isoformat()])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+class _Rollback(Exception):
+    def __init__(self, previews: list[LetterPreview]) -> None:
+        super().__init__("preview")
+        self.previews = previews
+
+
+def preview(
+    *, actor: Any, application: Application, action: str, on: dt.date | None = None, **params: Any
+) -> list[LetterPreview]:
+    """The letters a step would issue, composed exactly as the step composes them and after every
+    check the step makes (it raises the same errors). The step runs in a transaction that is then
+    rolled back: nothing is saved, logged or mailed (mail waits for a commit that never comes)."""
+    existing = set(Letter.objects.filter(application=application).values_list("pk", flat=True))
+    try:
+        with transaction.atomic():
+            app = transition(actor=actor, application=application, action=action, on=on, **params)
+            issued = [
+                LetterPreview(
+                    kind=letter.kind,
+                    title=letter.title,
+                    number=letter.number,
+                    recipient=letter.recipient,
+                    body=[str(p) for p in letter.body],
+                    issued_on=letter.issued_on,
+                )
+                for letter in app.letters.exclude(pk__in=existing).order_by("id")
+            ]
+            raise _Rollback(issued)
+    except _Rollback as done:
+        return done.previews
+
+
 def _record_timeliness(app: Application, on: dt.date, cal: WorkingCalendar) -> None:
     """Art. 33: a reply within 20 working days (pauses not counted) is on time; one after them but
     within the extension the head approved is 延期办结; any later one is late, by so many working
@@ -753,6 +801,7 @@ def _reply(
     text: str = "",
     withheld: list[dict[str, str]] | None = None,
     competent_body: str = "",
+    competent_unknown: bool = False,
     **params: Any,
 ) -> None:
     _no_params(params)
@@ -789,13 +838,27 @@ def _reply(
     elif withheld:
         raise ValidationFailed("只有部分公开需要列明不予公开的内容。", code="withheld_not_allowed", field="withheld")
     if reply_type == "NOT_THIS_BODY":
+        # Art. 36(5): "能够确定负责公开该政府信息的行政机关的，告知申请人该行政机关的名称、联系方式".
+        # The clerk names it, or says in so many words that it cannot be determined.
         competent_body = (competent_body or "").strip()
-        if not competent_body:
-            # Art. 36(5): name the competent body when it can be determined; say so when it cannot.
+        if competent_unknown:
             competent_body = "经查询，本机关无法确定负责公开该政府信息的行政机关"
+        elif not competent_body:
+            raise ValidationFailed(
+                "请填写负责公开该政府信息的行政机关的名称和联系方式；确实无法确定的，请勾选“无法确定”。",
+                code="competent_body_required",
+                field="competent_body",
+            )
         app.competent_body = competent_body[:200]
+    elif competent_body or competent_unknown:
+        raise ValidationFailed(
+            "只有“非本机关负责公开”的答复需要填写负责公开的机关。",
+            code="competent_body_not_allowed",
+            field="competent_body",
+        )
     if reply_type in ("WITHHOLD", "NOT_HANDLED", "PARTIAL", "CLOSED") and not text:
         raise ValidationFailed("请写明答复的理由或内容。", code="required", field="text")
+    disclosed.check_for_reply(app, reply_type, text)
     if reply_type == "STILL_UNCLEAR" and app.correction_received_on is None:
         raise ValidationFailed("只有补正后仍不明确的申请才能这样答复。", code="outcome_mismatch", field="reply_type")
     app.reply_type = reply_type

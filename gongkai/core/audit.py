@@ -55,6 +55,8 @@ ACTION_LABELS = {
     "application.not_gi": "不作为政府信息公开申请处理",
     "application.archive": "归档",
     "application.reveal": "查看申请人个人信息",
+    "application.document_added": "附上答复提供的政府信息",
+    "application.document_removed": "移除答复提供的政府信息",
     "application.track_locked": "查询码因多次输错密码被锁定",
     "application.track_unlocked": "查询码解除锁定",
     "appeal.recorded": "登记行政复议、行政诉讼",

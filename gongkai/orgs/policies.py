@@ -45,6 +45,9 @@ WORKFLOW_ROLES: dict[str, frozenset[str]] = {
     # Applicants' personal data in full: the handling body's own working staff only, never a
     # supervisor above it; every reveal is logged by the service.
     "application.reveal": frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER}),
+    # The files a reply provides are the applicant's and the handling body's (Art. 36): its working
+    # staff open them; a supervisor sees that they exist, not what they hold.
+    "application.reply_files": frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER}),
     # Annual reports (Art. 49–50): the clerk compiles, the reviewer checks, the leader approves.
     "report.edit": frozenset({Role.CLERK}),
     "report.review": frozenset({Role.REVIEWER}),
@@ -72,6 +75,7 @@ ACTION_LABELS = {
     "application.approve_extension": "批准延期答复",
     "appeal.record": "登记行政复议、行政诉讼",
     "application.reveal": "查看申请人个人信息",
+    "application.reply_files": "查看答复提供的文件",
     "letters.edit": "编辑文书模板",
     "report.edit": "编制年度报告",
     "report.review": "审核年度报告",

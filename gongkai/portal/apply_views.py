@@ -256,6 +256,7 @@ def _status_context(app: Application, correction_form: CorrectionForm | None) ->
         "app": app,
         "org": app.org,
         "letters": selectors.letters_for_applicant(app),
+        "documents": selectors.reply_documents_for_applicant(app),
         "files": app.files.all(),
         "correction_form": correction_form,
         "section": "apply",
@@ -298,6 +299,20 @@ def uploaded_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     if record is None:
         raise Http404("没有找到该文件。")
     response = FileResponse(record.file.open("rb"), as_attachment=True, filename=record.filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def reply_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A file the reply provides (Art. 36(2), 37): to the applicant of a case proved with code and
+    secret in this session, once the reply has been issued."""
+    app = _case(request)
+    doc = selectors.reply_documents_for_applicant(app).filter(pk=pk).first() if app is not None else None
+    if doc is None:
+        raise Http404("没有找到该文件。")
+    if doc.item is not None:
+        return redirect("portal:item", slug=doc.item.org.slug, pk=doc.item.pk)
+    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.title)
     response["Cache-Control"] = "no-store"
     return response
 

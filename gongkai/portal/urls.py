@@ -23,6 +23,7 @@ urlpatterns = [
     path("apply/correction/", apply_views.correction, name="apply_correction"),
     path("apply/letters/<id:pk>.<str:fmt>", apply_views.letter, name="apply_letter"),
     path("apply/files/<id:pk>/", apply_views.uploaded_file, name="apply_file"),
+    path("apply/documents/<id:pk>/", apply_views.reply_document, name="apply_reply_document"),
     path("apply/unlock/<str:token>/", apply_views.unlock, name="apply_unlock"),
     path("apply/leave/", apply_views.leave, name="apply_leave"),
 ]

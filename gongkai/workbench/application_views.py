@@ -12,10 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.applications import access, letters, selectors, services, workflow
+from gongkai.applications import access, disclosed, letters, selectors, services, workflow
 from gongkai.applications.downloads import letter_response
 from gongkai.applications.models import (
     OPEN_STATES,
@@ -31,6 +32,7 @@ from gongkai.applications.models import (
     LetterKind,
     LetterTemplate,
     Pause,
+    ReplyDocument,
     State,
 )
 from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
@@ -187,6 +189,9 @@ def _detail_context(request: HttpRequest, app: Application, revealed: dict[str, 
         "reply_types": [(k, v[0], [(c, BY_CODE[c].label) for c in v[1]]) for k, v in REPLY_TYPES.items()],
         "pauses": app.pauses.all(),
         "files": app.files.all(),
+        "documents": app.reply_documents.select_related("item__org"),
+        "can_attach": app.state in disclosed.EDITABLE_STATES and policies.can(user, "application.handle", app.org),
+        "can_open_files": policies.can(user, "application.reply_files", app.org),
         "letters": app.letters.all(),
         "appeals": app.appeals.all(),
         "appeal_kinds": AppealKind.choices,
@@ -283,6 +288,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             text=p.get("text", "")[:20000],
             withheld=withheld or None,
             competent_body=p.get("competent_body", "")[:200],
+            competent_unknown=p.get("competent_unknown") == "1",
         )
     elif action == "not_gi":
         params.update(text=p.get("text", "")[:5000])
@@ -294,6 +300,18 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("workbench:application", pk=app.pk)
+    if action == "reply":
+        # Issue 18 §6: a reply goes out only after the clerk has seen the letter as it will be sent
+        # and confirmed it; a confirmation of a text that has changed since is shown again.
+        try:
+            shown = services.preview(actor=request.user, application=app, action=action, **params)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("workbench:application", pk=app.pk)
+        digest = "".join(letter.digest for letter in shown)
+        if p.get("confirmed") != "1" or p.get("digest") != digest:
+            changed = p.get("confirmed") == "1"
+            return _reply_preview(request, app, shown, digest, changed=changed)
     try:
         services.transition(actor=request.user, application=app, action=action, **params)
     except ApplicationError as exc:
@@ -301,6 +319,84 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, f"已{workflow.BY_ACTION[action].label}。")
     return redirect("workbench:application", pk=app.pk)
+
+
+def _reply_preview(
+    request: HttpRequest, app: Application, shown: list[services.LetterPreview], digest: str, *, changed: bool
+) -> HttpResponse:
+    # Everything the clerk typed goes back as hidden fields, so the confirmation issues exactly it.
+    fields = [
+        (key, value)
+        for key in request.POST
+        if key not in ("csrfmiddlewaretoken", "confirmed", "digest")
+        for value in request.POST.getlist(key)
+    ]
+    response = render(
+        request,
+        "workbench/applications/reply_preview.html",
+        {
+            "app": app,
+            "letters": [letters.masked_preview(app, letter, selectors.masked(app)) for letter in shown],
+            "fields": fields,
+            "digest": digest,
+            "changed": changed,
+            "documents": app.reply_documents.select_related("item"),
+            "nav": "applications",
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def reply_document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach the information a reply provides: uploaded files, or a published catalogue item."""
+    app = _application(request, pk)
+    try:
+        if request.POST.get("item", "").strip():
+            doc = disclosed.add_item(actor=request.user, application=app, reference=request.POST["item"][:60])
+            messages.success(request, f"已附上目录信息“{doc.title}”。")
+        else:
+            docs = disclosed.add_files(
+                actor=request.user, application=app, uploads=from_files(request.FILES.getlist("files"))
+            )
+            messages.success(request, f"已附上{len(docs)}个文件。")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('workbench:application', args=[app.pk])}#reply-documents")
+
+
+def _reply_document(request: HttpRequest, pk: int) -> ReplyDocument:
+    doc = ReplyDocument.objects.select_related("application__org", "item__org").filter(pk=pk).first()
+    if doc is None or not policies.can(request.user, "application.read", doc.application.org):
+        raise Http404("没有找到该项政府信息。")
+    return doc
+
+
+@login_required
+@require_POST
+def reply_document_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = _reply_document(request, pk)
+    try:
+        disclosed.remove(actor=request.user, document=doc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已移除“{doc.title}”。")
+    return redirect(f"{reverse('workbench:application', args=[doc.application_id])}#reply-documents")
+
+
+@login_required
+def reply_document_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    doc = _reply_document(request, pk)
+    if doc.item is not None:
+        return redirect("portal:item", slug=doc.item.org.slug, pk=doc.item.pk)
+    if not policies.can(request.user, "application.reply_files", doc.application.org):
+        raise Http404("没有找到该项政府信息。")
+    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.title)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -379,8 +379,10 @@ APPLICATION_PLANS = [
 
 
 def _demo_applications(rng: random.Random, today: dt.date, bodies: list[tuple[Organisation, Any, Any]]) -> int:
+    from gongkai.applications import disclosed
     from gongkai.applications import services as apps
     from gongkai.applications.identity import check_character as id_check
+    from gongkai.applications.uploads import Upload
 
     created = 0
     for org, clerk, leader in bodies:
@@ -443,9 +445,9 @@ def _demo_applications(rng: random.Random, today: dt.date, bodies: list[tuple[Or
                 pass
             else:
                 reply = {
-                    "disclose": ("DISCLOSE", "", "见附件，已通过电子邮件发送。"),
+                    "disclose": ("DISCLOSE", "", ""),
                     "public_already": ("PUBLIC_ALREADY", "", "该信息已在本机关政府信息公开专栏主动公开。"),
-                    "partial": ("PARTIAL", "", "可以公开的部分见附件。"),
+                    "partial": ("PARTIAL", "", "涉及个人的名单已作删除处理。"),
                     "withhold": ("WITHHOLD", "D6", "所申请信息为内部讨论记录，属于过程性信息。"),
                     "not_exist": ("NOT_EXIST", "", ""),
                     "not_this_body": ("NOT_THIS_BODY", "", ""),
@@ -453,6 +455,13 @@ def _demo_applications(rng: random.Random, today: dt.date, bodies: list[tuple[Or
                     "appealed": ("DISCLOSE", "", "见附件。"),
                 }[plan]
                 on = min(cal.add_working_days(received, rng.randint(6, 18)).due, today)
+                if plan in ("disclose", "partial", "appealed"):
+                    # The information provided, as the applicant downloads it from the tracking page.
+                    disclosed.add_files(
+                        actor=clerk,
+                        application=app,
+                        uploads=[Upload(f"{app.description[:30]}.txt", f"（演示）{app.description}\n".encode())],
+                    )
                 if reply[0] is None:
                     go("not_gi", on, text=reply[2])
                 else:
