@@ -490,3 +490,87 @@ def test_a_reply_with_a_file_is_previewed_confirmed_and_downloaded(
     page.locator("#reply-documents").get_by_role("link", name="2025年义务教育招生计划").click()
     page.wait_for_url(f"**/xxgk/edu/content/{item.pk}/")
     staff.close()
+
+
+def test_the_applicant_follows_withdraws_rates_and_recovers(world, live_server, page, settings) -> None:
+    """Issue 18 §16: the tracking page shows the timeline with the applicant's own correction; a
+    case is withdrawn with a confirmation; a replied one is rated; a lost secret is reset with the
+    code the body gives by phone."""
+
+    settings.GONGKAI_FORM_MIN_SECONDS = 0
+    base = live_server.url
+    page.goto(f"{base}/xxgk/edu/ysqgk/")
+    first = fill_and_submit_application(page)
+    page.goto(f"{base}/xxgk/edu/ysqgk/")
+    second = fill_and_submit_application(page)
+
+    staff = page.context.browser.new_page()
+    login(staff, base, "edu_clerk")
+    staff.goto(f"{base}/workbench/applications/")
+    staff.get_by_role("link", name=first).click()
+    staff.fill("#corr-items", "请写明学段")
+    staff.get_by_role("button", name="告知补正").click()
+    staff.wait_for_selector("text=已告知补正")
+
+    # The first case: the applicant corrects, sees it in the timeline, then withdraws.
+    page.goto(f"{base}/apply/track/")
+    page.fill("#id_tracking_code", first)
+    page.fill("#id_secret", "my-secret")
+    page.get_by_role("button", name="查询").click()
+    page.fill("#id_text", "小学阶段")
+    page.get_by_role("button", name="提交补正").click()
+    page.wait_for_selector("text=补正材料已提交")
+    timeline = page.inner_text("#timeline")
+    assert "告知补正：需要补正的事项：请写明学段" in timeline and "补正内容：小学阶段" in timeline
+    check_accessibility(page)
+    page.get_by_text("撤回申请", exact=True).first.click()  # opens the section
+    page.fill("#id_reason", "已从学校获得")
+    page.get_by_role("button", name="撤回申请").click()
+    page.wait_for_selector("text=请勾选确认")
+    assert page.inner_text("#app-state") == "办理中"
+    page.check("#id_confirm")
+    page.get_by_role("button", name="撤回申请").click()
+    page.wait_for_selector("text=申请已撤回")
+    assert page.inner_text("#app-state") == "已终止"
+    assert "撤回申请：已从学校获得" in page.inner_text("#timeline")
+    page.get_by_text("政府信息公开申请终止处理告知书").first.wait_for()
+
+    # The second case: the clerk replies; the applicant has lost the secret and calls the body.
+    staff.goto(f"{base}/workbench/applications/")
+    staff.get_by_role("link", name=second).click()
+    staff.select_option("#reply-type", "NOT_EXIST")
+    staff.get_by_role("button", name="预览答复书").click()
+    staff.get_by_role("button", name="确认无误，出具答复书").click()
+    staff.wait_for_selector("text=已答复")
+    staff.get_by_role("button", name="生成重置码").click()
+    code = staff.inner_text("#reset-code").strip()
+    assert len(code) == 8
+
+    page.get_by_role("button", name="退出查询").click()
+    page.get_by_role("link", name="忘记查询密码？").click()
+    page.wait_for_url("**/apply/recover/")
+    check_accessibility(page)
+    page.fill("#id_code-tracking_code", second)
+    page.fill("#id_code-reset_code", code)
+    page.fill("#id_code-secret", "a-new-secret-42")
+    page.fill("#id_code-secret2", "a-new-secret-42")
+    page.get_by_role("button", name="设置新的查询密码").click()
+    page.wait_for_selector("text=查询密码已重新设置")
+    page.fill("#id_tracking_code", second)
+    page.fill("#id_secret", "a-new-secret-42")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/apply/status/")
+    assert "作出答复" in page.inner_text("#timeline")
+    assert "重新设置查询密码" in page.inner_text("#timeline")
+
+    # And rates the reply.
+    page.get_by_role("button", name="提交评价").click()
+    page.wait_for_selector("text=请选择满意、基本满意或不满意")
+    page.get_by_label("基本满意").check()
+    page.fill("#id_comment", "答复及时")
+    page.get_by_role("button", name="提交评价").click()
+    page.wait_for_selector("text=感谢您的评价")
+    assert page.inner_text("#my-rating") == "您的评价：基本满意（答复及时）"
+    staff.reload()
+    assert "基本满意" in staff.inner_text("#app-satisfaction")
+    staff.close()

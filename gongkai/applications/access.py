@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -25,11 +27,14 @@ from django.utils import timezone
 
 from gongkai.applications import notify
 from gongkai.applications.models import Application
+from gongkai.applications.secret_rules import secret_problem
 from gongkai.core import audit, ratelimit
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.orgs import policies
 
 log = logging.getLogger(__name__)
+# As for tracking codes: no 0/O, 1/I/L, so a code read out on the phone is not misheard.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 UNLOCK_SALT = "gongkai.applications.unlock"
 UNLOCK_MAX_AGE = 14 * 24 * 3600
 FAILURE_WINDOW = 24 * 3600
@@ -140,3 +145,117 @@ def unlock_by_staff(*, actor: Any, application: Application) -> None:
     if application.track_locked_at is None:
         raise ValidationFailed("该查询码未被锁定。", code="not_locked")
     _unlock(application, actor=actor, how="staff")
+
+
+# --- a lost secret ------------------------------------------------------------------------------
+#
+# The way back goes through the contact the applicant gave in the application, as for a lock:
+# - by e-mail: whoever types the code and the address on file receives there a link to set a new
+#   secret (the answer on the page is the same whether or not they matched, so it reveals nothing);
+# - by phone, for an applicant without e-mail: the handling body's staff call the number on file and
+#   give a one-time reset code, valid for a few days, which the applicant types with the tracking
+#   code to set a new secret. Staff never learn the secret itself.
+# A new secret also lifts a lock. Every reset is an audit event.
+
+RESET_SALT = "gongkai.applications.secret_reset"
+RESET_MAX_AGE = 24 * 3600
+RESET_CODE_DAYS = 3
+RESET_CODE_LENGTH = 8
+
+
+def _reset_token(app: Application) -> str:
+    # The token names the secret it replaces, so it works once (and not after another reset).
+    return signing.dumps({"a": app.pk, "h": app.secret_hash[-16:]}, salt=RESET_SALT)
+
+
+def request_secret_reset(tracking_code: str, email: str) -> None:
+    """Mail a reset link when the code and the e-mail address match the application; otherwise do
+    nothing. The caller says the same either way."""
+    code = normalise_code(tracking_code)
+    email = (email or "").strip().lower()
+    if not code or not email:
+        raise ValidationFailed("请填写查询码和申请时填写的电子邮箱。", code="required", field="email")
+    app = Application.objects.select_related("org").filter(tracking_code=code).first()
+    if app is None or not app.email or app.email.strip().lower() != email:
+        return
+    link = f"{settings.GONGKAI_PUBLIC_URL}/apply/reset/{_reset_token(app)}/"
+    try:
+        notify.mail_applicant(
+            app,
+            f"重新设置查询密码（{app.tracking_code}）",
+            [
+                f"有人为您在{app.org.name}的政府信息公开申请（查询码 {app.tracking_code}）申请重新设置查询密码。",
+                f"如果是您本人操作，请在{RESET_MAX_AGE // 3600}小时内打开以下链接设置新的查询密码：",
+                link,
+                "如果不是您本人操作，请忽略本邮件，您原来的查询密码仍然有效。",
+            ],
+        )
+    except OSError:
+        log.exception("secret reset mail for %s failed", app.tracking_code)
+
+
+def application_for_reset_token(token: str) -> Application:
+    try:
+        data = signing.loads(token, salt=RESET_SALT, max_age=RESET_MAX_AGE)
+    except signing.BadSignature:
+        raise ValidationFailed("重新设置查询密码的链接无效或已过期，请重新申请。", code="reset_link_invalid") from None
+    app = Application.objects.select_related("org").filter(pk=data.get("a")).first()
+    if app is None or app.secret_hash[-16:] != data.get("h"):
+        raise ValidationFailed("该链接已经使用过，请重新申请。", code="reset_link_used")
+    return app
+
+
+def _set_secret(app: Application, secret: str, *, actor: Any, how: str) -> None:
+    problem = secret_problem(secret, id_number=app.id_number, phone=app.phone)
+    if problem:
+        raise ValidationFailed(f"{problem}查询和补正时需要使用，请牢记。", code="weak_secret", field="secret")
+    new_hash = make_password(secret, hasher=settings.GONGKAI_SECRET_HASHER)
+    with transaction.atomic():
+        Application.objects.filter(pk=app.pk).update(
+            secret_hash=new_hash, secret_reset_hash="", secret_reset_until=None, track_locked_at=None
+        )
+        app.secret_hash, app.track_locked_at = new_hash, None
+        audit.record(actor=actor, action="application.secret_reset", obj=app, after={"by": how}, org_id=app.org_id)
+    cache.delete(ratelimit.key_for("track-code", app.tracking_code, FAILURE_WINDOW))
+
+
+def reset_with_token(token: str, secret: str) -> Application:
+    app = application_for_reset_token(token)
+    _set_secret(app, secret, actor=None, how="applicant_mail")
+    return app
+
+
+def issue_reset_code(*, actor: Any, application: Application) -> str:
+    """A one-time code for an applicant who calls, to be read out on the phone number on file."""
+    policies.require(actor, "application.handle", application.org)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(RESET_CODE_LENGTH))
+    until = timezone.now() + dt.timedelta(days=RESET_CODE_DAYS)
+    with transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(
+            secret_reset_hash=make_password(code, hasher=settings.GONGKAI_SECRET_HASHER), secret_reset_until=until
+        )
+        audit.record(
+            actor=actor,
+            action="application.secret_reset_code",
+            obj=application,
+            after={"valid_until": until.isoformat()},
+            org_id=application.org_id,
+        )
+    return code
+
+
+def reset_with_code(tracking_code: str, reset_code: str, secret: str) -> Application:
+    """The applicant types the code staff read out to them; wrong codes count like wrong secrets."""
+    code = normalise_code(tracking_code)
+    app = Application.objects.select_related("org").filter(tracking_code=code).first() if code else None
+    stored = app.secret_reset_hash if app is not None else ""
+    valid = app is not None and app.secret_reset_until is not None and app.secret_reset_until > timezone.now()
+    matches = check_password(
+        (reset_code or "").strip().upper(), stored or _stand_in_hash(settings.GONGKAI_SECRET_HASHER)
+    )
+    if app is None or not stored or not valid or not matches:
+        if app is not None:
+            _count_failure(app)
+        raise PermissionDenied("查询码或重置码不正确，或重置码已过期。", code="bad_reset_code")
+    _set_secret(app, secret, actor=None, how="staff_code")
+    return app

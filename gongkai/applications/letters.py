@@ -160,6 +160,7 @@ REPLY_PARAGRAPHS: dict[str, str] = {
 }
 
 CLOSURE_PARAGRAPHS: dict[str, str] = {
+    "withdrawn": "您于{withdrawn}撤回了上述政府信息公开申请。本机关对该申请终止处理。",
     "O1": f"本机关已于{{correction_requested}}告知您作出补正，您未在补正期限（{{correction_due}}前）内补正。"
     f"根据{REGULATIONS}第三十条的规定，视为您放弃申请，本机关不再处理该政府信息公开申请。",
     "O2": "本机关已于{fee_notice}向您发出收费通知，您未在缴费期限（{fee_due}前）内缴纳信息处理费。"
@@ -228,6 +229,7 @@ def facts(app: Application, **extra: Any) -> dict[str, str]:
         ),
         "fee_due": cn_date(app.fee_due),
         "fee_notice": cn_date(app.fee_notice_on),
+        "withdrawn": cn_date(app.withdrawn_on),
         "reply_text": app.reply_text,
         "outcome_label": ("属于" + outcome.label.split(".", 1)[-1]) if outcome else "",
         "basis": outcome.basis if outcome else "",
@@ -266,7 +268,8 @@ def compose(kind: str, app: Application, regions: dict[str, str], **extra: Any) 
         values["reply_paragraphs"] = _fill(REPLY_PARAGRAPHS[app.reply_type], values)
         title = f"政府信息公开申请答复书（{REPLY_TYPES[app.reply_type][0]}）"
     elif kind == LetterKind.CLOSURE:
-        values["closure_paragraph"] = _fill(CLOSURE_PARAGRAPHS.get(app.outcome, "{reply_text}"), values)
+        key = "withdrawn" if app.withdrawn_on else app.outcome
+        values["closure_paragraph"] = _fill(CLOSURE_PARAGRAPHS.get(key, "{reply_text}"), values)
         title = skeleton.title
     else:
         title = skeleton.title

@@ -51,6 +51,14 @@ class Timeliness(models.TextChoices):
     LATE = "late", "逾期答复"
 
 
+class Satisfaction(models.TextChoices):
+    """The applicant's one-question rating after the reply (社会评议, Art. 48; used by supervision)."""
+
+    SATISFIED = "satisfied", "满意"
+    FAIRLY = "fairly", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
 class DeliveryForm(models.TextChoices):
     """Art. 29(3) and 40: the form in which the applicant wants the information."""
 
@@ -157,6 +165,16 @@ class Application(models.Model):
     reminded_for = models.DateField(null=True, blank=True)  # the due date the last staff reminder was about
     # Set when too many wrong secrets were tried for this code (gongkai.applications.access).
     track_locked_at = models.DateTimeField("查询码锁定时间", null=True, blank=True)
+    # A lost secret: a one-time code the handling body's staff give by phone, stored hashed
+    # (gongkai.applications.access; the e-mail route needs nothing stored).
+    secret_reset_hash = models.CharField(max_length=255, blank=True)
+    secret_reset_until = models.DateTimeField(null=True, blank=True)
+    # The applicant withdrew the application (撤回): the case is closed, row O3 of table 三.
+    withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
+    # After the reply, the applicant's rating (once).
+    satisfaction = models.CharField("满意度", max_length=12, blank=True, choices=Satisfaction.choices)
+    satisfaction_comment = models.TextField("评价意见", blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

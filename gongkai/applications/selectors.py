@@ -18,6 +18,7 @@ from django.utils import timezone
 from gongkai.applications.identity import mask_id_number
 from gongkai.applications.models import Application, Letter, ReplyDocument, State
 from gongkai.calendars.services import CalendarCache, WorkingCalendar
+from gongkai.core import audit
 from gongkai.core.errors import NotFound
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
@@ -234,3 +235,69 @@ def reply_documents_for_applicant(app: Application) -> QuerySet[ReplyDocument]:
     if app.replied_on is None:
         return ReplyDocument.objects.none()
     return app.reply_documents.select_related("item__org")
+
+
+# What the applicant is shown of each recorded step: the public name of the step. Steps inside the
+# body (reveals, a proposed extension before the head decides, files being chosen) are left out, and
+# nothing names a third party consulted (Art. 32: their identity may itself be protected).
+APPLICANT_STEPS = {
+    "application.received": "收到申请",
+    "application.accept": "审核通过，开始办理",
+    "application.request_correction": "告知补正",
+    "application.receive_correction": "收到补正",
+    "application.consult": "征求意见（期间不计入答复期限）",
+    "application.end_consultation": "征求意见结束",
+    "application.approve_extension": "延长答复期限",
+    "application.fee_notice": "发出收费通知",
+    "application.fee_paid": "收到信息处理费",
+    "application.fee_lapsed": "逾期未缴费，终止处理",
+    "application.reply": "作出答复",
+    "application.not_gi": "告知不作为政府信息公开申请处理",
+    "application.abandon": "逾期未补正，终止处理",
+    "application.withdraw": "撤回申请",
+    "application.archive": "归档",
+    "application.rated": "评价办理情况",
+    "application.secret_reset": "重新设置查询密码",
+    "application.track_locked": "查询码因多次输错密码被锁定",
+    "application.track_unlocked": "查询码解除锁定",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    label: str
+    detail: str = ""
+    letter: Letter | None = None
+
+
+def applicant_timeline(app: Application) -> list[TimelineEntry]:
+    """The case as the applicant follows it: every step and every letter to them, in order, with
+    their own correction shown back to them."""
+    steps: list[TimelineEntry] = []
+    for event in audit.history_for(app).filter(action__in=list(APPLICANT_STEPS)).order_by("created_at", "id"):
+        detail = ""
+        if event.action == "application.request_correction":
+            detail = f"需要补正的事项：{app.correction_items}"
+        elif event.action == "application.receive_correction" and app.correction_text:
+            detail = f"补正内容：{app.correction_text}"
+        elif event.action == "application.approve_extension" and app.extension_days:
+            detail = f"延长{app.extension_days}个工作日"
+        elif event.action in ("application.withdraw", "application.rated") and event.reason:
+            detail = event.reason
+        steps.append(TimelineEntry(event.created_at, APPLICANT_STEPS[event.action], detail))
+    # Each letter follows the step that issued it: the last step recorded before it (the receipt is
+    # written a moment before the event of the application's arrival, so it follows the first step).
+    after: dict[int, list[TimelineEntry]] = {}
+    for letter in letters_for_applicant(app):
+        index = max((i for i, e in enumerate(steps) if e.at <= letter.created_at), default=0)
+        after.setdefault(index, []).append(
+            TimelineEntry(letter.created_at, f"出具《{letter.title}》", letter.number, letter)
+        )
+    entries: list[TimelineEntry] = []
+    for i, entry in enumerate(steps):
+        entries.append(entry)
+        entries.extend(after.pop(i, []))
+    for rest in after.values():  # letters of a case with no recorded step (imported records)
+        entries.extend(rest)
+    return entries

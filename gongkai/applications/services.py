@@ -37,6 +37,7 @@ from gongkai.applications.models import (
     LetterKind,
     LetterTemplate,
     Pause,
+    Satisfaction,
     State,
     Timeliness,
 )
@@ -462,7 +463,7 @@ def applicant_submit_correction(
     day = today or _today()
     with _StoredFiles() as stored, transaction.atomic():
         app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
-        if app.state != State.CORRECTION_REQUESTED:
+        if not workflow.applicant_may("submit_correction", app.state):
             raise IllegalTransition("本申请目前不需要补正。", code="not_awaiting_correction")
         for upload in uploads:
             _store_file(app, upload, ApplicationFile.Kind.CORRECTION, stored)
@@ -476,6 +477,63 @@ def applicant_submit_correction(
         app.save()
         b, a = audit.changed_fields(before, snapshot(app))
         audit.record(actor=None, action="application.receive_correction", obj=app, before=b, after=a, org_id=app.org_id)
+    return app
+
+
+def applicant_withdraw(*, application: Application, reason: str = "", today: dt.date | None = None) -> Application:
+    """The applicant withdraws an open application (撤回). The case closes; it counts in table 三
+    under （六）其他处理 3.其他 (spec §9) and the body sends a letter confirming the closure."""
+    reason = strip_control_characters(reason or "").strip()[:500]
+    day = today or _today()
+    with transaction.atomic():
+        app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
+        if not workflow.applicant_may("withdraw", app.state):
+            raise IllegalTransition("本申请已经答复或终止处理，不能撤回。", code="not_withdrawable")
+        before = snapshot(app)
+        # A consultation or a wait for a fee that still runs ends with the case.
+        app.pauses.filter(end__isnull=True).update(end=day)
+        app.withdrawn_on = day
+        _close(app, day, "O3", f"申请人撤回申请。{reason}" if reason else "申请人撤回申请。")
+        app.state = State.CLOSED
+        app.is_open = False
+        recompute_deadline(app)
+        app.save()
+        b, a = audit.changed_fields(before, snapshot(app))
+        audit.record(
+            actor=None, action="application.withdraw", obj=app, before=b, after=a, reason=reason, org_id=app.org_id
+        )
+        _issue_letter(app, LetterKind.CLOSURE, on=day)
+    return app
+
+
+@transaction.atomic
+def applicant_rate(*, application: Application, rating: str, comment: str = "") -> Application:
+    """After the reply, the applicant rates the handling once: 满意, 基本满意 or 不满意, with an
+    optional comment (社会评议, Art. 48; counted by the supervision figures)."""
+    if rating not in Satisfaction.values:
+        raise ValidationFailed("请选择满意、基本满意或不满意。", code="required", field="rating")
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise ValidationFailed("评价意见不能超过500个字。", code="too_long", field="comment")
+    if has_control_characters(comment, multiline=True):
+        raise ValidationFailed("评价意见含有控制字符，请删除后重新填写。", code="invalid_characters", field="comment")
+    app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
+    if app.replied_on is None or app.withdrawn_on is not None:
+        raise IllegalTransition("答复之后才能评价。", code="not_replied")
+    if app.rated_at is not None:
+        raise IllegalTransition("您已经评价过本次办理。", code="already_rated")
+    app.satisfaction = rating
+    app.satisfaction_comment = comment
+    app.rated_at = timezone.now()
+    app.save(update_fields=["satisfaction", "satisfaction_comment", "rated_at", "updated_at"])
+    audit.record(
+        actor=None,
+        action="application.rated",
+        obj=app,
+        after={"satisfaction": rating},
+        reason=comment,
+        org_id=app.org_id,
+    )
     return app
 
 

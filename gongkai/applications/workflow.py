@@ -13,6 +13,12 @@
     received/in_review ─not_gi→ closed   (Art. 39(1): a petition, complaint or report; row N1)
     closed ─archive→ archived
 
+The applicant's own steps, taken on the tracking page after proving the case with code and secret
+(no staff permission; ``APPLICANT_TRANSITIONS``):
+
+    correction_requested ─submit_correction→ in_review    (Art. 30; the clock restarts)
+    any open state ─withdraw→ closed                       (撤回; table 三 row O3, spec §9)
+
 A transition names the permission checked in ``orgs.policies`` and what it needs written down.
 Guards that depend on dates or amounts (the 7-day limit for correction, the periods that must have
 run out) are checked in ``services``; this table is the whole of which step may follow which.
@@ -56,6 +62,19 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("archive", "application.handle", (S.REPLIED, S.CLOSED), S.ARCHIVED, "归档"),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+_OPEN = (S.RECEIVED, S.CORRECTION_REQUESTED, S.IN_REVIEW, S.CONSULTING, S.FEE_NOTICE_SENT)
+APPLICANT_TRANSITIONS: dict[str, Transition] = {
+    "submit_correction": Transition(
+        "submit_correction", "applicant", (S.CORRECTION_REQUESTED,), S.IN_REVIEW, "提交补正"
+    ),
+    "withdraw": Transition("withdraw", "applicant", _OPEN, S.CLOSED, "撤回申请"),
+}
+
+
+def applicant_may(action: str, state: str) -> bool:
+    step = APPLICANT_TRANSITIONS.get(action)
+    return step is not None and state in step.sources
 
 
 def transition_for(action: str, state: str) -> Transition | None:

@@ -17,9 +17,16 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gongkai.applications import access, selectors, services
+from gongkai.applications import access, selectors, services, workflow
 from gongkai.applications.downloads import letter_response
-from gongkai.applications.models import ApplicantType, Application, DeliveryForm, DeliveryWay, Letter, State
+from gongkai.applications.models import (
+    ApplicantType,
+    Application,
+    DeliveryForm,
+    DeliveryWay,
+    Letter,
+    Satisfaction,
+)
 from gongkai.applications.uploads import MAX_FILES, from_files
 from gongkai.core import antiabuse, ratelimit
 from gongkai.core.errors import ApplicationError
@@ -121,6 +128,59 @@ class TrackForm(forms.Form):
 class CorrectionForm(forms.Form):
     text = forms.CharField(label="补正内容", widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=5000)
     attachments = MultiFileField(label="补正材料（可选）", required=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤回理由（可选）", required=False, max_length=500)
+    confirm = forms.BooleanField(
+        label="我确认撤回本申请，撤回后本机关终止处理", error_messages={"required": "请勾选确认。"}
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label="您对本次申请的办理是否满意？",
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择满意、基本满意或不满意。"},
+    )
+    comment = forms.CharField(
+        label="意见和建议（可选）", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RecoverByMailForm(forms.Form):
+    tracking_code = forms.CharField(label="查询码", max_length=20)
+    email = forms.CharField(label="申请时填写的电子邮箱", max_length=254)
+
+
+class NewSecretForm(forms.Form):
+    secret = forms.CharField(
+        label="新的查询密码",
+        widget=forms.PasswordInput(render_value=False),
+        min_length=6,
+        max_length=64,
+        help_text="至少6个字符，不要使用身份证号码或电话号码。",
+    )
+    secret2 = forms.CharField(
+        label="再次输入新的查询密码", widget=forms.PasswordInput(render_value=False), max_length=64
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_messages(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("secret") and data.get("secret") != data.get("secret2"):
+            self.add_error("secret2", "两次输入的查询密码不一致。")
+        return data
+
+
+class ResetByCodeForm(NewSecretForm):
+    tracking_code = forms.CharField(label="查询码", max_length=20)
+    reset_code = forms.CharField(label="重置码（受理机关电话告知）", max_length=20)
+    field_order = ["tracking_code", "reset_code", "secret", "secret2"]
 
 
 def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
@@ -251,14 +311,25 @@ def track(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/apply/track.html", {"form": form}, status=status)
 
 
-def _status_context(app: Application, correction_form: CorrectionForm | None) -> dict[str, Any]:
+def _status_context(
+    app: Application,
+    correction_form: CorrectionForm | None,
+    *,
+    withdraw_form: WithdrawForm | None = None,
+    rating_form: RatingForm | None = None,
+) -> dict[str, Any]:
+    can_withdraw = workflow.applicant_may("withdraw", app.state)
+    can_rate = app.replied_on is not None and app.withdrawn_on is None and app.rated_at is None
     return {
         "app": app,
         "org": app.org,
         "letters": selectors.letters_for_applicant(app),
         "documents": selectors.reply_documents_for_applicant(app),
         "files": app.files.all(),
+        "timeline": selectors.applicant_timeline(app),
         "correction_form": correction_form,
+        "withdraw_form": (withdraw_form or WithdrawForm()) if can_withdraw else None,
+        "rating_form": (rating_form or RatingForm()) if can_rate else None,
         "section": "apply",
     }
 
@@ -267,8 +338,112 @@ def status(request: HttpRequest) -> HttpResponse:
     app = _case(request)
     if app is None:
         return redirect("portal:apply_track")
-    form = CorrectionForm() if app.state == State.CORRECTION_REQUESTED else None
+    form = CorrectionForm() if workflow.applicant_may("submit_correction", app.state) else None
     return render(request, "portal/apply/status.html", _status_context(app, form))
+
+
+@require_POST
+def withdraw(request: HttpRequest) -> HttpResponse:
+    """The applicant withdraws the application (撤回): a recorded step that closes the case."""
+    app = _case(request)
+    if app is None:
+        return redirect("portal:apply_track")
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.applicant_withdraw(application=app, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "申请已撤回，受理机关将不再处理。终止处理告知书见下方文书。")
+            return redirect("portal:apply_status")
+    app.refresh_from_db()
+    correction_form = CorrectionForm() if workflow.applicant_may("submit_correction", app.state) else None
+    return render(
+        request, "portal/apply/status.html", _status_context(app, correction_form, withdraw_form=form), status=400
+    )
+
+
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    app = _case(request)
+    if app is None:
+        return redirect("portal:apply_track")
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.applicant_rate(
+                application=app, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            )
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, "感谢您的评价。")
+            return redirect("portal:apply_status")
+    app.refresh_from_db()
+    return render(request, "portal/apply/status.html", _status_context(app, None, rating_form=form), status=400)
+
+
+def recover(request: HttpRequest) -> HttpResponse:
+    """A lost secret: a link to the e-mail address given in the application, or a reset code that
+    the handling body gives by phone (``access``)."""
+    who = ratelimit.client_address(request)
+    mail_form = RecoverByMailForm(request.POST if request.POST.get("by") == "mail" else None, prefix="mail")
+    code_form = ResetByCodeForm(request.POST if request.POST.get("by") == "code" else None, prefix="code")
+    context: dict[str, Any] = {"mail_form": mail_form, "code_form": code_form, "section": "apply"}
+    status = 200
+    if request.method == "POST":
+        if ratelimit.exceeded("recover", who, settings.GONGKAI_TRACK_FAILURES_PER_HOUR):
+            context["error"] = "尝试次数过多，请一小时后再试。"
+            return render(request, "portal/apply/recover.html", context, status=429)
+        ratelimit.hit("recover", who)
+        if request.POST.get("by") == "mail" and mail_form.is_valid():
+            try:
+                access.request_secret_reset(mail_form.cleaned_data["tracking_code"], mail_form.cleaned_data["email"])
+            except ApplicationError as exc:
+                _apply_error(mail_form, exc)
+                status = 400
+            else:
+                # The same answer whether or not code and address matched.
+                context["mail_sent"] = True
+        elif request.POST.get("by") == "code" and code_form.is_valid():
+            try:
+                app = access.reset_with_code(
+                    code_form.cleaned_data["tracking_code"],
+                    code_form.cleaned_data["reset_code"],
+                    code_form.cleaned_data["secret"],
+                )
+            except ApplicationError as exc:
+                _apply_error(code_form, exc)
+                status = 400
+            else:
+                messages.success(request, f"查询码 {app.tracking_code} 的查询密码已重新设置，请用新密码查询。")
+                return redirect("portal:apply_track")
+        else:
+            status = 400
+    return render(request, "portal/apply/recover.html", context, status=status)
+
+
+def reset(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed for a lost secret: a GET shows the form (mail programs open links to preview
+    them; nothing changes), the POST sets the new secret."""
+    try:
+        app = access.application_for_reset_token(token)
+    except ApplicationError as exc:
+        return render(request, "portal/apply/reset.html", {"error": exc.message, "section": "apply"}, status=400)
+    form = NewSecretForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access.reset_with_token(token, form.cleaned_data["secret"])
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            messages.success(request, f"查询码 {app.tracking_code} 的查询密码已重新设置，请用新密码查询。")
+            return redirect("portal:apply_track")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "portal/apply/reset.html", {"form": form, "code": app.tracking_code, "section": "apply"}, status=status
+    )
 
 
 @require_POST

@@ -25,5 +25,9 @@ urlpatterns = [
     path("apply/files/<id:pk>/", apply_views.uploaded_file, name="apply_file"),
     path("apply/documents/<id:pk>/", apply_views.reply_document, name="apply_reply_document"),
     path("apply/unlock/<str:token>/", apply_views.unlock, name="apply_unlock"),
+    path("apply/withdraw/", apply_views.withdraw, name="apply_withdraw"),
+    path("apply/rate/", apply_views.rate, name="apply_rate"),
+    path("apply/recover/", apply_views.recover, name="apply_recover"),
+    path("apply/reset/<str:token>/", apply_views.reset, name="apply_reset"),
     path("apply/leave/", apply_views.leave, name="apply_leave"),
 ]

@@ -185,6 +185,7 @@ def _detail_context(request: HttpRequest, app: Application, revealed: dict[str, 
         "revealed": revealed,
         "can_reveal": policies.can(user, "application.reveal", app.org),
         "can_unlock": app.track_locked_at is not None and policies.can(user, "application.handle", app.org),
+        "can_reset_secret": policies.can(user, "application.handle", app.org),
         "actions": {t.action: t for t in actions},
         "reply_types": [(k, v[0], [(c, BY_CODE[c].label) for c in v[1]]) for k, v in REPLY_TYPES.items()],
         "pauses": app.pauses.all(),
@@ -226,6 +227,24 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("workbench:application", pk=app.pk)
     response = render(request, "workbench/applications/detail.html", _detail_context(request, app, revealed=data))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def reset_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """A one-time code for an applicant who lost the secret and has no e-mail: shown once, here, to
+    be read out on the phone number given in the application (never stored in the clear)."""
+    app = _application(request, pk)
+    try:
+        code = access.issue_reset_code(actor=request.user, application=app)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("workbench:application", pk=app.pk)
+    context = _detail_context(request, app)
+    context["reset_code"] = code
+    response = render(request, "workbench/applications/detail.html", context)
     response["Cache-Control"] = "no-store"
     return response
 
