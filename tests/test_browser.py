@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -574,3 +575,50 @@ def test_the_applicant_follows_withdraws_rates_and_recovers(world, live_server, 
     staff.reload()
     assert "基本满意" in staff.inner_text("#app-satisfaction")
     staff.close()
+
+
+def test_staff_find_a_closed_case_and_export_the_list(world, live_server, page, settings) -> None:
+    """Issue 18 §3: a replied case is found again by the words of the request and by the applicant's
+    full name (after giving a reason), and the filtered list is exported masked."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from gongkai.applications import services
+    from tests.test_applications import applicant
+
+    app = services.submit_online(
+        org=world.edu, applicant=applicant(description="2025年学区划分方案"), secret="my-secret"
+    ).application
+    services.transition(
+        actor=world.user("edu_clerk"), application=app, action="reply", reply_type="NOT_EXIST", on=dt.date.today()
+    )
+    base = live_server.url
+    login(page, base, "edu_clerk")
+    page.goto(f"{base}/workbench/applications/")
+    assert app.tracking_code not in page.inner_text("main")  # closed: not in the to-do list
+    page.get_by_role("link", name="查找全部申请（含已办结）").click()
+    check_accessibility(page)
+    page.fill("#id_words", "学区划分")
+    page.select_option("#id_state", "replied")
+    page.fill("#id_received_from", "2020-01-01")
+    page.get_by_role("button", name="查找", exact=True).first.click()
+    page.wait_for_selector("#cases")
+    assert app.tracking_code in page.inner_text("#cases") and "王**" in page.inner_text("#cases")
+    with page.expect_download() as got:
+        page.get_by_role("button", name="导出 XLSX").first.click()
+    sheet = load_workbook(io.BytesIO(Path(got.value.path()).read_bytes())).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row]
+    assert app.tracking_code in cells and "王**" in cells and "王小明" not in cells
+    with page.expect_download() as got:
+        page.get_by_role("button", name="导出 CSV").click()
+    assert got.value.suggested_filename.endswith(".csv")
+
+    page.get_by_text("按申请人完整信息查找").click()
+    page.fill("#id_applicant", "王小明")
+    page.get_by_role("button", name="查找", exact=True).last.click()
+    page.wait_for_selector("text=须填写理由")
+    page.fill("#id_reason", "申请人来电询问")
+    page.get_by_role("button", name="查找", exact=True).last.click()
+    page.wait_for_selector("#cases")
+    assert app.tracking_code in page.inner_text("#cases")

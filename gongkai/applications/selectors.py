@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from gongkai.applications.identity import mask_id_number
@@ -301,3 +303,79 @@ def applicant_timeline(app: Application) -> list[TimelineEntry]:
     for rest in after.values():  # letters of a case with no recorded step (imported records)
         entries.extend(rest)
     return entries
+
+
+# --- finding any case (issue 18 §3) ---------------------------------------------------------------
+
+
+@dataclass
+class CaseFilters:
+    """What the search form asks. Empty values do not filter."""
+
+    org: int | None = None
+    code: str = ""
+    words: str = ""
+    masked_applicant: str = ""  # a value as the lists show it: 王**, 138****8000
+    applicant: str = ""  # a full name, ID number or phone: only after a logged reveal (services)
+    state: str = ""
+    outcome: str = ""
+    channel: str = ""
+    timeliness: str = ""
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    replied_from: dt.date | None = None
+    replied_to: dt.date | None = None
+
+
+CASE_FIELDS = (*INBOX_FIELDS, "phone", "outcome", "reply_type", "replied_on", "timeliness", "late_working_days")
+
+
+def _masked_q(value: str) -> Q:
+    """The rows whose masked value reads exactly so: the masked name keeps the first character and
+    the length, the masked phone the first three and last four digits."""
+    value = value.strip()
+    phone = re.fullmatch(r"(\d{3})\*+(\d{4})", value)
+    if phone:
+        return Q(phone__startswith=phone.group(1), phone__endswith=phone.group(2), phone_len=len(value))
+    head = value.split("*", 1)[0]
+    if "*" not in value:  # an organisation's name is not masked
+        return ~Q(applicant_type="NAT") & Q(applicant_name__icontains=value)
+    return Q(applicant_type="NAT", applicant_name__startswith=head, name_len=len(value)) | Q(
+        contact_person__startswith=head, contact_len=len(value)
+    )
+
+
+def case_search(user: Any, filters: CaseFilters) -> QuerySet[Application]:
+    """Every case of the bodies the user may read, open or closed, filtered. Personal data stays
+    on the rows; lists and exports show it masked (``masked``)."""
+    qs = Application.objects.filter(policies.internal_orgs_q(user)).select_related("org")
+    if filters.org:
+        qs = qs.filter(org_id=filters.org)
+    if filters.code:
+        qs = qs.filter(tracking_code__icontains=filters.code.strip().upper()[:20])
+    for word in filters.words.split()[:5]:
+        qs = qs.filter(description__icontains=word[:50])
+    if filters.masked_applicant:
+        qs = qs.annotate(
+            name_len=Length("applicant_name"), phone_len=Length("phone"), contact_len=Length("contact_person")
+        ).filter(_masked_q(filters.masked_applicant[:40]))
+    if filters.applicant:
+        # Only at bodies whose staff may see personal data in full (the caller logged the reveal).
+        term = filters.applicant.strip()[:60]
+        reach = [o.pk for o in policies.orgs_where(user, "application.reveal")]
+        qs = qs.filter(org_id__in=reach).filter(
+            Q(applicant_name=term) | Q(id_number=term.upper()) | Q(phone=term) | Q(contact_person=term)
+        )
+    for field in ("state", "outcome", "channel", "timeliness"):
+        value = getattr(filters, field)
+        if value:
+            qs = qs.filter(**{field: value})
+    for field, lo, hi in (
+        ("received_on", filters.received_from, filters.received_to),
+        ("replied_on", filters.replied_from, filters.replied_to),
+    ):
+        if lo:
+            qs = qs.filter(**{f"{field}__gte": lo})
+        if hi:
+            qs = qs.filter(**{f"{field}__lte": hi})
+    return qs.only(*CASE_FIELDS, "org__name", "org__slug", "org__path").order_by("-received_on", "-id")

@@ -47,7 +47,7 @@ from gongkai.applications.secret_rules import secret_problem
 from gongkai.applications.uploads import Upload, check_uploads
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core import audit
-from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gongkai.core.numbers import parse_int
 from gongkai.core.text import clean_filename, has_control_characters, strip_control_characters
 from gongkai.orgs import policies
@@ -1014,6 +1014,35 @@ def reveal_file(*, actor: Any, record: ApplicationFile, reason: str = "") -> App
     """An applicant's uploaded file (identity papers among them): a logged reveal with a reason."""
     _log_reveal(actor=actor, application=record.application, reason=reason, what={"file": record.filename})
     return record
+
+
+def log_applicant_search(*, actor: Any, term: str, reason: str) -> list[Organisation]:
+    """A search by an applicant's full name, ID number or phone tells whose cases exist: like a
+    reveal, it needs a reason and is logged, at each body where the user may see personal data in
+    full (the only bodies it searches). The term is logged masked. Returns those bodies."""
+    reason = strip_control_characters(reason or "").strip()[:200]
+    if not reason:
+        raise ValidationFailed(
+            "按申请人完整信息查找须填写理由（将记入审计日志）。", code="reason_required", field="reason"
+        )
+    term = (term or "").strip()
+    if not term:
+        raise ValidationFailed("请填写申请人的姓名或名称、身份证明号码或联系电话。", code="required", field="applicant")
+    bodies = policies.orgs_where(actor, "application.reveal")
+    if not bodies:
+        raise PermissionDenied("只有受理机关的工作人员可以按申请人的完整信息查找。", code="permission_denied")
+    shown = selectors.mask_name(term) if not term[:1].isdigit() else selectors.mask_phone(term)
+    with transaction.atomic():
+        for org in bodies:
+            audit.record(
+                actor=actor,
+                action="application.search_personal",
+                obj=org,
+                after={"term": shown},
+                reason=reason,
+                org_id=org.pk,
+            )
+    return bodies
 
 
 def _log_reveal(*, actor: Any, application: Application, reason: str, what: dict[str, Any]) -> None:

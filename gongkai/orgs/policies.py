@@ -168,6 +168,22 @@ def internal_orgs_q(user: Any, field: str = "org") -> Q:
     return q
 
 
+def orgs_readable(user: Any) -> list[Organisation]:
+    """Every body whose internal records (drafts, applications) the user may read: the bodies it
+    works at and every body below one it oversees."""
+    if not _is_authenticated(user):
+        return []
+    if user.is_superuser:
+        return list(Organisation.objects.order_by("path"))
+    q = Q(pk__in=[])
+    for m in _memberships(user):
+        if m.role in WORKING_ROLES:
+            q |= Q(pk=m.org_id)
+        elif m.role in OVERSIGHT_ROLES:
+            q |= Q(path__startswith=m.org.path)
+    return list(Organisation.objects.filter(q).order_by("path"))
+
+
 def orgs_where(user: Any, action: str) -> list[Organisation]:
     """The bodies where the user may take this workflow action (e.g. to offer in a form)."""
     roles = WORKFLOW_ROLES[action]
