@@ -364,6 +364,11 @@ def test_every_reply_type_gives_a_letter_citing_its_basis(office: dict[str, Any]
         text="理由",
         withheld=withheld,
         competent_body="某市自然资源局，电话0471-0000000" if reply_type == "NOT_THIS_BODY" else "",
+        **(
+            {"query_law": "《不动产登记暂行条例》", "query_where": "市不动产登记中心"}
+            if reply_type == "QUERY_PROCEDURE"
+            else {}
+        ),
     )
     assert app.outcome == outcomes[-1]
     body = "\n".join(app.letters.get(kind=LetterKind.REPLY).body)

@@ -99,9 +99,12 @@ class ActionSerializer(serializers.Serializer):
     reason = _text("理由（提请延期必填）")
     items = _text("需要补正的事项（request_correction）")
     period = serializers.IntegerField(
-        required=False, min_value=1, max_value=60, help_text="补正期限，工作日（request_correction，默认15）"
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text="补正期限，工作日（request_correction，默认15）；说明理由期限（ask_reasons，默认10）",
     )
-    text = _text("补正内容（receive_correction）；答复内容或理由（reply、not_gi）")
+    text = _text("补正内容（receive_correction）；答复内容或理由（reply、not_gi）；申请人说明的理由（record_reasons）")
     party = _text("征求意见对象（consult）")
     kind = _text("third_party 第三方；agency 其他机关（consult）")
     opinion = _text("意见（end_consultation）")
@@ -119,16 +122,37 @@ class ActionSerializer(serializers.Serializer):
     outcome = _text("办理结果代码，即年报表三的行（reply）")
     withheld = WithheldSerializer(many=True, required=False, help_text="部分公开时不予公开的内容及理由（第三十七条）")
     competent_body = _text("负责公开的机关及联系方式（reply，非本机关负责公开）")
+    competent_unknown = serializers.BooleanField(
+        required=False, help_text="经查询无法确定负责公开的机关（reply，非本机关负责公开）"
+    )
+    query_law = _text("查询事项适用的法律、行政法规（reply，QUERY_PROCEDURE，第三十六条第（七）项）")
+    query_where = _text("办理查询的机关或场所（reply，QUERY_PROCEDURE）")
+    objected = serializers.BooleanField(required=False, help_text="第三方不同意公开（end_consultation，第三十二条）")
+    content = _text("决定公开的政府信息内容（disclose_over_objection，第三十二条）")
+    until = serializers.DateField(required=False, help_text="延迟答复的合理期限（set_longer_period，第三十五条）")
 
     PARAMS = {
         "request_correction": ("items", "period"),
         "receive_correction": ("text",),
         "consult": ("party", "kind"),
-        "end_consultation": ("opinion",),
+        "end_consultation": ("opinion", "objected"),
         "propose_extension": ("days",),
         "fee_notice": ("pages",),
-        "reply": ("reply_type", "outcome", "text", "withheld", "competent_body"),
+        "reply": (
+            "reply_type",
+            "outcome",
+            "text",
+            "withheld",
+            "competent_body",
+            "competent_unknown",
+            "query_law",
+            "query_where",
+        ),
         "not_gi": ("text",),
+        "ask_reasons": ("period",),
+        "record_reasons": ("text",),
+        "set_longer_period": ("until",),
+        "disclose_over_objection": ("content",),
     }
 
 

@@ -78,16 +78,49 @@ SKELETONS: dict[str, Skeleton] = {
         ),
     ),
     LetterKind.CONSULTATION: Skeleton(
-        "政府信息公开第三方意见征询函",
+        "政府信息公开征求意见函",
+        ("{party}：", "{consultation}", "申请公开的政府信息：“{description}”。", "[contact]"),
+        to_applicant=False,
+    ),
+    # Art. 32: the written notice to a third party whose objection the body overrides.
+    LetterKind.THIRD_PARTY_DECISION: Skeleton(
+        "政府信息公开决定告知书",
         (
             "{party}：",
-            f"本机关收到政府信息公开申请，申请公开的政府信息可能涉及贵方合法权益（或需要贵机关协商确定）。"
-            f"根据{REGULATIONS}第三十二条（第三十四条）的规定，现书面征求贵方意见，"
-            f"请自收到本函之日起15个工作日内提出意见。逾期未提出意见的，由本机关依照条例的规定决定是否公开。",
-            "申请公开的政府信息：“{description}”。",
+            "本机关收到政府信息公开申请（查询码：{code}），申请公开的政府信息涉及贵方合法权益。"
+            "本机关已书面征求贵方意见，贵方不同意公开。",
+            f"本机关认为，不公开该政府信息可能对公共利益造成重大影响。根据{REGULATIONS}第三十二条的规定，"
+            "本机关决定予以公开，现将决定公开的政府信息内容和理由书面告知如下：",
+            "决定公开的内容：{content}",
+            "理由：{ground}",
+            "如对本决定不服，可以自收到本告知书之日起60日内依法申请行政复议，"
+            "或者自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。",
             "[contact]",
         ),
         to_applicant=False,
+    ),
+    # Art. 35: asking for the reasons of numerous or frequent requests, and the longer period.
+    LetterKind.ART35_REASONS: Skeleton(
+        "政府信息公开申请说明理由通知书",
+        (
+            _OPENING,
+            f"经审查，您申请公开政府信息的数量、频次明显超过合理范围。根据{REGULATIONS}第三十五条的规定，"
+            "请您于{art35_reasons_due}前向本机关说明申请理由。",
+            "本机关将根据您说明的理由依法处理：申请理由不合理的，告知您不予处理；申请理由合理，"
+            "但无法在规定期限内答复的，确定延迟答复的合理期限并告知您。",
+            "[note]",
+            "[contact]",
+        ),
+    ),
+    LetterKind.ART35_DELAY: Skeleton(
+        "政府信息公开申请延迟答复告知书",
+        (
+            _OPENING,
+            f"本机关认为您说明的申请理由合理，但因{{art35_ground}}，无法在{REGULATIONS}第三十三条规定的期限内答复。"
+            "根据第三十五条的规定，本机关确定延迟答复的合理期限至{art35_due}。",
+            "[note]",
+            "[contact]",
+        ),
     ),
     LetterKind.EXTENSION: Skeleton(
         "政府信息公开申请延期答复告知书",
@@ -152,6 +185,9 @@ REPLY_PARAGRAPHS: dict[str, str] = {
     f"根据{REGULATIONS}第三十八条的规定，本机关不予提供。{{reply_text}}",
     "STILL_UNCLEAR": f"您补正后的申请内容仍不明确，本机关无法确定您所需的政府信息。根据{REGULATIONS}第三十条的规定，"
     "告知您无法提供。{reply_text}",
+    "QUERY_PROCEDURE": "经审查，您申请获取的信息属于{query_law}对获取有特别规定的信息。"
+    f"根据{REGULATIONS}第三十六条第（七）项的规定，请您依照{{query_law}}的规定，向{{query_where}}申请查询。"
+    "{reply_text}",
     "NOT_HANDLED": f"经审查，您的申请{{outcome_label}}。根据{REGULATIONS}{{basis}}的规定，"
     "本机关不予处理。{reply_text}",
     "REPEATED": f"经审查，您已就同一政府信息向本机关提出过申请，本机关已作出答复，且您未提出新的理由。"
@@ -166,6 +202,21 @@ CLOSURE_PARAGRAPHS: dict[str, str] = {
     "O2": "本机关已于{fee_notice}向您发出收费通知，您未在缴费期限（{fee_due}前）内缴纳信息处理费。"
     "根据《政府信息公开信息处理费管理办法》的规定，视为您放弃申请，本机关不再处理该政府信息公开申请。",
 }
+
+# Art. 32 (a third party) and Art. 34 (another body): who is asked, and under which article.
+CONSULTATIONS = {
+    "third_party": "本机关收到政府信息公开申请，申请公开的政府信息可能损害贵方合法权益。"
+    f"根据{REGULATIONS}第三十二条的规定，现书面征求贵方意见，请自收到本函之日起15个工作日内提出意见。"
+    "逾期未提出意见的，由本机关依照条例的规定决定是否公开。",
+    "agency": "本机关收到政府信息公开申请，申请公开的政府信息由本机关与贵机关共同制作。"
+    f"根据{REGULATIONS}第三十四条的规定，现书面征求贵机关意见，请自收到本函之日起15个工作日内提出意见。"
+    "逾期未提出意见的，视为同意公开。",
+}
+
+
+def consultation_text(kind: str) -> str:
+    return CONSULTATIONS[kind]
+
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _REGION = re.compile(r"^\[(\w+)\]$")
@@ -202,6 +253,23 @@ def _documents(app: Application) -> tuple[str, list[str]]:
     return "附件：\n" + "\n".join(lines), lines
 
 
+_TRAILING = "。．.，,；;：:！!？? \t"
+
+
+def clause(text: str) -> str:
+    """Free text set inside a sentence of locked wording: without its own closing punctuation, so the
+    sentence does not read "因……。，" ."""
+    return (text or "").strip().rstrip(_TRAILING)
+
+
+def sentence(text: str) -> str:
+    """Free text that ends a paragraph: closed with a full stop if it has none."""
+    text = (text or "").strip()
+    if not text or text[-1] in "。！？…）)”』」":
+        return text
+    return text.rstrip(_TRAILING) + "。"
+
+
 def cn_date(value: Any) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
@@ -218,7 +286,12 @@ def facts(app: Application, **extra: Any) -> dict[str, str]:
         "correction_items": app.correction_items,
         "correction_due": cn_date(app.correction_due),
         "correction_requested": cn_date(app.correction_requested_on),
-        "extension_reason": app.extension_reason,
+        "extension_reason": clause(app.extension_reason),
+        "art35_reasons_due": cn_date(app.art35_reasons_due),
+        "art35_due": cn_date(app.art35_due),
+        "art35_ground": clause(app.art35_ground),
+        "query_law": app.query_law,
+        "query_where": clause(app.query_where),
         "extension_days": str(app.extension_days),
         "due": cn_date(app.due_date),
         "fee_yuan": str(app.fee_yuan),

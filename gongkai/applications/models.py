@@ -48,6 +48,8 @@ class Timeliness(models.TextChoices):
 
     ON_TIME = "on_time", "按时答复"
     EXTENDED = "extended", "在批准延长的期限内答复"
+    # Art. 35: a reply within the longer reasonable period the body set and told the applicant.
+    DELAYED = "delayed", "在依第三十五条确定的合理期限内答复"
     LATE = "late", "逾期答复"
 
 
@@ -156,6 +158,17 @@ class Application(models.Model):
     withheld = models.JSONField("不予公开的内容及理由", default=list, blank=True)
     # Art. 36(5): the body that is competent, when this one is not.
     competent_body = models.CharField("负责公开的机关及联系方式", max_length=200, blank=True)
+    # Art. 36(7): a query governed by its own law (不动产登记资料查询, 企业登记资料查询…): which law's
+    # procedure applies, and where the applicant applies under it.
+    query_law = models.CharField("查询事项适用的法律、行政法规", max_length=200, blank=True)
+    query_where = models.CharField("办理查询的机关或场所", max_length=200, blank=True)
+    # Art. 35: numerous or frequent requests. The body may ask for the reasons; then either refuses
+    # to handle (row N4) or sets a longer reasonable period for the reply (延迟答复) and says so.
+    art35_asked_on = models.DateField("要求说明理由日期", null=True, blank=True)
+    art35_reasons_due = models.DateField("说明理由期限", null=True, blank=True)
+    art35_reasons = models.TextField("申请人说明的理由", blank=True)
+    art35_due = models.DateField("延迟答复的合理期限", null=True, blank=True)
+    art35_ground = models.TextField("延迟答复的理由", blank=True)
     # Recorded at the reply (Art. 33), from the deadline of that day: the report and the supervisors
     # count 按时办结 and 延期办结 from these, never recompute them.
     reply_due = models.DateField("答复时的答复期限", null=True, blank=True)
@@ -275,6 +288,12 @@ class Pause(models.Model):
     period_due = models.DateField("期限")  # 15 working days for an opinion, 20 for a fee
     end = models.DateField("结束日期", null=True, blank=True)  # null while it runs
     opinion = models.TextField("意见", blank=True)
+    # Art. 32: the third party objected; the body may still disclose where not disclosing would
+    # gravely affect the public interest, and must tell the third party in writing what and why.
+    objected = models.BooleanField("第三方不同意公开", default=False)
+    disclosed_over_objection_on = models.DateField("决定公开日期", null=True, blank=True)
+    disclosure_content = models.TextField("决定公开的内容", blank=True)
+    disclosure_reason = models.TextField("决定公开的理由", blank=True)
 
     class Meta:
         ordering = ["begin", "id"]
@@ -294,6 +313,9 @@ class LetterKind(models.TextChoices):
     REPLY = "reply", "政府信息公开申请答复书"
     NOT_GI = "not_gi", "不作为政府信息公开申请处理告知书"
     CLOSURE = "closure", "终止处理告知书"
+    ART35_REASONS = "art35_reasons", "说明理由通知书"
+    ART35_DELAY = "art35_delay", "延迟答复告知书"
+    THIRD_PARTY_DECISION = "third_party_decision", "决定公开告知书（第三方）"
 
 
 class LetterTemplate(models.Model):

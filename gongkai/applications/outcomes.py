@@ -68,7 +68,9 @@ REPLY_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "PUBLIC_ALREADY": ("已经主动公开（告知获取方式和途径）", ("GRANT",)),
     "DISCLOSE": ("予以公开", ("GRANT",)),
     "PARTIAL": ("部分公开", ("PARTIAL",)),
-    "WITHHOLD": ("不予公开", ("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8")),
+    "WITHHOLD": ("不予公开", ("D1", "D2", "D3", "D4", "D5", "D6", "D7")),
+    # Art. 36(7): told to follow the procedure of the law that governs the query; counted as D8.
+    "QUERY_PROCEDURE": ("属于行政查询事项（告知依照有关法律、行政法规办理）", ("D8",)),
     "NOT_EXIST": ("政府信息不存在", ("U1",)),
     "NOT_THIS_BODY": ("非本机关负责公开", ("U1",)),
     "NEEDS_CREATION": ("需要另行制作或加工分析", ("U2",)),

@@ -236,6 +236,15 @@ def recompute_deadline(app: Application, calendar: WorkingCalendar | None = None
         )
     app.due_date = result.due
     app.due_explanation = {"kind": "reply", **result.as_dict()}
+    if app.art35_due is not None and app.art35_due > result.due:
+        # Art. 35: the longer reasonable period the body set and told the applicant replaces it.
+        app.due_date = app.art35_due
+        app.due_explanation = {
+            **app.due_explanation,
+            "kind": "art35",
+            "text": f"依第三十五条确定延迟答复的合理期限至{letters.cn_date(app.art35_due)}"
+            f"（原答复期限{letters.cn_date(result.due)}）。",
+        }
 
 
 # --- letters ------------------------------------------------------------------------------------
@@ -637,12 +646,14 @@ def _record_timeliness(app: Application, on: dt.date, cal: WorkingCalendar) -> N
     if due is None:
         return
     base = due
-    if app.extension_days:
+    if app.extension_days or app.art35_due:
         base = deadlines.reply_due(app.clock_start, cal, pauses=_pauses(app), extension=0).due
     app.reply_due = due
     app.late_working_days = 0
     if on <= base:
         app.timeliness = Timeliness.ON_TIME
+    elif app.art35_due is not None and on <= due:
+        app.timeliness = Timeliness.DELAYED
     elif on <= due:
         app.timeliness = Timeliness.EXTENDED
     else:
@@ -729,21 +740,127 @@ def _consult(
         raise ValidationFailed("征求意见的类型不正确。", code="invalid_choice", field="kind")
     due = cal.add_working_days(on, deadlines.CONSULTATION_DAYS).due
     Pause.objects.create(application=app, kind=kind, party=party, begin=on, period_due=due)
-    _issue_letter(app, LetterKind.CONSULTATION, on=on, party=party)
+    _issue_letter(app, LetterKind.CONSULTATION, on=on, party=party, consultation=letters.consultation_text(kind))
 
 
 def _end_consultation(
-    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, opinion: str = "", **params: Any
+    app: Application,
+    *,
+    actor: Any,
+    on: dt.date,
+    cal: WorkingCalendar,
+    reason: str,
+    opinion: str = "",
+    objected: bool = False,
+    **params: Any,
 ) -> None:
     _no_params(params)
     pause = app.pauses.filter(end__isnull=True, kind__in=[Pause.Kind.THIRD_PARTY, Pause.Kind.AGENCY]).first()
-    assert pause is not None
+    if pause is None:
+        raise IllegalTransition("没有正在进行的征求意见。", code="no_consultation")
     if on < pause.begin:
         raise ValidationFailed("结束日期不能早于发出征求意见的日期。", code="before_begin", field="on")
     # Art. 32, 34: silence for 15 working days ends the consultation on the last day of the period.
     pause.end = min(on, pause.period_due)
     pause.opinion = (opinion or reason).strip() or "逾期未提出意见"
+    pause.objected = bool(objected) and pause.kind == Pause.Kind.THIRD_PARTY
     pause.save()
+
+
+def _disclose_over_objection(
+    app: Application,
+    *,
+    actor: Any,
+    on: dt.date,
+    cal: WorkingCalendar,
+    reason: str,
+    content: str = "",
+    **params: Any,
+) -> None:
+    """Art. 32: "行政机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息
+    内容和理由书面告知第三方". The decision, its reason and the letter to the third party are recorded."""
+    _no_params(params)
+    pause = app.pauses.filter(
+        kind=Pause.Kind.THIRD_PARTY, objected=True, disclosed_over_objection_on__isnull=True
+    ).last()
+    if pause is None:
+        raise IllegalTransition(
+            "只有第三方不同意公开的，才需要作出“决定予以公开”；请先在征求意见结束时记录第三方的反对意见。",
+            code="no_objection",
+        )
+    content = (content or "").strip()
+    if not content:
+        raise ValidationFailed("请写明决定公开的政府信息内容。", code="required", field="content")
+    pause.disclosed_over_objection_on = on
+    pause.disclosure_content = content[:2000]
+    pause.disclosure_reason = reason
+    pause.save()
+    _issue_letter(app, LetterKind.THIRD_PARTY_DECISION, on=on, party=pause.party, content=content, ground=reason)
+
+
+def _ask_reasons(
+    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, period: int = 10, **params: Any
+) -> None:
+    """Art. 35: "申请人申请公开政府信息的数量、频次明显超过合理范围，行政机关可以要求申请人说明理由"."""
+    _no_params(params)
+    if app.art35_asked_on is not None:
+        raise IllegalTransition("已经要求申请人说明过理由。", code="already_asked")
+    period = parse_int(period, label="说明理由期限（工作日）", lo=-WIDE, hi=WIDE, field="period")
+    if not 1 <= period <= 30:
+        raise ValidationFailed("说明理由的期限应为1至30个工作日。", code="invalid_period", field="period")
+    app.art35_asked_on = on
+    app.art35_reasons_due = cal.add_working_days(on, period).due
+
+
+def _record_reasons(
+    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, text: str = "", **params: Any
+) -> None:
+    _no_params(params)
+    if app.art35_asked_on is None:
+        raise IllegalTransition("没有要求申请人说明理由。", code="not_asked")
+    text = (text or reason).strip()
+    if not text:
+        raise ValidationFailed("请填写申请人说明的理由。", code="required", field="text")
+    app.art35_reasons = text[:5000]
+
+
+def _set_longer_period(
+    app: Application,
+    *,
+    actor: Any,
+    on: dt.date,
+    cal: WorkingCalendar,
+    reason: str,
+    until: dt.date | str | None = None,
+    **params: Any,
+) -> None:
+    """Art. 35: "申请理由合理，但是无法在本条例第三十三条规定的期限内答复申请人的，可以确定延迟答复的合理
+    期限并告知申请人". Decided, like an extension, while the reply period still runs."""
+    _no_params(params)
+    if app.art35_asked_on is None:
+        raise IllegalTransition("须先要求申请人说明理由（第三十五条）。", code="not_asked")
+    if app.art35_due is not None:
+        raise IllegalTransition("已经确定过延迟答复的期限。", code="already_set")
+    if isinstance(until, str):
+        try:
+            until = dt.date.fromisoformat(until)
+        except ValueError:
+            until = None
+    if not isinstance(until, dt.date):
+        raise ValidationFailed("请填写延迟答复的期限（日期）。", code="required", field="until")
+    if app.due_date and on > app.due_date:
+        raise IllegalTransition(
+            f"答复期限（{app.due_date:%Y年%m月%d日}）已过，不能再确定延迟答复的期限；请尽快答复。",
+            code="already_overdue",
+        )
+    if app.due_date and until <= app.due_date:
+        raise ValidationFailed(
+            f"延迟答复的期限应晚于现在的答复期限（{app.due_date:%Y年%m月%d日}）。", code="invalid_date", field="until"
+        )
+    if until > on + dt.timedelta(days=366):
+        raise ValidationFailed("延迟答复的期限不能超过一年。", code="invalid_date", field="until")
+    app.art35_due = until
+    app.art35_ground = reason
 
 
 def _propose_extension(
@@ -860,6 +977,8 @@ def _reply(
     withheld: list[dict[str, str]] | None = None,
     competent_body: str = "",
     competent_unknown: bool = False,
+    query_law: str = "",
+    query_where: str = "",
     **params: Any,
 ) -> None:
     _no_params(params)
@@ -917,6 +1036,31 @@ def _reply(
     if reply_type in ("WITHHOLD", "NOT_HANDLED", "PARTIAL", "CLOSED") and not text:
         raise ValidationFailed("请写明答复的理由或内容。", code="required", field="text")
     disclosed.check_for_reply(app, reply_type, text)
+    if reply_type == "QUERY_PROCEDURE":
+        # Art. 36(7): name the law whose procedure governs the query, and where to apply under it.
+        query_law, query_where = (query_law or "").strip(), (query_where or "").strip()
+        if not query_law:
+            raise ValidationFailed(
+                "请写明该查询事项适用的法律、行政法规（如《不动产登记暂行条例》）。",
+                code="query_law_required",
+                field="query_law",
+            )
+        if not query_where:
+            raise ValidationFailed(
+                "请写明申请人应向哪个机关或场所申请查询。", code="query_where_required", field="query_where"
+            )
+        app.query_law, app.query_where = query_law[:200], query_where[:200]
+    elif query_law or query_where:
+        raise ValidationFailed(
+            "只有行政查询事项的答复需要填写适用的法律和办理机关。", code="query_not_allowed", field="query_law"
+        )
+    if outcome == "N4" and app.art35_asked_on is None:
+        # Art. 35: "不予处理" follows a request for the reasons that the body judged unreasonable.
+        raise ValidationFailed(
+            "以“无正当理由大量反复申请”不予处理，须先要求申请人说明理由（第三十五条）。",
+            code="not_asked",
+            field="outcome",
+        )
     if reply_type == "STILL_UNCLEAR" and app.correction_received_on is None:
         raise ValidationFailed("只有补正后仍不明确的申请才能这样答复。", code="outcome_mismatch", field="reply_type")
     app.reply_type = reply_type
@@ -967,6 +1111,10 @@ _HANDLERS: dict[str, Callable[..., None]] = {
     "reply": _reply,
     "not_gi": _not_gi,
     "archive": _archive,
+    "ask_reasons": _ask_reasons,
+    "record_reasons": _record_reasons,
+    "set_longer_period": _set_longer_period,
+    "disclose_over_objection": _disclose_over_objection,
 }
 assert set(_HANDLERS) == set(workflow.BY_ACTION), "every transition has a handler"
 
@@ -979,6 +1127,8 @@ _LETTERS = {
     "not_gi": LetterKind.NOT_GI,
     "abandon": LetterKind.CLOSURE,
     "fee_lapsed": LetterKind.CLOSURE,
+    "ask_reasons": LetterKind.ART35_REASONS,
+    "set_longer_period": LetterKind.ART35_DELAY,
 }
 
 

@@ -11,6 +11,8 @@
                            fee_notice_sent ─fee_lapsed→ closed (O2, after 20 working days)
     received/in_review ─reply→ replied   (a reply on the spot is allowed: Art. 33(1))
     received/in_review ─not_gi→ closed   (Art. 39(1): a petition, complaint or report; row N1)
+    in_review ─ask_reasons / record_reasons / set_longer_period→ in_review   (Art. 35)
+    in_review ─disclose_over_objection→ in_review   (Art. 32: public interest; the third party is told)
     closed ─archive→ archived
 
 The applicant's own steps, taken on the tracking page after proving the case with code and secret
@@ -57,6 +59,26 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("fee_notice", "application.handle", (S.IN_REVIEW,), S.FEE_NOTICE_SENT, "发出收费通知"),
     Transition("fee_paid", "application.handle", (S.FEE_NOTICE_SENT,), S.IN_REVIEW, "已缴费"),
     Transition("fee_lapsed", "application.handle", (S.FEE_NOTICE_SENT,), S.CLOSED, "逾期未缴费，视为放弃"),
+    # Art. 35: numerous or frequent requests.
+    Transition("ask_reasons", "application.handle", (S.IN_REVIEW,), S.IN_REVIEW, "要求说明理由"),
+    Transition("record_reasons", "application.handle", (S.IN_REVIEW,), S.IN_REVIEW, "记录申请人说明的理由"),
+    Transition(
+        "set_longer_period",
+        "application.handle",
+        (S.IN_REVIEW,),
+        S.IN_REVIEW,
+        "确定延迟答复的合理期限",
+        needs_reason=True,
+    ),
+    # Art. 32: disclosure despite the third party's objection, for the public interest.
+    Transition(
+        "disclose_over_objection",
+        "application.handle",
+        (S.IN_REVIEW,),
+        S.IN_REVIEW,
+        "决定予以公开并书面告知第三方",
+        needs_reason=True,
+    ),
     Transition("reply", "application.handle", (S.RECEIVED, S.IN_REVIEW), S.REPLIED, "答复"),
     Transition("not_gi", "application.handle", (S.RECEIVED, S.IN_REVIEW), S.CLOSED, "不作为政府信息公开申请处理"),
     Transition("archive", "application.handle", (S.REPLIED, S.CLOSED), S.ARCHIVED, "归档"),

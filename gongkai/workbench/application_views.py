@@ -184,6 +184,17 @@ def _detail_context(request: HttpRequest, app: Application, revealed: dict[str, 
         actions = [t for t in actions if t.action not in ("approve_extension", "decline_extension")]
     if app.extension_days:
         actions = [t for t in actions if t.action != "propose_extension"]
+    # Art. 35 and Art. 32 steps are offered only when they can apply.
+    hidden = set()
+    if app.art35_asked_on:
+        hidden.add("ask_reasons")
+    else:
+        hidden |= {"record_reasons", "set_longer_period"}
+    if app.art35_due:
+        hidden.add("set_longer_period")
+    if not app.pauses.filter(objected=True, disclosed_over_objection_on__isnull=True).exists():
+        hidden.add("disclose_over_objection")
+    actions = [t for t in actions if t.action not in hidden]
     return {
         "app": app,
         "masked": selectors.masked(app),
@@ -295,7 +306,15 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "consult":
         params.update(party=p.get("party", "")[:200], kind=p.get("kind", "third_party"))
     elif action == "end_consultation":
-        params.update(opinion=p.get("opinion", "")[:5000])
+        params.update(opinion=p.get("opinion", "")[:5000], objected=p.get("objected") == "1")
+    elif action == "ask_reasons":
+        params.update(period=p.get("period") or 10)
+    elif action == "record_reasons":
+        params.update(text=p.get("text", "")[:5000])
+    elif action == "set_longer_period":
+        params.update(until=_date(p.get("until", "")))
+    elif action == "disclose_over_objection":
+        params.update(content=p.get("content", "")[:2000])
     elif action == "propose_extension":
         params.update(days=p.get("days") or 0)
     elif action == "fee_notice":
@@ -313,6 +332,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             withheld=withheld or None,
             competent_body=p.get("competent_body", "")[:200],
             competent_unknown=p.get("competent_unknown") == "1",
+            query_law=p.get("query_law", "")[:200],
+            query_where=p.get("query_where", "")[:200],
         )
     elif action == "not_gi":
         params.update(text=p.get("text", "")[:5000])
