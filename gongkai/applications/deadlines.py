@@ -68,7 +68,10 @@ class ReplyDeadline:
             parts.append(f"调休上班日{'、'.join(d for d, _ in self.makeup_days_crossed)}计为工作日。")
         if self.unloaded_years:
             years = "、".join(str(y) for y in self.unloaded_years)
-            parts.append(f"{years}年节假日安排尚未载入，本期限为暂定，载入后将重新计算。")
+            parts.append(
+                f"{years}年节假日安排尚未载入，本期限为暂定：按《全国年节及纪念日放假办法》规定的法定节假日计算"
+                "（不含调休），载入后将重新计算。"
+            )
         return "".join(parts)
 
     def as_dict(self) -> dict[str, Any]:

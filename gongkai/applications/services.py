@@ -45,7 +45,7 @@ from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
 from gongkai.applications.receipt import Channel, receipt_date
 from gongkai.applications.secret_rules import secret_problem
 from gongkai.applications.uploads import Upload, check_uploads
-from gongkai.calendars.services import WorkingCalendar
+from gongkai.calendars.services import CalendarCache, WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gongkai.core.numbers import parse_int
@@ -245,6 +245,35 @@ def recompute_deadline(app: Application, calendar: WorkingCalendar | None = None
             "text": f"依第三十五条确定延迟答复的合理期限至{letters.cn_date(app.art35_due)}"
             f"（原答复期限{letters.cn_date(result.due)}）。",
         }
+
+
+def recompute_provisional() -> int:
+    """Deadlines computed while a year's official holiday schedule was missing (spec §9) are
+    computed again; run by the nightly scan, so a schedule loaded today corrects them by tomorrow.
+    Each date that moves is an audit event. Returns how many moved."""
+    moved = 0
+    calendars = CalendarCache()
+    candidates = Application.objects.filter(is_open=True, due_explanation__provisional=True).values_list(
+        "pk", flat=True
+    )
+    for pk in list(candidates):
+        with transaction.atomic():
+            app = Application.objects.select_for_update().select_related("org").get(pk=pk)
+            before = (app.due_date, app.due_explanation)
+            recompute_deadline(app, calendars.for_org(app.org))
+            if (app.due_date, app.due_explanation) == before:
+                continue
+            app.save(update_fields=["due_date", "due_explanation", "updated_at"])
+            audit.record(
+                actor=None,
+                action="application.deadline_recomputed",
+                obj=app,
+                before={"due_date": before[0]},
+                after={"due_date": app.due_date, "provisional": app.due_explanation.get("provisional", False)},
+                org_id=app.org_id,
+            )
+            moved += 1
+    return moved
 
 
 # --- letters ------------------------------------------------------------------------------------

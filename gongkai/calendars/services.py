@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from gongkai.calendars import statutory
 from gongkai.calendars.models import CalendarDay, CalendarYear, DaySource
 from gongkai.calendars.package_data import package_label, package_schedule
 from gongkai.core import audit
@@ -70,7 +71,10 @@ class DeadlineResult:
             parts.append(f"调休上班日{days}计为工作日。")
         if self.provisional:
             years = "、".join(str(y) for y in self.unloaded_years)
-            parts.append(f"{years}年节假日安排尚未载入，本期限为暂定，载入后将重新计算。")
+            parts.append(
+                f"{years}年节假日安排尚未载入，本期限为暂定：按《全国年节及纪念日放假办法》规定的法定节假日计算"
+                "（不含调休），载入后将重新计算。"
+            )
         return "".join(parts)
 
 
@@ -98,6 +102,21 @@ class WorkingCalendar:
             self.work.pop(date, None)
             (self.off if is_off else self.work)[date] = name
         self.loaded_years = set(CalendarYear.objects.filter(is_complete=True).values_list("year", flat=True))
+        self._provisional: dict[int, dict[dt.date, str]] = {}
+
+    def provisional_off(self, year: int) -> dict[dt.date, str]:
+        """For a year whose official schedule is not loaded: the statutory days off of the 2024
+        measures, computed (``statutory``); days entered for that year in the calendar win."""
+        if year not in self._provisional:
+            if year in self.loaded_years or year < statutory.FIRST_YEAR:
+                self._provisional[year] = {}
+            else:
+                self._provisional[year] = {
+                    d: f"{name}（暂定）"
+                    for d, name in statutory.statutory_days_off(year).items()
+                    if d not in self.off and d not in self.work
+                }
+        return self._provisional[year]
 
     def is_working_day(self, day: dt.date) -> bool:
         since, until = self.window
@@ -107,7 +126,11 @@ class WorkingCalendar:
             return True
         if day in self.off:
             return False
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in self.provisional_off(day.year)
+
+    def day_off_name(self, day: dt.date) -> str | None:
+        """The name of the holiday that makes this day off (None for a weekend or a working day)."""
+        return self.off.get(day) or self.provisional_off(day.year).get(day)
 
     def add_working_days(self, start: dt.date, n: int) -> DeadlineResult:
         if n < 0:
@@ -124,8 +147,10 @@ class WorkingCalendar:
                 counted += 1
                 if day in self.work:
                     makeup.append((day.isoformat(), self.work[day]))
-            elif day in self.off:
-                holidays.append((day.isoformat(), self.off[day]))
+            else:
+                name = self.day_off_name(day)
+                if name:
+                    holidays.append((day.isoformat(), name))
         return DeadlineResult(
             start=start,
             working_days=n,
