@@ -536,7 +536,7 @@ def test_templates_edit_only_the_fill_in_regions(office: dict[str, Any]) -> None
     assert "经办人：赵科长，电话0471-1234567。" in body and "特此告知。" in body
     # The locked wording is there whatever the template says.
     assert any("第三十六条第（二）项" in p for p in body)
-    assert letters.RIGHTS.format(what="答复") in body
+    assert letters.rights("答复", org) in body
 
 
 def test_an_applicants_braces_are_never_read_as_placeholders(office: dict[str, Any]) -> None:

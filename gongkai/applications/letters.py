@@ -25,10 +25,21 @@ from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
 REGULATIONS = "《中华人民共和国政府信息公开条例》"
 # Art. 51 of the Regulations; the periods are those of the 行政复议法 (60 days) and the
 # 行政诉讼法 (6 months).
-RIGHTS = (
-    "如对本{what}不服，可以自收到本{what}之日起60日内依法申请行政复议，"
-    "或者自收到本{what}之日起6个月内依法向人民法院提起行政诉讼。"
-)
+RIGHTS = "{rights}"
+
+
+def rights(what: str, org: Any, document: str = "") -> str:
+    """The rights notice (Art. 51; 行政复议法 60 days, 行政诉讼法 6 months), naming the reconsideration
+    body and the court from the body's own settings (``Organisation.reconsideration_body``,
+    ``competent_court``), or in general terms while they are not set."""
+    document = document or what
+    reconsider = f"向{org.reconsideration_body}" if org.reconsideration_body else "依法"
+    court = f"向{org.competent_court}" if org.competent_court else "依法向人民法院"
+    return (
+        f"如对本{what}不服，可以自收到本{document}之日起60日内{reconsider}申请行政复议，"
+        f"或者自收到本{document}之日起6个月内{court}提起行政诉讼。"
+    )
+
 
 # The fill-in regions an organisation may edit, with their defaults (facts may be used in them).
 REGIONS: dict[str, tuple[str, str]] = {
@@ -47,11 +58,12 @@ class Skeleton:
     title: str
     paragraphs: tuple[str, ...]
     to_applicant: bool = True
+    # The rights notice's "如对本{what}不服，可以自收到本{document}之日起…", for letters that carry it.
+    rights_what: str = ""
+    rights_document: str = ""
 
 
-_OPENING = (
-    "{applicant}：\n本机关于{received}收到您（单位）提出的政府信息公开申请（查询码：{code}），申请获取“{description}”。"
-)
+_OPENING = "{applicant}：\n本机关于{received}收到您提出的政府信息公开申请（查询码：{code}），申请获取“{description}”。"
 
 SKELETONS: dict[str, Skeleton] = {
     LetterKind.RECEIPT: Skeleton(
@@ -93,11 +105,12 @@ SKELETONS: dict[str, Skeleton] = {
             "本机关决定予以公开，现将决定公开的政府信息内容和理由书面告知如下：",
             "决定公开的内容：{content}",
             "理由：{ground}",
-            "如对本决定不服，可以自收到本告知书之日起60日内依法申请行政复议，"
-            "或者自收到本告知书之日起6个月内依法向人民法院提起行政诉讼。",
+            RIGHTS,
             "[contact]",
         ),
         to_applicant=False,
+        rights_what="决定",
+        rights_document="告知书",
     ),
     # Art. 35: asking for the reasons of numerous or frequent requests, and the longer period.
     LetterKind.ART35_REASONS: Skeleton(
@@ -147,7 +160,8 @@ SKELETONS: dict[str, Skeleton] = {
     ),
     LetterKind.REPLY: Skeleton(
         "政府信息公开申请答复书",
-        (_OPENING, "{reply_paragraphs}", "{documents}", "[note]", RIGHTS.format(what="答复"), "[contact]"),
+        (_OPENING, "{reply_paragraphs}", "{documents}", "[note]", RIGHTS, "[contact]"),
+        rights_what="答复",
     ),
     LetterKind.NOT_GI: Skeleton(
         "政府信息公开申请处理告知书",
@@ -156,13 +170,15 @@ SKELETONS: dict[str, Skeleton] = {
             f"经审查，您提出的申请属于信访、投诉、举报等诉求。根据{REGULATIONS}第三十九条第一款的规定，"
             f"本机关不作为政府信息公开申请处理，请您通过相应渠道提出。{{reply_text}}",
             "[note]",
-            RIGHTS.format(what="告知"),
+            RIGHTS,
             "[contact]",
         ),
+        rights_what="告知",
     ),
     LetterKind.CLOSURE: Skeleton(
         "政府信息公开申请终止处理告知书",
-        (_OPENING, "{closure_paragraph}", "[note]", RIGHTS.format(what="告知"), "[contact]"),
+        (_OPENING, "{closure_paragraph}", "[note]", RIGHTS, "[contact]"),
+        rights_what="告知",
     ),
 }
 
@@ -175,12 +191,12 @@ REPLY_PARAGRAPHS: dict[str, str] = {
     "PARTIAL": f"经审查，您申请获取的政府信息中含有不应当公开或者不属于政府信息的内容，但能够作区分处理。"
     f"根据{REGULATIONS}第三十七条的规定，{{provide}}{{reply_text}}"
     "\n对不予公开的内容说明理由如下：\n{withheld}",
-    "WITHHOLD": f"经审查，您申请获取的政府信息{{outcome_label}}。根据{REGULATIONS}{{basis}}"
+    "WITHHOLD": f"经审查，您申请获取的政府信息{{outcome_phrase}}。根据{REGULATIONS}{{basis}}"
     "和第三十六条第（三）项的规定，本机关决定不予公开。理由如下：{reply_text}",
     "NOT_EXIST": f"经检索，本机关没有您所申请的政府信息。根据{REGULATIONS}第三十六条第（四）项的规定，"
     "告知您该政府信息不存在。{reply_text}",
     "NOT_THIS_BODY": f"经审查，您申请获取的政府信息不属于本机关负责公开。根据{REGULATIONS}第三十六条第（五）项的规定，"
-    "告知您：{reply_text}负责公开该政府信息的行政机关为：{competent_body}。",
+    "告知您：{competent}{reply_text}",
     "NEEDS_CREATION": "经审查，您申请获取的信息需要本机关对现有政府信息进行加工、分析。"
     f"根据{REGULATIONS}第三十八条的规定，本机关不予提供。{{reply_text}}",
     "STILL_UNCLEAR": f"您补正后的申请内容仍不明确，本机关无法确定您所需的政府信息。根据{REGULATIONS}第三十条的规定，"
@@ -188,7 +204,7 @@ REPLY_PARAGRAPHS: dict[str, str] = {
     "QUERY_PROCEDURE": "经审查，您申请获取的信息属于{query_law}对获取有特别规定的信息。"
     f"根据{REGULATIONS}第三十六条第（七）项的规定，请您依照{{query_law}}的规定，向{{query_where}}申请查询。"
     "{reply_text}",
-    "NOT_HANDLED": f"经审查，您的申请{{outcome_label}}。根据{REGULATIONS}{{basis}}的规定，"
+    "NOT_HANDLED": f"经审查，您的申请{{outcome_phrase}}。根据{REGULATIONS}{{basis}}的规定，"
     "本机关不予处理。{reply_text}",
     "REPEATED": f"经审查，您已就同一政府信息向本机关提出过申请，本机关已作出答复，且您未提出新的理由。"
     f"根据{REGULATIONS}第三十六条第（六）项的规定，本机关不予重复处理。{{reply_text}}",
@@ -221,6 +237,24 @@ def consultation_text(kind: str) -> str:
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _REGION = re.compile(r"^\[(\w+)\]$")
 
+
+COMPETENT_UNKNOWN = "经查询，本机关无法确定负责公开该政府信息的行政机关"
+
+# What the reply says the request is, for the rows whose letter states it (Art. 14–16, 35, 39), in
+# the words of the Regulations.
+OUTCOME_PHRASES = {
+    "D1": "属于国家秘密",
+    "D2": "属于法律、行政法规禁止公开的政府信息",
+    "D3": "公开后可能危及国家安全、公共安全、经济安全、社会稳定",
+    "D4": "公开会损害第三方合法权益，且不公开不会对公共利益造成重大影响",
+    "D5": "属于人事管理、后勤管理、内部工作流程等方面的内部事务信息",
+    "D6": "属于行政机关在履行行政管理职能过程中形成的讨论记录、过程稿、磋商信函、请示报告等过程性信息",
+    "D7": "属于行政执法案卷信息",
+    "N1": "属于以政府信息公开申请的形式进行信访、投诉、举报等活动",
+    "N3": "属于要求提供政府公报、报刊、书籍等公开出版物",
+    "N4": "数量、频次明显超过合理范围，且您说明的申请理由不合理",
+    "N5": "属于要求行政机关确认或者重新出具已获取的信息",
+}
 
 # How the information is provided (Art. 36(1)(2), 37), by reply type: with the documents attached to
 # the reply, or by the way, place and time the reply text gives.
@@ -265,9 +299,13 @@ def clause(text: str) -> str:
 def sentence(text: str) -> str:
     """Free text that ends a paragraph: closed with a full stop if it has none."""
     text = (text or "").strip()
-    if not text or text[-1] in "。！？…）)”』」":
+    if not text or text[-1] in "…）)”』」":
         return text
-    return text.rstrip(_TRAILING) + "。"
+    core = text.rstrip(_TRAILING)
+    if not core:
+        return ""
+    end = "！" if text[-1] in "！!" else "？" if text[-1] in "？?" else "。"
+    return core + end
 
 
 def cn_date(value: Any) -> str:
@@ -282,8 +320,8 @@ def facts(app: Application, **extra: Any) -> dict[str, str]:
         "applicant": app.applicant_name,
         "code": app.tracking_code,
         "received": cn_date(app.received_on),
-        "description": app.description[:300],
-        "correction_items": app.correction_items,
+        "description": clause(app.description[:300]),
+        "correction_items": sentence(app.correction_items),
         "correction_due": cn_date(app.correction_due),
         "correction_requested": cn_date(app.correction_requested_on),
         "extension_reason": clause(app.extension_reason),
@@ -298,16 +336,21 @@ def facts(app: Application, **extra: Any) -> dict[str, str]:
         "fee_basis": (
             f"按量计收（{app.fee_pages}页）"
             if app.fee_scale == "page"
-            else f"为您本月第{app.month_seq}件申请，按件计收"
+            else f"为本月向本机关提出的第{app.month_seq}件申请，按件计收"
         ),
         "fee_due": cn_date(app.fee_due),
         "fee_notice": cn_date(app.fee_notice_on),
         "withdrawn": cn_date(app.withdrawn_on),
-        "reply_text": app.reply_text,
-        "outcome_label": ("属于" + outcome.label.split(".", 1)[-1]) if outcome else "",
+        "reply_text": sentence(app.reply_text),
+        "outcome_phrase": OUTCOME_PHRASES.get(app.outcome, ""),
         "basis": outcome.basis if outcome else "",
         "withheld": withheld,
         "competent_body": app.competent_body,
+        "competent": (
+            f"{app.competent_body}。"
+            if app.competent_body == COMPETENT_UNKNOWN
+            else f"负责公开该政府信息的行政机关为{clause(app.competent_body)}。"
+        ),
         "office": org.office_name or org.name,
         "office_phone": org.office_phone or "—",
         "office_address": org.office_address or "—",
@@ -337,12 +380,24 @@ def compose(kind: str, app: Application, regions: dict[str, str], **extra: Any) 
     """The title, paragraphs and addressee flag of a letter of this kind for this application."""
     skeleton = SKELETONS[kind]
     values = facts(app, **extra)
+    # The locked wording addresses a person as 您 and an organisation as 贵单位 (never "您（单位）");
+    # what the clerk or the body typed is left as written.
+    you = "您" if app.applicant_type == "NAT" else "贵单位"
+    for key in ("provide", "fee_basis", "outcome_phrase"):  # facts written in the locked wording's voice
+        if key in values:
+            values[key] = values[key].replace("您", you)
+
+    def locked(text: str) -> str:
+        return _fill(text.replace("您", you), values)
+
+    if skeleton.rights_what:
+        values["rights"] = rights(skeleton.rights_what, app.org, skeleton.rights_document)
     if kind == LetterKind.REPLY:
-        values["reply_paragraphs"] = _fill(REPLY_PARAGRAPHS[app.reply_type], values)
+        values["reply_paragraphs"] = locked(REPLY_PARAGRAPHS[app.reply_type])
         title = f"政府信息公开申请答复书（{REPLY_TYPES[app.reply_type][0]}）"
     elif kind == LetterKind.CLOSURE:
         key = "withdrawn" if app.withdrawn_on else app.outcome
-        values["closure_paragraph"] = _fill(CLOSURE_PARAGRAPHS.get(key, "{reply_text}"), values)
+        values["closure_paragraph"] = locked(CLOSURE_PARAGRAPHS.get(key, "{reply_text}"))
         title = skeleton.title
     else:
         title = skeleton.title
@@ -355,7 +410,7 @@ def compose(kind: str, app: Application, regions: dict[str, str], **extra: Any) 
             if text:
                 paragraphs.append(text)
             continue
-        for line in _fill(para, values).split("\n"):
+        for line in locked(para).split("\n"):
             if line.strip():
                 paragraphs.append(line)
     return title, paragraphs, skeleton.to_applicant

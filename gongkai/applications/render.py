@@ -15,6 +15,7 @@ import io
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
+from gongkai.applications.letters import cn_date
 from gongkai.applications.models import Letter
 from gongkai.core.pdf import RenderError, chromium_path, print_html
 
@@ -31,9 +32,14 @@ def to_docx(letter: Letter) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     doc = Document()
+    # A4 with the margins of the PDF (python-docx starts from US Letter).
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(30), Mm(28)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
     style = doc.styles["Normal"]
     style.font.name = CJK_FONT
     style.font.size = Pt(14)
@@ -48,8 +54,12 @@ def to_docx(letter: Letter) -> bytes:
         para = doc.add_paragraph(text)
         if i > 0:
             para.paragraph_format.first_line_indent = Pt(28)
-    for text in (letter.issuer, f"{letter.issued_on:%Y年%m月%d日}"):
-        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # The signature block never stands alone on a page: the last paragraph goes with it.
+        para.paragraph_format.keep_with_next = i == len(letter.body) - 1
+    for i, text in enumerate((letter.issuer, cn_date(letter.issued_on))):
+        para = doc.add_paragraph(text)
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        para.paragraph_format.keep_with_next = i == 0
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

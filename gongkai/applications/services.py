@@ -1048,7 +1048,7 @@ def _reply(
         # The clerk names it, or says in so many words that it cannot be determined.
         competent_body = (competent_body or "").strip()
         if competent_unknown:
-            competent_body = "经查询，本机关无法确定负责公开该政府信息的行政机关"
+            competent_body = letters.COMPETENT_UNKNOWN
         elif not competent_body:
             raise ValidationFailed(
                 "请填写负责公开该政府信息的行政机关的名称和联系方式；确实无法确定的，请勾选“无法确定”。",

@@ -38,6 +38,10 @@ class Organisation(models.Model):
     office_email = models.EmailField("电子邮箱", blank=True)
     office_website = models.CharField("网上联系方式", max_length=200, blank=True)
     functions = models.TextField("机构职能", blank=True)
+    # Art. 51: the letters' rights notice names where to apply: the reconsideration body (复议机关,
+    # e.g. the people's government at the same level) and the court of first instance.
+    reconsideration_body = models.CharField("行政复议机关", max_length=100, blank=True)
+    competent_court = models.CharField("管辖法院", max_length=100, blank=True)
     # 政府信息公开制度 (Art. 45 working rules) as published on the portal.
     disclosure_rules = models.TextField("政府信息公开制度", blank=True)
     is_active = models.BooleanField(default=True)

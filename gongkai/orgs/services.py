@@ -22,6 +22,8 @@ GUIDE_FIELDS = (
     "office_website",
     "functions",
     "disclosure_rules",
+    "reconsideration_body",
+    "competent_court",
     "is_active",
 )
 

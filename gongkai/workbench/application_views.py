@@ -567,6 +567,9 @@ def letter_templates(request: HttpRequest) -> HttpResponse:
                     "text": current.get(region, letters.REGIONS[region][1]),
                 }
             )
+        elif para == letters.RIGHTS:
+            # Shown as this body's letters will read (it names where to apply from its settings).
+            parts.append({"locked": letters.rights(skeleton.rights_what, org, skeleton.rights_document)})
         else:
             parts.append({"locked": para})
     return render(
@@ -581,6 +584,7 @@ def letter_templates(request: HttpRequest) -> HttpResponse:
             "parts": parts,
             "placeholders": letters.facts_keys(),
             "reply_paragraphs": letters.REPLY_PARAGRAPHS if kind == LetterKind.REPLY else {},
+            "rights_unset": not (org.reconsideration_body and org.competent_court),
             "nav": "applications",
         },
     )

@@ -157,6 +157,8 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
         office_address="内蒙古自治区呼和浩特市新城区新华东街1号",
         office_postcode="010010",
         office_phone="0471-0000101",
+        reconsideration_body="内蒙古自治区人民政府",
+        competent_court="呼和浩特市中级人民法院",
         office_fax="0471-0000102",
         office_email="gongkai@huhhot.example.cn",
         office_website="呼和浩特市人民政府门户网站“依申请公开”栏目",
@@ -177,6 +179,9 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
             office_postcode="010020",
             office_phone=f"0471-00002{i:02d}",
             office_email=f"gongkai-{slug}@huhhot.example.cn",
+            # 行政复议法 (2023) Art. 24: a department's reconsideration body is its government.
+            reconsideration_body="呼和浩特市人民政府",
+            competent_court="呼和浩特市新城区人民法院",
             disclosure_rules=RULES,
         )
     xc = make(
