@@ -622,3 +622,38 @@ def test_staff_find_a_closed_case_and_export_the_list(world, live_server, page, 
     page.get_by_role("button", name="查找", exact=True).last.click()
     page.wait_for_selector("#cases")
     assert app.tracking_code in page.inner_text("#cases")
+
+
+def test_replied_information_becomes_proactive_disclosure(world, live_server, page) -> None:
+    """Issue 18 §17 (Art. 44): from a disclosed reply, the clerk makes a catalogue draft; the draft
+    names the case it came from and the inbox counts the conversion."""
+    import datetime as dt
+
+    from gongkai.applications import services
+    from tests.test_applications import applicant
+
+    app = services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret").application
+    services.transition(
+        actor=world.user("edu_clerk"),
+        application=app,
+        action="reply",
+        reply_type="DISCLOSE",
+        text="已通过电子邮件发送。",
+        on=dt.date.today(),
+    )
+    base = live_server.url
+    login(page, base, "edu_clerk")
+    page.goto(f"{base}/workbench/applications/{app.pk}/")
+    page.get_by_text("转为主动公开（第四十四条）").click()
+    page.check("#basis-multiple")
+    page.fill("#proactive-title", "2025年度部门预算及其说明（依申请公开转主动公开）")
+    page.select_option("#proactive-topic", index=1)
+    page.fill("#proactive-summary", "多名申请人申请相同信息")
+    page.get_by_role("button", name="生成主动公开信息草稿").click()
+    page.wait_for_selector("#from-application")
+    check_accessibility(page)
+    assert app.tracking_code in page.inner_text("#from-application")
+    page.get_by_role("link", name=app.tracking_code).click()
+    assert "转为主动公开" in page.inner_text("#app-proactive")
+    page.goto(f"{base}/workbench/applications/")
+    assert page.inner_text("#conversions") == "1"

@@ -184,6 +184,22 @@ class Application(models.Model):
     secret_reset_until = models.DateTimeField(null=True, blank=True)
     # The applicant withdrew the application (撤回): the case is closed, row O3 of table 三.
     withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
+    # Art. 44: replied information that becomes proactive disclosure, as a catalogue draft.
+    proactive_document = models.ForeignKey(
+        "catalogue.Document",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="from_applications",
+        verbose_name="转为主动公开的信息",
+    )
+    proactive_basis = models.CharField(
+        "转为主动公开的依据",
+        max_length=12,
+        blank=True,
+        choices=[("multiple", "多个申请人申请相同信息"), ("suggested", "申请人建议纳入主动公开")],
+    )
+    proactive_marked_on = models.DateField("转为主动公开日期", null=True, blank=True)
     # After the reply, the applicant's rating (once).
     satisfaction = models.CharField("满意度", max_length=12, blank=True, choices=Satisfaction.choices)
     satisfaction_comment = models.TextField("评价意见", blank=True)

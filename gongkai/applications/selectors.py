@@ -379,3 +379,8 @@ def case_search(user: Any, filters: CaseFilters) -> QuerySet[Application]:
         if hi:
             qs = qs.filter(**{f"{field}__lte": hi})
     return qs.only(*CASE_FIELDS, "org__name", "org__slug", "org__path").order_by("-received_on", "-id")
+
+
+def proactive_conversions(org: Organisation, year: int) -> int:
+    """Art. 44: cases of this body whose information was turned into proactive disclosure in the year."""
+    return Application.objects.filter(org=org, proactive_marked_on__year=year).count()

@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "application.withdraw": "申请人撤回申请",
     "application.rated": "申请人评价",
     "application.search_personal": "按申请人完整信息查找申请",
+    "application.made_proactive": "转为主动公开（第四十四条）",
     "application.deadline_recomputed": "节假日安排载入后重新计算期限",
     "application.secret_reset": "重置查询密码",
     "application.secret_reset_code": "发放查询密码重置码",

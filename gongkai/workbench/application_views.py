@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from gongkai.applications import access, disclosed, exports, letters, selectors, services, workflow
+from gongkai.applications import access, disclosed, exports, letters, proactive, selectors, services, workflow
 from gongkai.applications.downloads import letter_response
 from gongkai.applications.models import (
     OPEN_STATES,
@@ -42,6 +42,8 @@ from gongkai.applications.models import (
 from gongkai.applications.outcomes import BY_CODE, OUTCOMES, REPLY_TYPES
 from gongkai.applications.receipt import CHANNEL_LABELS, Channel
 from gongkai.applications.uploads import from_files
+from gongkai.catalogue.models import Vocabulary
+from gongkai.catalogue.selectors import current_terms
 from gongkai.core import audit
 from gongkai.core.errors import ApplicationError, NotFound
 from gongkai.core.formfields import MultiFileField
@@ -96,6 +98,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "can_register": policies.can(request.user, "application.register", org),
             "can_edit_letters": policies.can(request.user, "letters.edit", org),
             "overview": selectors.oversight_overview(request.user),
+            "conversions": selectors.proactive_conversions(org, timezone.localdate().year),
             "today": timezone.localdate(),
             "nav": "applications",
         },
@@ -202,6 +205,12 @@ def _detail_context(request: HttpRequest, app: Application, revealed: dict[str, 
         "can_reveal": policies.can(user, "application.reveal", app.org),
         "can_unlock": app.track_locked_at is not None and policies.can(user, "application.handle", app.org),
         "can_reset_secret": policies.can(user, "application.handle", app.org),
+        "can_make_proactive": app.outcome in ("GRANT", "PARTIAL")
+        and app.proactive_document_id is None
+        and policies.can(user, "application.handle", app.org)
+        and policies.can(user, "document.create", app.org),
+        "topics": current_terms(Vocabulary.TOPIC) if app.outcome in ("GRANT", "PARTIAL") else [],
+        "proactive_bases": proactive.BASES,
         "actions": {t.action: t for t in actions},
         "reply_types": [(k, v[0], [(c, BY_CODE[c].label) for c in v[1]]) for k, v in REPLY_TYPES.items()],
         "pauses": app.pauses.all(),
@@ -245,6 +254,28 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "workbench/applications/detail.html", _detail_context(request, app, revealed=data))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def make_proactive(request: HttpRequest, pk: int) -> HttpResponse:
+    """Art. 44: the replied information becomes a catalogue draft."""
+    app = _application(request, pk)
+    p = request.POST
+    try:
+        doc = proactive.convert(
+            actor=request.user,
+            application=app,
+            basis=p.get("basis", ""),
+            title=p.get("title", "")[:500],
+            topic=p.get("topic", "")[:20],
+            summary=p.get("summary", "")[:2000],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("workbench:application", pk=app.pk)
+    messages.success(request, "已转为主动公开信息草稿，请补充内容并送审后发布（第二十六条：20个工作日内公开）。")
+    return redirect("workbench:document", pk=doc.pk)
 
 
 @login_required

@@ -22,6 +22,7 @@ urlpatterns = [
     path("applications/<id:pk>/reveal/", apps.reveal, name="application_reveal"),
     path("applications/<id:pk>/unlock/", apps.unlock_tracking, name="application_unlock"),
     path("applications/<id:pk>/reset-code/", apps.reset_code, name="application_reset_code"),
+    path("applications/<id:pk>/proactive/", apps.make_proactive, name="application_proactive"),
     path("applications/<id:pk>/do/<slug:action>/", apps.act, name="application_act"),
     path("applications/<id:pk>/appeals/", apps.appeal_add, name="appeal_add"),
     path("applications/<id:pk>/documents/", apps.reply_document_add, name="reply_document_add"),
