@@ -681,6 +681,16 @@ def test_supervisors_see_counts_below_them_and_heads_see_their_queue(world: Any,
     assert loads[0].org == world.edu  # the most overdue first
     assert selectors.oversight_overview(clerk, today=TODAY) == []
     assert selectors.oversight_overview(world.user("outsider"), today=TODAY) == []
+    # This year's replies, by the timeliness recorded at each (issue 18 §13); a body with replies
+    # and nothing open is listed too.
+    late = step(submit(world.health, on=dt.date(2026, 11, 2)), world.user("health_clerk"), "accept", RECEIVED)
+    step(late, world.user("health_clerk"), "reply", dt.date(2026, 12, 3), reply_type="NOT_EXIST")
+    step(old, clerk, "reply", dt.date(2026, 11, 30), reply_type="NOT_EXIST")
+    loads = selectors.oversight_overview(world.user("city_supervisor"), today=TODAY)
+    assert {load.org.slug: (load.on_time, load.extended, load.late) for load in loads} == {
+        "edu": (1, 0, 0),
+        "health": (0, 0, 1),
+    }
 
 
 def test_every_reply_records_whether_it_was_on_time(office: dict[str, Any]) -> None:
@@ -701,3 +711,26 @@ def test_every_reply_records_whether_it_was_on_time(office: dict[str, Any]) -> N
     late = step(late, clerk, "reply", dt.date(2026, 12, 3), **reply)  # Tue 1, Wed 2, Thu 3 December
     assert (late.timeliness, late.late_working_days) == ("late", 3)
     assert "逾期答复" in late.get_timeliness_display()
+
+    # The annual report counts 按时办结, 延期办结 and 逾期办结 from these records (section 六).
+    from gongkai.reports import documents, presentation
+    from gongkai.reports import services as reports
+
+    admin = make_user("fin_reporter", office["org"], Role.CLERK)
+    report = reports.report_prepare(actor=admin, org=office["org"], year=2026)
+    assert report.computed["self"]["timeliness"] == {
+        "on_time": 1,
+        "extended": 1,
+        "delayed": 0,
+        "late": 1,
+        "late_days": 3,
+        "proactive": 0,
+    }
+    sentence = presentation.report_context(report)["timeliness_text"]
+    assert sentence.startswith(
+        "本年度答复的政府信息公开申请中，按时办结1件，延期办结1件，逾期办结1件（合计逾期3个工作日）"
+    )
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(documents.to_docx(report))).paragraphs)
+    assert sentence in text

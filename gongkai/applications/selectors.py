@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
 from gongkai.applications.identity import mask_id_number
-from gongkai.applications.models import Application, Letter, ReplyDocument, State
+from gongkai.applications.models import Application, Letter, ReplyDocument, State, Timeliness
 from gongkai.calendars.services import CalendarCache, WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import NotFound
@@ -127,12 +127,17 @@ class BodyLoad:
     open: int
     due_soon: int
     overdue: int
+    # This year's replies by the timeliness recorded at the reply (Art. 33; issue 18 §13).
+    on_time: int = 0
+    extended: int = 0
+    late: int = 0
 
 
 def oversight_overview(user: Any, *, today: dt.date | None = None) -> list[BodyLoad]:
     """For a supervisor or an administrator: each body in the subtrees it oversees that has open
-    applications, with how many are open, due soon and overdue (most overdue first). Counts only:
-    no personal data leaves the handling body this way."""
+    applications or replies this year, with how many are open, due soon and overdue (most overdue
+    first), and this year's replies 按时, 延期 and 逾期. Counts only: no personal data leaves the
+    handling body this way."""
     roots = policies.orgs_overseen(user)
     if not roots:
         return []
@@ -143,14 +148,36 @@ def oversight_overview(user: Any, *, today: dt.date | None = None) -> list[BodyL
     due_by_org: dict[int, list[dt.date | None]] = {}
     for org_id, due in Application.objects.filter(within, is_open=True).values_list("org_id", "due_date"):
         due_by_org.setdefault(org_id, []).append(due)
+    replied: dict[int, dict[str, int]] = {}
+    year_replies = (
+        Application.objects.filter(within, replied_on__year=today.year)
+        .exclude(timeliness="")
+        .values_list("org_id", "timeliness")
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    for org_id, kind, n in year_replies:
+        bucket = replied.setdefault(org_id, {"on_time": 0, "extended": 0, "late": 0})
+        bucket["extended" if kind == Timeliness.DELAYED else kind] += n
     calendars = CalendarCache()
     loads = []
-    for org in Organisation.objects.filter(pk__in=due_by_org).order_by("path"):
+    for org in Organisation.objects.filter(pk__in=set(due_by_org) | set(replied)).order_by("path"):
         horizon = calendars.for_org(org).add_working_days(today, settings.GONGKAI_DUE_SOON_WORKING_DAYS).due
-        dues = [d for d in due_by_org[org.pk] if d is not None]
+        dues = [d for d in due_by_org.get(org.pk, []) if d is not None]
         overdue = sum(1 for d in dues if d < today)
         soon = sum(1 for d in dues if today <= d <= horizon)
-        loads.append(BodyLoad(org=org, open=len(due_by_org[org.pk]), due_soon=soon, overdue=overdue))
+        counts = replied.get(org.pk, {})
+        loads.append(
+            BodyLoad(
+                org=org,
+                open=len(due_by_org.get(org.pk, [])),
+                due_soon=soon,
+                overdue=overdue,
+                on_time=counts.get("on_time", 0),
+                extended=counts.get("extended", 0),
+                late=counts.get("late", 0),
+            )
+        )
     loads.sort(key=lambda load: (-load.overdue, -load.due_soon, load.org.path))
     return loads
 

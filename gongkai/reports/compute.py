@@ -11,6 +11,9 @@ Counting rules (docs/reports.md):
 Identity I1 then holds by construction: both sides count the applications received by 31 December
 and not answered before 1 January.
 - 表四: cases filed in the year, with their result if decided by 31 December, else 尚未审结.
+- 办结时效 (issue 18 §13, reported under 六): replies of the year by the timeliness recorded when they
+  were made (Art. 33): 按时办结, 延期办结 (an approved extension, or Art. 35's longer period), 逾期办结
+  with the working days late; and Art. 44's conversions to proactive disclosure.
 """
 
 from __future__ import annotations
@@ -18,9 +21,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
-from gongkai.applications.models import Appeal, Application
+from gongkai.applications.models import Appeal, Application, Timeliness
 from gongkai.catalogue.models import Document, DocumentState, Instrument
 from gongkai.orgs.models import Organisation
 from gongkai.reports.tables import APPLICANT_COLUMNS, OUTCOME_ROWS, T3_COLUMNS, T3_ROWS, T4_BLOCKS, T4_RESULTS, Cell
@@ -128,3 +131,20 @@ def table2_instruments(scope: Scope, year: int) -> dict[Cell, int]:
         for col in ("issued", "repealed", "in_force"):
             cells[(code[row["instrument"]], col)] = row[col]
     return cells
+
+
+def timeliness(scope: Scope, year: int) -> dict[str, int]:
+    """Replies of the year by their recorded timeliness, never recomputed from today's calendar."""
+    start, end = year_bounds(year)
+    replies = Application.objects.filter(scope.q(), replied_on__gte=start, replied_on__lte=end).exclude(timeliness="")
+    counts = replies.aggregate(
+        on_time=Count("id", filter=Q(timeliness=Timeliness.ON_TIME)),
+        extended=Count("id", filter=Q(timeliness__in=[Timeliness.EXTENDED, Timeliness.DELAYED])),
+        delayed=Count("id", filter=Q(timeliness=Timeliness.DELAYED)),
+        late=Count("id", filter=Q(timeliness=Timeliness.LATE)),
+        late_days=Sum("late_working_days", filter=Q(timeliness=Timeliness.LATE)),
+    )
+    counts["proactive"] = Application.objects.filter(
+        scope.q(), proactive_marked_on__gte=start, proactive_marked_on__lte=end
+    ).count()
+    return {k: int(v or 0) for k, v in counts.items()}

@@ -83,6 +83,8 @@ def to_docx(report: AnnualReport) -> bytes:
     paragraphs(
         f"依据《政府信息公开信息处理费管理办法》，本年度收取信息处理费{report.fee_yuan}元（{report.fee_cases}件）。"
     )
+    if ctx["timeliness_text"]:
+        paragraphs(ctx["timeliness_text"])
     paragraphs(report.other_text)
     out = io.BytesIO()
     doc.save(out)

@@ -101,6 +101,19 @@ def table4(cells: dict[Cell, int]) -> dict[str, Any]:
     }
 
 
+def timeliness_sentence(t: dict[str, int] | None) -> str:
+    """Section 六's sentence on 办结时效 and Art. 44 (issue 18 §13); empty for a report computed
+    before the timeliness of replies was recorded."""
+    if not t:
+        return ""
+    delayed = f"（其中依第三十五条确定延迟答复期限的{t['delayed']}件）" if t.get("delayed") else ""
+    late_days = f"（合计逾期{t['late_days']}个工作日）" if t.get("late") else ""
+    return (
+        f"本年度答复的政府信息公开申请中，按时办结{t['on_time']}件，延期办结{t['extended']}件{delayed}，"
+        f"逾期办结{t['late']}件{late_days}；依第四十四条将依申请公开的政府信息转为主动公开{t['proactive']}件。"
+    )
+
+
 def report_context(report: Any) -> dict[str, Any]:
     """What the report templates need: the effective tables of the body, and of its subtree."""
     from gongkai.reports.services import effective
@@ -113,6 +126,7 @@ def report_context(report: Any) -> dict[str, Any]:
         "t4": table4(own["t4"]),
         "t3_head": T3_HEAD,
         "subtree": None,
+        "timeliness_text": timeliness_sentence(report.computed.get("self", {}).get("timeliness")),
     }
     if "subtree" in report.computed:
         whole = effective(report, "subtree")

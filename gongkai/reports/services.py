@@ -54,6 +54,7 @@ def _snapshot(scope: compute.Scope, year: int) -> dict[str, dict[str, int]]:
         "t2": {_key(c): v for c, v in compute.table2_instruments(scope, year).items()},
         "t3": {_key(c): v for c, v in compute.table3(scope, year).items()},
         "t4": {_key(c): v for c, v in compute.table4(scope, year).items()},
+        "timeliness": compute.timeliness(scope, year),
     }
 
 
