@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint venv system-deps migrate demo lock bench bench-search bench-applications bench-reports bench-kill9 clean
+.PHONY: run test lint venv system-deps migrate demo lock schema bench bench-search bench-applications bench-reports bench-kill9 clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ lint: venv
 test: venv system-deps migrate
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest
+
+# The committed OpenAPI schema (docs/api/openapi.yaml): a test fails when the API and it differ.
+schema: venv
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py spectacular --validate --fail-on-warn --file docs/api/openapi.yaml
 
 lock: venv
 	$(PY) -m pip install --quiet -r requirements.in

@@ -21,9 +21,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from gongkai.api.outputs import (
+    ERRORS,
+    ApplicantViewOut,
+    ChallengeOut,
+    InboxOut,
+    PersonalDataOut,
+    StaffApplicationOut,
+    StatusOut,
+    out,
+)
 from gongkai.api.parsers import ObjectJSONParser
 from gongkai.applications import access, letters, selectors, services, workflow
-from gongkai.applications.models import Application, State
+from gongkai.applications.models import Application
 from gongkai.applications.outcomes import BY_CODE
 from gongkai.applications.uploads import from_files
 from gongkai.core import antiabuse, ratelimit
@@ -163,6 +173,35 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _documents(app: Application, *, staff: bool) -> list[dict[str, Any]]:
+    """The information the reply provides; the applicant sees it once the reply is issued."""
+    docs = app.reply_documents.select_related("item__org") if staff else selectors.reply_documents_for_applicant(app)
+    rows = []
+    for doc in docs:
+        url = ""
+        if doc.item is not None:
+            url = settings.GONGKAI_PUBLIC_URL + reverse("portal:item", args=[doc.item.org.slug, doc.item.pk])
+        rows.append(
+            {"id": doc.pk, "title": doc.title, "kind": "item" if doc.item_id else "file", "size": doc.size, "url": url}
+        )
+    return rows
+
+
+def applicant_view_of(request: Request, app: Application) -> dict[str, Any]:
+    return out(
+        ApplicantViewOut,
+        {
+            **status_of(app),
+            "letters": _letters(request, app, staff=False),
+            "documents": _documents(app, staff=False),
+            "timeline": [{"at": e.at, "label": e.label, "detail": e.detail} for e in selectors.applicant_timeline(app)],
+            "can_withdraw": workflow.applicant_may("withdraw", app.state),
+            "can_rate": app.replied_on is not None and app.withdrawn_on is None and app.rated_at is None,
+            "satisfaction": app.satisfaction,
+        },
+    )
+
+
 def _letters(request: Request, app: Application, *, staff: bool) -> list[dict[str, Any]]:
     qs = app.letters.all() if staff else selectors.letters_for_applicant(app)
     out = []
@@ -226,40 +265,22 @@ def staff_view_of(request: Request, app: Application) -> dict[str, Any]:
             "extension_proposed_days": app.extension_proposed_days,
             "month_seq": selectors.monthly_count(app),
             "withheld": app.withheld,
+            "art35_due": _date(app.art35_due),
+            "competent_body": app.competent_body,
+            "query_law": app.query_law,
+            "query_where": app.query_where,
             "reply_due": _date(app.reply_due),
             "timeliness": app.timeliness,
             "late_working_days": app.late_working_days,
+            "withdrawn_on": _date(app.withdrawn_on),
+            "satisfaction": app.satisfaction,
+            "proactive_document": app.proactive_document_id,
             "actions": actions,
             "letters": _letters(request, app, staff=True),
+            "documents": _documents(app, staff=True),
         }
     )
-    return data
-
-
-STATUS = inline_serializer(
-    "ApplicationStatus",
-    {
-        "tracking_code": serializers.CharField(),
-        "state": serializers.ChoiceField(choices=State.choices),
-        "state_label": serializers.CharField(),
-        "received_on": serializers.DateField(),
-        "due_date": serializers.DateField(allow_null=True),
-        "due_explanation": serializers.CharField(),
-        "outcome": serializers.CharField(),
-    },
-)
-PROBLEM = inline_serializer(
-    "Problem",
-    {
-        "type": serializers.CharField(),
-        "title": serializers.CharField(),
-        "status": serializers.IntegerField(),
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(),
-        "field": serializers.CharField(allow_null=True),
-    },
-)
-ERRORS = {400: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 429: PROBLEM}
+    return out(StaffApplicationOut, data)
 
 
 # --- public -------------------------------------------------------------------------------------
@@ -271,14 +292,12 @@ class ChallengeView(APIView):
 
     @extend_schema(
         summary="取得验证问题",
-        responses=inline_serializer(
-            "Challenge", {"question": serializers.CharField(), "token": serializers.CharField()}
-        ),
+        responses=ChallengeOut,
         tags=["申请人"],
     )
     def get(self, request: Request) -> Response:
         question, token = antiabuse.new_challenge()
-        return Response({"question": question, "token": token})
+        return Response(out(ChallengeOut, {"question": question, "token": token}))
 
 
 class PublicApplyView(APIView):
@@ -291,7 +310,7 @@ class PublicApplyView(APIView):
     @extend_schema(
         summary="在线提交政府信息公开申请",
         request=PublicApplySerializer,
-        responses={201: STATUS, **ERRORS},
+        responses={201: StatusOut, **ERRORS},
         tags=["申请人"],
     )
     def post(self, request: Request) -> Response:
@@ -311,7 +330,7 @@ class PublicApplyView(APIView):
         result = services.submit_online(
             org=org, applicant=applicant, secret=str(data.get("secret", "")), uploads=from_files(files)
         )
-        return Response(status_of(result.application), status=201)
+        return Response(out(StatusOut, status_of(result.application)), status=201)
 
 
 def _verified(request: Request) -> Application:
@@ -330,14 +349,14 @@ class PublicStatusView(APIView):
     authentication_classes: list[Any] = []
 
     @extend_schema(
-        summary="凭查询码和查询密码查询办理进度和文书",
+        summary="凭查询码和查询密码查询办理进度、办理过程、文书和答复提供的政府信息",
         request=CredentialsSerializer,
-        responses={200: STATUS, **ERRORS},
+        responses={200: ApplicantViewOut, **ERRORS},
         tags=["申请人"],
     )
     def post(self, request: Request) -> Response:
         app = _verified(request)
-        return Response({**status_of(app), "letters": _letters(request, app, staff=False)})
+        return Response(applicant_view_of(request, app))
 
 
 class PublicCorrectionView(APIView):
@@ -346,7 +365,10 @@ class PublicCorrectionView(APIView):
     parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        summary="提交补正（第三十条）", request=CorrectionSerializer, responses={200: STATUS, **ERRORS}, tags=["申请人"]
+        summary="提交补正（第三十条）",
+        request=CorrectionSerializer,
+        responses={200: StatusOut, **ERRORS},
+        tags=["申请人"],
     )
     def post(self, request: Request) -> Response:
         app = _verified(request)
@@ -354,7 +376,7 @@ class PublicCorrectionView(APIView):
         app = services.applicant_submit_correction(
             application=app, text=str(request.data.get("text", "")), uploads=from_files(files)
         )
-        return Response(status_of(app))
+        return Response(out(StatusOut, status_of(app)))
 
 
 # --- staff --------------------------------------------------------------------------------------
@@ -375,10 +397,7 @@ class StaffListView(APIView):
             OpenApiParameter("state", str, required=False),
             OpenApiParameter("page", int, required=False),
         ],
-        responses={
-            200: inline_serializer("Inbox", {"total": serializers.IntegerField(), "results": serializers.ListField()}),
-            **ERRORS,
-        },
+        responses={200: InboxOut, **ERRORS},
         tags=["工作人员"],
     )
     def get(self, request: Request) -> Response:
@@ -400,12 +419,12 @@ class StaffListView(APIView):
             }
             for r in rows
         ]
-        return Response({"total": total, "page": page, "results": results})
+        return Response(out(InboxOut, {"total": total, "page": page, "results": results}))
 
     @extend_schema(
         summary="登记申请（当面、邮寄、平常信函、传真、互联网）",
         request=RegisterSerializer,
-        responses={201: STATUS, **ERRORS},
+        responses={201: StaffApplicationOut, **ERRORS},
         tags=["工作人员"],
     )
     def post(self, request: Request) -> Response:
@@ -444,7 +463,7 @@ class StaffDetailView(APIView):
     @extend_schema(
         operation_id="staff_application_detail",
         summary="申请详情（个人信息脱敏）",
-        responses={200: STATUS, **ERRORS},
+        responses={200: StaffApplicationOut, **ERRORS},
         tags=["工作人员"],
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -458,7 +477,7 @@ class StaffActionView(APIView):
         summary="办理步骤（状态机的一次转换）",
         description="action: " + "；".join(f"{t.action} {t.label}" for t in workflow.TRANSITIONS),
         request=ActionSerializer,
-        responses={200: STATUS, **ERRORS},
+        responses={200: StaffApplicationOut, **ERRORS},
         tags=["工作人员"],
     )
     def post(self, request: Request, pk: int, action: str) -> Response:
@@ -485,12 +504,7 @@ class StaffRevealView(APIView):
     @extend_schema(
         summary="查看申请人完整个人信息（记入审计日志）",
         request=inline_serializer("RevealRequest", {"reason": serializers.CharField(required=False)}),
-        responses={
-            200: inline_serializer(
-                "PersonalData", {"applicant_name": serializers.CharField(), "id_number": serializers.CharField()}
-            ),
-            **ERRORS,
-        },
+        responses={200: PersonalDataOut, **ERRORS},
         tags=["工作人员"],
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -498,6 +512,6 @@ class StaffRevealView(APIView):
         data = services.reveal_personal_data(
             actor=request.user, application=app, reason=str(request.data.get("reason", ""))[:200]
         )
-        response = Response(data)
+        response = Response(out(PersonalDataOut, data))
         response["Cache-Control"] = "no-store"
         return response

@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from gongkai.api import application_steps as steps
 from gongkai.api import applications, views
 
 app_name = "api"
@@ -11,6 +12,11 @@ urlpatterns = [
     path("v1/applications", applications.PublicApplyView.as_view(), name="apply"),
     path("v1/applications/status", applications.PublicStatusView.as_view(), name="status"),
     path("v1/applications/correction", applications.PublicCorrectionView.as_view(), name="correction"),
+    path("v1/applications/withdraw", steps.PublicWithdrawView.as_view(), name="withdraw"),
+    path("v1/applications/rate", steps.PublicRateView.as_view(), name="rate"),
+    path("v1/applications/documents/<id:pk>", steps.PublicDocumentView.as_view(), name="document"),
+    path("v1/applications/recover", steps.PublicRecoverView.as_view(), name="recover"),
+    path("v1/applications/reset", steps.PublicResetView.as_view(), name="reset"),
     path("v1/staff/applications", applications.StaffListView.as_view(), name="staff_applications"),
     path("v1/staff/applications/<id:pk>", applications.StaffDetailView.as_view(), name="staff_application"),
     path(
@@ -19,4 +25,12 @@ urlpatterns = [
         name="staff_action",
     ),
     path("v1/staff/applications/<id:pk>/reveal", applications.StaffRevealView.as_view(), name="staff_reveal"),
+    path(
+        "v1/staff/applications/<id:pk>/preview/<slug:action>",
+        steps.StaffPreviewView.as_view(),
+        name="staff_preview",
+    ),
+    path("v1/staff/applications/<id:pk>/documents", steps.StaffDocumentsView.as_view(), name="staff_documents"),
+    path("v1/staff/reply-documents/<id:pk>", steps.StaffDocumentView.as_view(), name="staff_document"),
+    path("v1/staff/applications/<id:pk>/proactive", steps.StaffProactiveView.as_view(), name="staff_proactive"),
 ]
