@@ -287,7 +287,7 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
     # The applicant sees the reply letter.
     page.reload()
     assert page.inner_text("#app-state") == "已答复"
-    page.get_by_text("政府信息公开申请答复书（部分公开）").wait_for()
+    page.get_by_role("cell", name="政府信息公开申请答复书（部分公开）").wait_for()
     page.locator("details").last.click()
     letter_text = page.locator("details").last.inner_text()
     assert "学生个人名单：涉及个人隐私" in letter_text and "60日内依法申请行政复议" in letter_text
@@ -457,13 +457,15 @@ def test_a_reply_with_a_file_is_previewed_confirmed_and_downloaded(
     # is refused because it provides nothing while documents are attached.
     staff.select_option("#reply-type", "NOT_THIS_BODY")
     staff.get_by_role("button", name="预览答复书").click()
-    staff.wait_for_selector("text=请填写负责公开该政府信息的行政机关的名称和联系方式")
-    staff.select_option("#reply-type", "NOT_THIS_BODY")
+    staff.wait_for_selector("#reply-error")
+    assert "请填写负责公开该政府信息的行政机关的名称和联系方式" in staff.inner_text("#reply-error")
+    assert staff.eval_on_selector("#reply-type", "e => e.value") == "NOT_THIS_BODY"  # kept
     staff.fill("#competent-body", "呼和浩特市自然资源局，0471-0000000")
     staff.get_by_role("button", name="预览答复书").click()
     staff.wait_for_selector("text=请先移除已附上的文件或目录信息")
 
     staff.select_option("#reply-type", "DISCLOSE")
+    staff.fill("#competent-body", "")  # kept from the attempt above; a disclosure names none
     staff.get_by_role("button", name="预览答复书").click()
     staff.wait_for_selector("#letter-preview")
     check_accessibility(staff)
@@ -471,11 +473,14 @@ def test_a_reply_with_a_file_is_previewed_confirmed_and_downloaded(
     assert "现向您提供该政府信息，见本答复书所列材料。" in preview
     assert "1. 招生计划明细.pdf" in preview and item.index_number in preview
     assert "王小明" not in preview and "王**" in preview
-    # Going back instead of confirming issues nothing.
-    staff.get_by_role("link", name="返回修改").click()
+    # Going back instead of confirming issues nothing and keeps what was chosen.
+    staff.get_by_role("button", name="返回修改").click()
+    staff.wait_for_selector("#reply-form")
     assert staff.inner_text("#app-state") == "已登记"
-    staff.select_option("#reply-type", "DISCLOSE")
+    assert staff.eval_on_selector("#reply-type", "e => e.value") == "DISCLOSE"
+    staff.fill("#reply-text", "纸质文本另行邮寄。")
     staff.get_by_role("button", name="预览答复书").click()
+    assert "纸质文本另行邮寄。" in staff.inner_text("#letter-preview")
     staff.get_by_role("button", name="确认无误，出具答复书").click()
     staff.wait_for_selector("text=已答复")
     assert staff.inner_text("#app-state") == "已答复"

@@ -211,6 +211,8 @@ def _detail_context(request: HttpRequest, app: Application, revealed: dict[str, 
         and policies.can(user, "document.create", app.org),
         "topics": current_terms(Vocabulary.TOPIC) if app.outcome in ("GRANT", "PARTIAL") else [],
         "proactive_bases": proactive.BASES,
+        "reply": {"withheld": []},
+        "withheld_rows": range(3),
         "actions": {t.action: t for t in actions},
         "reply_types": [(k, v[0], [(c, BY_CODE[c].label) for c in v[1]]) for k, v in REPLY_TYPES.items()],
         "pauses": app.pauses.all(),
@@ -378,12 +380,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("workbench:application", pk=app.pk)
     if action == "reply":
         # Issue 18 §6: a reply goes out only after the clerk has seen the letter as it will be sent
-        # and confirmed it; a confirmation of a text that has changed since is shown again.
+        # and confirmed it; a confirmation of a text that has changed since is shown again. Going
+        # back, or a refusal, shows the form again with what was typed.
+        if p.get("back") == "1":
+            return _reply_form_again(request, app, error="")
         try:
             shown = services.preview(actor=request.user, application=app, action=action, **params)
         except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return redirect("workbench:application", pk=app.pk)
+            return _reply_form_again(request, app, error=exc.message)
         digest = "".join(letter.digest for letter in shown)
         if p.get("confirmed") != "1" or p.get("digest") != digest:
             changed = p.get("confirmed") == "1"
@@ -397,6 +401,24 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("workbench:application", pk=app.pk)
 
 
+def _reply_form_again(request: HttpRequest, app: Application, *, error: str) -> HttpResponse:
+    p = request.POST
+    context = _detail_context(request, app)
+    context["reply"] = {
+        "reply_type": p.get("reply_type", ""),
+        "outcome": p.get("outcome", ""),
+        "text": p.get("text", ""),
+        "competent_body": p.get("competent_body", ""),
+        "competent_unknown": p.get("competent_unknown") == "1",
+        "query_law": p.get("query_law", ""),
+        "query_where": p.get("query_where", ""),
+        "on": p.get("on", ""),
+        "withheld": list(zip(p.getlist("withheld_item"), p.getlist("withheld_reason"), strict=False)),
+    }
+    context["reply_error"] = error
+    return render(request, "workbench/applications/detail.html", context, status=400 if error else 200)
+
+
 def _reply_preview(
     request: HttpRequest, app: Application, shown: list[services.LetterPreview], digest: str, *, changed: bool
 ) -> HttpResponse:
@@ -404,7 +426,7 @@ def _reply_preview(
     fields = [
         (key, value)
         for key in request.POST
-        if key not in ("csrfmiddlewaretoken", "confirmed", "digest")
+        if key not in ("csrfmiddlewaretoken", "confirmed", "digest", "back")
         for value in request.POST.getlist(key)
     ]
     response = render(
