@@ -16,13 +16,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gongkai.api.applications import (
     ActionSerializer,
+    ApplicantAPIView,
     CredentialsSerializer,
     RateLimited,
     _documents,
@@ -183,10 +184,7 @@ class RateSerializer(CredentialsSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, help_text="意见和建议（可选，500字以内）")
 
 
-class PublicWithdrawView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
-
+class PublicWithdrawView(ApplicantAPIView):
     @extend_schema(
         summary="撤回申请（终止处理，年报表三“其他处理”）",
         request=WithdrawSerializer,
@@ -199,10 +197,7 @@ class PublicWithdrawView(APIView):
         return Response(applicant_view_of(request, app))
 
 
-class PublicRateView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
-
+class PublicRateView(ApplicantAPIView):
     @extend_schema(
         summary="评价办理情况（答复后，一次）",
         request=RateSerializer,
@@ -219,10 +214,7 @@ class PublicRateView(APIView):
         return Response(applicant_view_of(request, app))
 
 
-class PublicDocumentView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
-
+class PublicDocumentView(ApplicantAPIView):
     @extend_schema(
         summary="下载答复提供的文件（凭查询码和查询密码）",
         request=CredentialsSerializer,
@@ -257,10 +249,7 @@ def _recovery_limit(request: Request) -> None:
     ratelimit.hit("recover", who)
 
 
-class PublicRecoverView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
-
+class PublicRecoverView(ApplicantAPIView):
     @extend_schema(
         summary="找回查询密码：向申请时填写的电子邮箱发送重置链接",
         description="查询码与邮箱是否相符，回答都相同。",
@@ -275,10 +264,7 @@ class PublicRecoverView(APIView):
         return Response(out(AcceptedOut, {"detail": detail}), status=202)
 
 
-class PublicResetView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
-
+class PublicResetView(ApplicantAPIView):
     @extend_schema(
         summary="凭受理机关电话告知的重置码设置新的查询密码",
         request=ResetSerializer,

@@ -47,6 +47,13 @@ class RateLimited(PermissionDenied):
     code = "rate_limited"
 
 
+# An endpoint of the public: no account; a case is proved with its code and secret. (A comment, not
+# a docstring: drf-spectacular would print a docstring into every subclass's description.)
+class ApplicantAPIView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+
 # --- serializers (input described for the schema; the services validate) ------------------------
 
 
@@ -286,10 +293,7 @@ def staff_view_of(request: Request, app: Application) -> dict[str, Any]:
 # --- public -------------------------------------------------------------------------------------
 
 
-class ChallengeView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
-
+class ChallengeView(ApplicantAPIView):
     @extend_schema(
         summary="取得验证问题",
         responses=ChallengeOut,
@@ -300,11 +304,9 @@ class ChallengeView(APIView):
         return Response(out(ChallengeOut, {"question": question, "token": token}))
 
 
-class PublicApplyView(APIView):
+class PublicApplyView(ApplicantAPIView):
     """Submit an application online (Art. 29). Returns the tracking code."""
 
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
     parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
@@ -344,10 +346,7 @@ def _verified(request: Request) -> Application:
         raise
 
 
-class PublicStatusView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
-
+class PublicStatusView(ApplicantAPIView):
     @extend_schema(
         summary="凭查询码和查询密码查询办理进度、办理过程、文书和答复提供的政府信息",
         request=CredentialsSerializer,
@@ -359,9 +358,7 @@ class PublicStatusView(APIView):
         return Response(applicant_view_of(request, app))
 
 
-class PublicCorrectionView(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list[Any] = []
+class PublicCorrectionView(ApplicantAPIView):
     parser_classes = [ObjectJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(

@@ -37,7 +37,21 @@ SESSION_KEY = "gongkai_applicant_cases"
 log = logging.getLogger(__name__)
 
 
-class ApplyForm(forms.Form):
+class SecretPairForm(forms.Form):
+    """A form where the applicant types a secret twice: plain Chinese messages, and the two must match."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_messages(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("secret") and data.get("secret") != data.get("secret2"):
+            self.add_error("secret2", "两次输入的查询密码不一致。")
+        return data
+
+
+class ApplyForm(SecretPairForm):
     applicant_type = forms.ChoiceField(label="申请人类型", choices=ApplicantType.choices, initial=ApplicantType.NATURAL)
     applicant_name = forms.CharField(label="姓名或者名称", max_length=100)
     id_number = forms.CharField(
@@ -74,16 +88,6 @@ class ApplyForm(forms.Form):
     website = forms.CharField(
         required=False, label="请勿填写此项", widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        plain_messages(self)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("secret") and data.get("secret") != data.get("secret2"):
-            self.add_error("secret2", "两次输入的查询密码不一致。")
-        return data
 
     def applicant(self) -> dict[str, Any]:
         return {k: self.cleaned_data.get(k, "") for k in services.APPLICANT_FIELDS}
@@ -154,7 +158,7 @@ class RecoverByMailForm(forms.Form):
     email = forms.CharField(label="申请时填写的电子邮箱", max_length=254)
 
 
-class NewSecretForm(forms.Form):
+class NewSecretForm(SecretPairForm):
     secret = forms.CharField(
         label="新的查询密码",
         widget=forms.PasswordInput(render_value=False),
@@ -165,16 +169,6 @@ class NewSecretForm(forms.Form):
     secret2 = forms.CharField(
         label="再次输入新的查询密码", widget=forms.PasswordInput(render_value=False), max_length=64
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        plain_messages(self)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("secret") and data.get("secret") != data.get("secret2"):
-            self.add_error("secret2", "两次输入的查询密码不一致。")
-        return data
 
 
 class ResetByCodeForm(NewSecretForm):
