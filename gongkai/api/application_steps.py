@@ -27,11 +27,11 @@ from gongkai.api.applications import (
     CredentialsSerializer,
     RateLimited,
     _documents,
-    _first_error,
     _staff_app,
     _verified,
     applicant_view_of,
     staff_view_of,
+    step_params,
 )
 from gongkai.api.outputs import (
     ERRORS,
@@ -54,20 +54,6 @@ from gongkai.orgs import policies
 # --- staff --------------------------------------------------------------------------------------
 
 
-def _step_params(request: Request, action: str) -> dict[str, Any]:
-    ser = ActionSerializer(data=request.data)
-    if not ser.is_valid():
-        raise _first_error(ser)
-    d = ser.validated_data
-    params: dict[str, Any] = {"reason": d.get("reason", "")}
-    if "on" in d:
-        params["on"] = d["on"]
-    for name in ActionSerializer.PARAMS.get(action, ()):
-        if name in d:
-            params[name] = [dict(w) for w in d[name]] if name == "withheld" else d[name]
-    return params
-
-
 class StaffPreviewView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -82,7 +68,7 @@ class StaffPreviewView(APIView):
         app = _staff_app(request, pk)
         if action not in workflow.BY_ACTION:
             raise NotFound(f"没有“{action}”这个操作。")
-        shown = services.preview(actor=request.user, application=app, action=action, **_step_params(request, action))
+        shown = services.preview(actor=request.user, application=app, action=action, **step_params(request, action))
         masks = selectors.masked(app)
         rows = [
             {**letters.masked_preview(app, letter, masks), "kind": letter.kind, "digest": letter.digest}

@@ -467,6 +467,21 @@ class StaffDetailView(APIView):
         return Response(staff_view_of(request, _staff_app(request, pk)))
 
 
+def step_params(request: Request, action: str) -> dict[str, Any]:
+    """A step's parameters from the request, as the step takes them (the services validate them)."""
+    ser = ActionSerializer(data=request.data)
+    if not ser.is_valid():
+        raise _first_error(ser)
+    d = ser.validated_data
+    params: dict[str, Any] = {"reason": d.get("reason", "")}
+    if "on" in d:
+        params["on"] = d["on"]
+    for name in ActionSerializer.PARAMS.get(action, ()):
+        if name in d:
+            params[name] = [dict(w) for w in d[name]] if name == "withheld" else d[name]
+    return params
+
+
 class StaffActionView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -481,17 +496,7 @@ class StaffActionView(APIView):
         app = _staff_app(request, pk)
         if action not in workflow.BY_ACTION:
             raise NotFound(f"没有“{action}”这个操作。")
-        ser = ActionSerializer(data=request.data)
-        if not ser.is_valid():
-            raise _first_error(ser)
-        d = ser.validated_data
-        params: dict[str, Any] = {"reason": d.get("reason", "")}
-        if "on" in d:
-            params["on"] = d["on"]
-        for name in ActionSerializer.PARAMS.get(action, ()):
-            if name in d:
-                params[name] = [dict(w) for w in d[name]] if name == "withheld" else d[name]
-        app = services.transition(actor=request.user, application=app, action=action, **params)
+        app = services.transition(actor=request.user, application=app, action=action, **step_params(request, action))
         return Response(staff_view_of(request, app))
 
 
