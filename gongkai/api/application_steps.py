@@ -225,7 +225,7 @@ class RecoverSerializer(serializers.Serializer):
 class ResetSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
     reset_code = serializers.CharField(help_text="受理机关电话告知的重置码")
-    secret = serializers.CharField(help_text="新的查询密码，至少6个字符")
+    secret = serializers.CharField(help_text="新的查询密码，至少8个字符")
 
 
 def _recovery_limit(request: Request) -> None:

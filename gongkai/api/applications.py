@@ -80,7 +80,7 @@ class ApplicantSerializer(serializers.Serializer):
 
 class PublicApplySerializer(ApplicantSerializer):
     org = _text("受理机关的网址标识（slug）", True)
-    secret = _text("查询密码，至少6个字符", True)
+    secret = _text("查询密码，至少8个字符", True)
     challenge_token = _text("GET /api/v1/applications/challenge 返回的 token", True)
     challenge_answer = _text("验证问题的答案（阿拉伯数字）", True)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, help_text="附件（multipart）")

@@ -27,6 +27,7 @@ from gongkai.applications.models import (
     Letter,
     Satisfaction,
 )
+from gongkai.applications.secret_rules import MIN_LENGTH as MIN_SECRET
 from gongkai.applications.uploads import MAX_FILES, from_files
 from gongkai.core import antiabuse, ratelimit
 from gongkai.core.errors import ApplicationError
@@ -78,9 +79,9 @@ class ApplyForm(SecretPairForm):
     secret = forms.CharField(
         label="设置查询密码",
         widget=forms.PasswordInput(render_value=False),
-        min_length=6,
+        min_length=MIN_SECRET,
         max_length=64,
-        help_text="至少6个字符。凭查询码和查询密码查询办理进度、查看答复、提交补正，请牢记。",
+        help_text="至少8个字符。凭查询码和查询密码查询办理进度、查看答复、提交补正，请牢记。",
     )
     secret2 = forms.CharField(label="再次输入查询密码", widget=forms.PasswordInput(render_value=False), max_length=64)
     challenge_answer = forms.CharField(label="验证问题", max_length=10)
@@ -162,9 +163,9 @@ class NewSecretForm(SecretPairForm):
     secret = forms.CharField(
         label="新的查询密码",
         widget=forms.PasswordInput(render_value=False),
-        min_length=6,
+        min_length=MIN_SECRET,
         max_length=64,
-        help_text="至少6个字符，不要使用身份证号码或电话号码。",
+        help_text="至少8个字符，不要使用身份证号码或电话号码。",
     )
     secret2 = forms.CharField(
         label="再次输入新的查询密码", widget=forms.PasswordInput(render_value=False), max_length=64
