@@ -130,6 +130,7 @@ def build(n_apps: int, n_orgs: int) -> None:
                 due_date=received + dt.timedelta(days=28) if is_open else None,
                 replied_on=None if is_open else received + dt.timedelta(days=rng.randint(1, 28)),
                 outcome="" if is_open else "GRANT",
+                reply_type="" if is_open else "DISCLOSE",
             )
         )
         if len(batch) == 5000:

@@ -45,6 +45,7 @@ def build(args: argparse.Namespace) -> None:
     from django.db import connection, transaction
 
     from gongkai.applications.models import Appeal, Application
+    from gongkai.applications.outcomes import REPLY_TYPES
     from gongkai.catalogue.models import Document, Term
     from gongkai.orgs.models import Organisation, OrgKind
     from gongkai.workbench.demo import demo_credit_code
@@ -132,7 +133,9 @@ def build(args: argparse.Namespace) -> None:
                 state="replied" if replied else "in_review",
                 is_open=replied is None,
                 replied_on=replied,
-                outcome=rng.choice(outcomes) if replied else "",
+                outcome=(outcome := rng.choice(outcomes)) if replied else "",
+                # The database keeps outcome and reply type together (a reply type that allows it).
+                reply_type=next(t for t, (_, outs) in REPLY_TYPES.items() if outcome in outs) if replied else "",
             )
         )
         if len(apps) == 5000:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from gongkai.applications import services
 from gongkai.applications.models import Appeal, Application
+from gongkai.applications.outcomes import REPLY_TYPES
 from gongkai.catalogue import services as doc_services
 from gongkai.orgs.models import OrgKind, Role
 from gongkai.reports import compute, tables
@@ -61,6 +62,8 @@ def insert(org: Any, history: list[tuple[str, int, int | None, str]]) -> None:
                 is_open=replied_on is None,
                 replied_on=replied_on,
                 outcome=outcome if replied_on else "",
+                # The database keeps outcome and reply type together (a reply type that allows it).
+                reply_type=next(t for t, (_, outs) in REPLY_TYPES.items() if outcome in outs) if replied_on else "",
             )
         )
     Application.objects.bulk_create(rows)

@@ -12,9 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gongkai.portal.params import int_param
-from gongkai.portal.search_views import filters_from
-from gongkai.search.query import search
+from gongkai.core.numbers import int_param
+from gongkai.search.query import SearchFilters, search
 
 
 class SearchView(APIView):
@@ -60,7 +59,7 @@ def search_payload(request: Request) -> dict[str, Any]:
     page_size = min(max(int_param(request.query_params.get("page_size"), lo=1, hi=100) or 20, 1), 100)
     result = search(
         params["q"],
-        filters_from(params),
+        SearchFilters.from_params(params),
         sort=params["sort"] or "relevance",
         page=int_param(params["page"], lo=1, hi=10_000) or 1,
         page_size=page_size,

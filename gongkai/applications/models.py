@@ -38,6 +38,15 @@ class State(models.TextChoices):
     ARCHIVED = "archived", "已归档"
 
 
+def _reply_outcome_pairs() -> Q:
+    allowed = Q(reply_type="", outcome="")
+    for reply_type, (_, outcomes) in REPLY_TYPES.items():
+        allowed |= Q(reply_type=reply_type, outcome__in=outcomes)
+    return allowed
+
+
+REPLY_OUTCOME_PAIRS = _reply_outcome_pairs()
+
 OPEN_STATES = (State.RECEIVED, State.CORRECTION_REQUESTED, State.IN_REVIEW, State.CONSULTING, State.FEE_NOTICE_SENT)
 # Waiting on someone else: the reply clock does not run (Art. 30, 33; 国办函〔2020〕109号).
 CLOCK_STOPPED_STATES = (State.CORRECTION_REQUESTED, State.CONSULTING, State.FEE_NOTICE_SENT)
@@ -223,6 +232,14 @@ class Application(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(extension_days__lte=20), name="app_extension_at_most_20"),
+            # is_open is derived from state (kept as a column for the partial indexes above); the
+            # database refuses a row where the two disagree.
+            models.CheckConstraint(
+                condition=(Q(is_open=True) & Q(state__in=OPEN_STATES)) | (Q(is_open=False) & ~Q(state__in=OPEN_STATES)),
+                name="app_is_open_follows_state",
+            ),
+            # A reply type allows only its outcomes (outcomes.REPLY_TYPES); no outcome without a type.
+            models.CheckConstraint(condition=REPLY_OUTCOME_PAIRS, name="app_reply_type_outcome_pair"),
         ]
         verbose_name = "政府信息公开申请"
         verbose_name_plural = "政府信息公开申请"

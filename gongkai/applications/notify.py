@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connections
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.applications.models import Application, Letter, LetterKind
 from gongkai.calendars.services import CalendarCache
-from gongkai.orgs.models import Membership, Organisation, Role
+from gongkai.orgs import policies
+from gongkai.orgs.models import Organisation
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +140,8 @@ def scan(today: dt.date | None = None, *, send: bool = True) -> ScanResult:
             # Each body's own calendar (its local holidays) decides what "due soon" means for it.
             horizon = calendars.for_org(orgs[app.org_id]).add_working_days(today, window).due
             horizon_by_org[app.org_id] = horizon
-        assert app.due_date is not None
+        if app.due_date is None:  # filtered out by the query; kept for the type checker
+            continue
         if app.due_date < today:
             overdue += 1
         elif app.due_date <= horizon:
@@ -159,16 +161,9 @@ def scan(today: dt.date | None = None, *, send: bool = True) -> ScanResult:
 
 
 def _send_reminders(to_remind: dict[int, list[Application]], today: dt.date) -> int:
-    clerks = (
-        Membership.objects.filter(org_id__in=list(to_remind), role=Role.CLERK, user__is_active=True)
-        .exclude(Q(user__email="") | Q(user__email__isnull=True))
-        .select_related("user", "org")
-    )
-    by_org: dict[int, list[str]] = {}
-    org_names: dict[int, str] = {}
-    for m in clerks:
-        by_org.setdefault(m.org_id, []).append(m.user.email)
-        org_names[m.org_id] = m.org.name
+    # Those who handle applications at each body (orgs.policies decides who that is).
+    by_org = policies.to_remind(list(to_remind), "application.handle")
+    org_names = dict(Organisation.objects.filter(pk__in=list(by_org)).values_list("pk", "name"))
     sent = 0
     connection = get_connection()
     for org_id, apps in to_remind.items():

@@ -505,16 +505,20 @@ def applicant_submit_correction(
             raise IllegalTransition("本申请目前不需要补正。", code="not_awaiting_correction")
         for upload in uploads:
             _store_file(app, upload, ApplicationFile.Kind.CORRECTION, stored)
-        before = snapshot(app)
-        app.correction_received_on = day
-        app.correction_text = text
-        # Art. 30: "答复期限自行政机关收到补正的申请之日起计算".
-        app.clock_start = day
-        app.state = State.IN_REVIEW
-        recompute_deadline(app)
-        app.save()
-        b, a = audit.changed_fields(before, snapshot(app))
-        audit.record(actor=None, action="application.receive_correction", obj=app, before=b, after=a, org_id=app.org_id)
+
+        def correct() -> None:
+            app.correction_received_on = day
+            app.correction_text = text
+            app.clock_start = day  # Art. 30: "答复期限自行政机关收到补正的申请之日起计算".
+
+        # Recorded as the staff step of the same name: the body received the correction.
+        _apply(
+            app,
+            workflow.APPLICANT_TRANSITIONS["submit_correction"],
+            actor=None,
+            change=correct,
+            event="receive_correction",
+        )
     return app
 
 
@@ -527,19 +531,14 @@ def applicant_withdraw(*, application: Application, reason: str = "", today: dt.
         app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
         if not workflow.applicant_may("withdraw", app.state):
             raise IllegalTransition("本申请已经答复或终止处理，不能撤回。", code="not_withdrawable")
-        before = snapshot(app)
-        # A consultation or a wait for a fee that still runs ends with the case.
-        app.pauses.filter(end__isnull=True).update(end=day)
-        app.withdrawn_on = day
-        _close(app, day, "O3", f"申请人撤回申请。{reason}" if reason else "申请人撤回申请。")
-        app.state = State.CLOSED
-        app.is_open = False
-        recompute_deadline(app)
-        app.save()
-        b, a = audit.changed_fields(before, snapshot(app))
-        audit.record(
-            actor=None, action="application.withdraw", obj=app, before=b, after=a, reason=reason, org_id=app.org_id
-        )
+
+        def withdraw() -> None:
+            # A consultation or a wait for a fee that still runs ends with the case.
+            app.pauses.filter(end__isnull=True).update(end=day)
+            app.withdrawn_on = day
+            _close(app, day, "O3", f"申请人撤回申请。{reason}" if reason else "申请人撤回申请。")
+
+        _apply(app, workflow.APPLICANT_TRANSITIONS["withdraw"], actor=None, change=withdraw, reason=reason)
         _issue_letter(app, LetterKind.CLOSURE, on=day)
     return app
 
@@ -598,24 +597,51 @@ def transition(
     policies.require(actor, step.permission, app.org)
     day = on or _today()
     _check_on(day, app)
-    before = snapshot(app)
     reason = str(params.pop("reason", "") or "").strip()
     if step.needs_reason and not reason:
         raise ValidationFailed(f"“{step.label}”须填写理由。", code="reason_required", field="reason")
     cal = WorkingCalendar(app.org)
-    handler = _HANDLERS[action]
-    handler(app, actor=actor, on=day, cal=cal, reason=reason, **params)
-    if action in ("reply", "not_gi"):
-        _record_timeliness(app, day, cal)
+
+    def handle() -> None:
+        _HANDLERS[action](app, actor=actor, on=day, cal=cal, reason=reason, **params)
+        if action in ("reply", "not_gi"):
+            _record_timeliness(app, day, cal)
+
+    _apply(app, step, actor=actor, change=handle, reason=reason, calendar=cal)
+    _after(app, action, day)
+    return app
+
+
+def _apply(
+    app: Application,
+    step: workflow.Transition,
+    *,
+    actor: Any,
+    change: Callable[[], None],
+    reason: str = "",
+    event: str = "",
+    calendar: WorkingCalendar | None = None,
+) -> Application:
+    """The one way an application changes state, for staff steps and the applicant's alike: the
+    caller has locked the row and checked that the step may be taken; this applies the step's
+    change, moves the state to the step's target (``is_open`` follows it), recomputes the deadline,
+    saves, and records the audit event with what changed."""
+    before = snapshot(app)
+    change()
     app.state = step.target
     app.is_open = app.state in OPEN_STATES
-    recompute_deadline(app, cal)
+    recompute_deadline(app, calendar)
     app.save()
     b, a = audit.changed_fields(before, snapshot(app))
     audit.record(
-        actor=actor, action=f"application.{action}", obj=app, before=b, after=a, reason=reason, org_id=app.org_id
+        actor=actor,
+        action=f"application.{event or step.action}",
+        obj=app,
+        before=b,
+        after=a,
+        reason=reason,
+        org_id=app.org_id,
     )
-    _after(app, action, day)
     return app
 
 
@@ -733,7 +759,8 @@ def _request_correction(
 
 def _abandon(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any) -> None:
     _no_params(params)
-    assert app.correction_due is not None
+    if app.correction_due is None:  # the workflow allows abandon only after a request for correction
+        raise IllegalTransition("本申请没有告知补正，不能按逾期未补正处理。", code="no_correction_requested")
     if on <= app.correction_due:
         raise IllegalTransition(
             f"补正期限至{app.correction_due:%Y年%m月%d日}，期限届满后才能按放弃申请处理。", code="period_running"
@@ -975,7 +1002,8 @@ def _fee_notice(
 
 def _fee_paid(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any) -> None:
     _no_params(params)
-    assert app.fee_notice_on is not None
+    if app.fee_notice_on is None:
+        raise IllegalTransition("本申请没有发出收费通知。", code="no_fee_notice")
     if on < app.fee_notice_on:
         raise ValidationFailed("缴费日期不能早于收费通知日期。", code="before_begin", field="on")
     app.fee_paid_on = on
@@ -984,7 +1012,8 @@ def _fee_paid(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar
 
 def _fee_lapsed(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any) -> None:
     _no_params(params)
-    assert app.fee_due is not None
+    if app.fee_due is None:
+        raise IllegalTransition("本申请没有发出收费通知。", code="no_fee_notice")
     if on <= app.fee_due:
         raise IllegalTransition(
             f"缴费期限至{app.fee_due:%Y年%m月%d日}，期限届满后才能按放弃申请处理。", code="period_running"
@@ -1145,7 +1174,8 @@ _HANDLERS: dict[str, Callable[..., None]] = {
     "set_longer_period": _set_longer_period,
     "disclose_over_objection": _disclose_over_objection,
 }
-assert set(_HANDLERS) == set(workflow.BY_ACTION), "every transition has a handler"
+if set(_HANDLERS) != set(workflow.BY_ACTION):  # checked at import: a step without a handler never ships
+    raise ImportError(f"transitions without a handler: {sorted(set(workflow.BY_ACTION) ^ set(_HANDLERS))}")
 
 # The letter each step issues, once the new state and deadline are known.
 _LETTERS = {

@@ -35,6 +35,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from gongkai.calendars.services import CalendarCache
+from gongkai.catalogue import hooks
 from gongkai.catalogue.doc_numbers import find_doc_number
 from gongkai.catalogue.index_numbers import index_number_problem, issue_index_number, reserve_imported
 from gongkai.catalogue.models import (
@@ -52,7 +53,6 @@ from gongkai.core import audit
 from gongkai.core.errors import ApplicationError, ValidationFailed
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.search.indexing import index_document
 
 EXPORT_FIELDS = (
     "source_id",
@@ -410,7 +410,7 @@ class Importer:
         if doc.published_at is None:
             doc.published_at = timezone.now()
         doc.save()
-        index_document(doc)
+        hooks.changed(doc)
         if existing:
             b, a = audit.changed_fields(before, snapshot(doc))
             audit.record(actor=self.actor, action="document.import_updated", obj=doc, before=b, after=a, org_id=org.pk)

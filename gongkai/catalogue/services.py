@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.calendars.services import WorkingCalendar
-from gongkai.catalogue import workflow
+from gongkai.catalogue import hooks, workflow
 from gongkai.catalogue.attachments import check_and_extract
 from gongkai.catalogue.doc_numbers import parse_doc_number
 from gongkai.catalogue.index_numbers import issue_index_number
@@ -22,7 +22,6 @@ from gongkai.core.errors import IllegalTransition, ValidationFailed
 from gongkai.core.text import clean_filename, normalise_for_match
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.search.indexing import index_document
 
 EDITABLE_FIELDS = (
     "title",
@@ -180,8 +179,8 @@ def document_transition(
         doc.repealed_date = today
     doc.state = step.target
     doc.save()
-    # The search index changes in the same transaction: published items in, others out.
-    index_document(doc)
+    # Listeners (the search index) change in the same transaction: published items in, others out.
+    hooks.changed(doc)
     b, a = audit.changed_fields(before, snapshot(doc))
     audit.record(actor=actor, action=f"document.{action}", obj=doc, before=b, after=a, reason=reason, org_id=doc.org_id)
     return doc

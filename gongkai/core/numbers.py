@@ -60,3 +60,16 @@ def parse_decimal(value: Any, *, label: str, lo: Decimal, hi: Decimal, field: st
     if not lo <= number <= hi:
         raise _refuse(label, f"应在{lo}到{hi}之间，实际为{number}。", field)
     return number
+
+
+_LENIENT_INT = re.compile(r"-?[0-9]{1,12}")
+
+
+def int_param(value: str | None, lo: int = 0, hi: int = 2**31 - 1) -> int | None:
+    """For query-string parameters of public pages, where a malformed value is ignored, never an
+    error: a plain integer within [lo, hi] (a database column holds it), or None. No exponents, no
+    full-width digits, no twenty-digit numbers."""
+    if not value or not _LENIENT_INT.fullmatch(value.strip()):
+        return None
+    number = int(value.strip())
+    return number if lo <= number <= hi else None

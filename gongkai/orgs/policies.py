@@ -102,6 +102,31 @@ def _memberships(user: Any) -> list[Membership]:
     return cache
 
 
+def memberships_of(user: Any) -> list[Membership]:
+    """The user's roles, each at its body (to show them; decisions go through ``can``)."""
+    return list(_memberships(user))
+
+
+def org_held(user: Any, slug: str) -> Organisation | None:
+    """The body with this slug, if the user holds a role there (a form names a body by its slug)."""
+    return next((m.org for m in _memberships(user) if m.org.slug == slug), None)
+
+
+def to_remind(org_ids: list[int], action: str) -> dict[int, list[str]]:
+    """Who is reminded of work at these bodies: the e-mail addresses of the active users whose role
+    there takes the action (e.g. the clerks, for applications falling due), by body."""
+    roles = WORKFLOW_ROLES[action]
+    rows = (
+        Membership.objects.filter(org_id__in=org_ids, role__in=roles, user__is_active=True)
+        .exclude(Q(user__email="") | Q(user__email__isnull=True))
+        .values_list("org_id", "user__email")
+    )
+    out: dict[int, list[str]] = {}
+    for org_id, email in rows:
+        out.setdefault(org_id, []).append(email)
+    return {org_id: sorted(set(emails)) for org_id, emails in out.items()}
+
+
 def forget_cached_roles(user: Any) -> None:
     if hasattr(user, "_gongkai_memberships"):
         del user._gongkai_memberships

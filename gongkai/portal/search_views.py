@@ -7,25 +7,14 @@ from django.shortcuts import render
 
 from gongkai.catalogue.models import Validity, Vocabulary
 from gongkai.catalogue.selectors import current_terms
-from gongkai.orgs.selectors import org_by_slug, public_orgs
-from gongkai.portal.params import int_param
+from gongkai.core.numbers import int_param
+from gongkai.orgs.selectors import public_orgs
 from gongkai.search.query import SearchFilters, search
-
-
-def filters_from(params: dict[str, str]) -> SearchFilters:
-    """Parse filter parameters; unknown or malformed values are ignored, never an error."""
-    return SearchFilters(
-        org=org_by_slug(params.get("org", "")[:60]) if params.get("org") else None,
-        topic=params.get("topic", "")[:10],
-        art20=params.get("art20", "")[:10],
-        year=int_param(params.get("year"), lo=1900, hi=2100),
-        validity=params.get("validity", "")[:10],
-    )
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
     params = {k: request.GET.get(k, "") for k in ("q", "org", "topic", "art20", "year", "validity", "sort", "page")}
-    filters = filters_from(params)
+    filters = SearchFilters.from_params(params)
     result = search(
         params["q"], filters, sort=params["sort"] or "relevance", page=int_param(params["page"], lo=1, hi=10_000) or 1
     )

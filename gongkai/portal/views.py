@@ -10,9 +10,9 @@ from django.shortcuts import render
 from gongkai.catalogue.models import Attachment
 from gongkai.catalogue.selectors import BrowseFilters, browse_facets, browse_public, public_document, public_documents
 from gongkai.core.errors import NotFound
+from gongkai.core.numbers import int_param
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import org_ancestors, org_by_slug, org_subtree, public_orgs
-from gongkai.portal.params import int_param
 from gongkai.reports.downloads import CONTENT_TYPES, export_response
 from gongkai.reports.presentation import report_context
 from gongkai.reports.selectors import published_reports

@@ -24,7 +24,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.catalogue.models import Attachment, Document, Term, Validity, Vocabulary
+from gongkai.core.numbers import int_param
 from gongkai.orgs.models import Organisation
+from gongkai.orgs.selectors import org_by_slug
 from gongkai.search import normalise
 from gongkai.search.backends import FACET_COLUMNS, Backend, Sql, backend, word_phrases
 from gongkai.search.normalise import ParsedQuery, parse_query
@@ -41,6 +43,18 @@ class SearchFilters:
     art20: str = ""
     year: int | None = None
     validity: str = ""
+
+    @classmethod
+    def from_params(cls, params: dict[str, str]) -> SearchFilters:
+        """The filters of a query string (portal and API alike); unknown or malformed values are
+        ignored, never an error."""
+        return cls(
+            org=org_by_slug(params.get("org", "")[:60]) if params.get("org") else None,
+            topic=params.get("topic", "")[:10],
+            art20=params.get("art20", "")[:10],
+            year=int_param(params.get("year"), lo=1900, hi=2100),
+            validity=params.get("validity", "")[:10],
+        )
 
     def apply(self, sql: Sql) -> None:
         if self.org is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -140,8 +140,7 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        org_field = self.fields["org"]
-        assert isinstance(org_field, forms.ModelChoiceField)
+        org_field = cast(forms.ModelChoiceField, self.fields["org"])
         org_field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in orgs])
         if len(orgs) == 1:
             self.fields["org"].initial = orgs[0]
@@ -671,8 +670,7 @@ class CaseSearchForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["org"]
-        assert isinstance(field, forms.TypedChoiceField)
+        field = cast(forms.TypedChoiceField, self.fields["org"])
         field.choices = [("", "全部可查看的机关"), *[(o.pk, o.name) for o in orgs]]
         for name in ("received_from", "received_to", "replied_from", "replied_to"):
             self.fields[name].error_messages["invalid"] = "请输入正确的日期，如2026-01-31。"

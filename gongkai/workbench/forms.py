@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -52,8 +52,7 @@ class DocumentForm(forms.ModelForm):
         if orgs is None:
             del self.fields["org"]
         else:
-            org_field = self.fields["org"]
-            assert isinstance(org_field, forms.ModelChoiceField)
+            org_field = cast(forms.ModelChoiceField, self.fields["org"])
             org_field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in orgs])
             if len(orgs) == 1:
                 self.fields["org"].initial = orgs[0].pk

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core.errors import ApplicationError
 from gongkai.core.numbers import parse_int
 from gongkai.orgs import policies
-from gongkai.orgs.models import Membership, Organisation
+from gongkai.orgs.models import Organisation
 from gongkai.reports import selectors as report_selectors
 from gongkai.reports import services as reports
 from gongkai.reports.downloads import CONTENT_TYPES, export_response
@@ -40,10 +40,8 @@ def _posted_year(request: HttpRequest) -> int:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    memberships = Membership.objects.filter(user_id=int(request.user.pk or 0)).select_related("org")
-    own = {m.org for m in memberships}
     rows = []
-    for org in sorted(own, key=lambda o: o.path):
+    for org in policies.orgs_of(request.user):
         report = AnnualReport.objects.filter(org=org, year=year).first()
         rows.append({"org": org, "report": report, "can_prepare": policies.can(request.user, "report.edit", org)})
     return render(
@@ -61,12 +59,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 def _member_org(request: HttpRequest) -> Organisation | None:
     """The body named in the form, if the user belongs to it (the service then checks the role)."""
-    m = (
-        Membership.objects.filter(user_id=int(request.user.pk or 0), org__slug=request.POST.get("org", ""))
-        .select_related("org")
-        .first()
-    )
-    return m.org if m else None
+    return policies.org_held(request.user, request.POST.get("org", ""))
 
 
 @login_required

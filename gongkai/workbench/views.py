@@ -16,7 +16,6 @@ from gongkai.catalogue import selectors, services, workflow
 from gongkai.catalogue.models import Attachment, Document, DocumentState
 from gongkai.core.errors import ApplicationError, NotFound
 from gongkai.orgs import policies
-from gongkai.orgs.models import Membership
 from gongkai.reports import selectors as report_selectors
 from gongkai.workbench.forms import AttachmentForm, DocumentForm, ReasonForm
 
@@ -47,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counts": selectors.state_counts(user),
             "states": DocumentState.choices,
             "at_risk": selectors.at_risk_documents(user)[:10],
-            "memberships": Membership.objects.filter(user_id=int(user.pk or 0)).select_related("org"),
+            "memberships": policies.memberships_of(user),
             "can_create": bool(policies.orgs_where(user, "document.create")),
             # What waits for the head of the disclosure office (Art. 33(2) extensions; reports).
             "extensions": extensions,
