@@ -22,7 +22,7 @@ from django.urls import reverse
 from jsonschema import Draft202012Validator
 from rest_framework.test import APIClient
 
-from gongkai.applications import access, services
+from gongkai.applications import access, clock, services
 from gongkai.applications.models import Application
 from tests.conftest import World, draft, publish
 from tests.test_applications import RECEIVED, TODAY, applicant
@@ -81,7 +81,7 @@ def conforms(openapi: dict[str, Any], response: Any, path: str, method: str) -> 
 def api(world: World, monkeypatch: pytest.MonkeyPatch, settings: Any) -> dict[str, Any]:
     cache.clear()
     settings.GONGKAI_MAIL_IN_BACKGROUND = False
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     app = services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret", today=RECEIVED).application
     staff = APIClient()
     staff.force_authenticate(world.user("edu_clerk"))

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from gongkai.applications import access, selectors, services
+from gongkai.applications import access, clock, selectors, services
 from gongkai.applications.models import Application, LetterKind, Pause, State
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gongkai.core.models import AuditEvent
@@ -27,7 +27,7 @@ from tests.test_applications import RECEIVED, TODAY, applicant
 @pytest.fixture
 def case(world: World, monkeypatch: pytest.MonkeyPatch, settings: Any) -> Application:
     cache.clear()
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     settings.GONGKAI_MAIL_IN_BACKGROUND = False
     return services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret", today=RECEIVED).application
 

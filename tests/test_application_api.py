@@ -12,7 +12,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.applications.models import Application, State
 from gongkai.core.models import AuditEvent
 from gongkai.orgs.models import Role
@@ -25,7 +25,7 @@ from tests.test_applications import TODAY, applicant
 def org(db: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     cache.clear()
     settings.GONGKAI_FORM_MIN_SECONDS = 0
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return make_org("呼和浩特市财政局", slug="czj")
 
 

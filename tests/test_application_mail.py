@@ -16,7 +16,7 @@ from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.applications.models import Application, Letter
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Role
@@ -57,7 +57,7 @@ def smtp(settings: Any) -> Iterator[Inbox]:
 
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return TODAY
 
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.applications.models import Application, State
 from gongkai.core.antiabuse import in_words
 from gongkai.core.models import AuditEvent
@@ -46,7 +46,7 @@ def solve(html: str) -> tuple[str, str]:
 def org(db: Any, settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     cache.clear()
     settings.GONGKAI_FORM_MIN_SECONDS = 0
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return make_org("呼和浩特市财政局", slug="czj")
 
 

@@ -13,12 +13,13 @@ from django.core.files.storage import default_storage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongkai.applications import access, letters, render, selectors, services
+from gongkai.applications import access, clock, letters, render, selectors, services
 from gongkai.applications.deadlines import Pause as PurePause
 from gongkai.applications.deadlines import reply_due
 from gongkai.applications.identity import check_character
 from gongkai.applications.models import Application, ApplicationFile, Letter, LetterKind, State
 from gongkai.applications.outcomes import REPLY_TYPES
+from gongkai.applications.services import intake
 from gongkai.applications.uploads import Upload
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
@@ -57,7 +58,7 @@ def applicant(**over: Any) -> dict[str, Any]:
 @pytest.fixture
 def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
     # The services refuse dates after today; tests fix today so that they never depend on the clock.
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return TODAY
 
 
@@ -184,7 +185,7 @@ def test_a_failure_in_the_middle_leaves_nothing(office: dict[str, Any], monkeypa
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full while writing the receipt")
 
-    monkeypatch.setattr(services, "_issue_letter", broken)
+    monkeypatch.setattr(intake, "issue_letter", broken)  # the receipt step of intake
     uploads = [Upload("scan.png", PNG), Upload("note.txt", "补充说明".encode())]
     with pytest.raises(RuntimeError):
         services.submit_online(
@@ -667,7 +668,7 @@ def test_the_fee_notice_goes_out_within_the_reply_period_and_says_how_to_pay(off
 def test_supervisors_see_counts_below_them_and_heads_see_their_queue(world: Any, monkeypatch: Any) -> None:
     """Issue 18 §4, §5: the head of the office sees the extensions waiting for approval; a
     supervisor sees, per body below it, open, due-soon and overdue applications, and no name."""
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     clerk, leader = world.user("edu_clerk"), world.user("edu_leader")
     old = step(submit(world.edu, on=dt.date(2026, 11, 2)), clerk, "accept", dt.date(2026, 11, 3))
     submit(world.edu, on=dt.date(2026, 12, 28))

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.applications.models import Application, LetterKind, State, Timeliness
 from gongkai.applications.outcomes import REPLY_TYPES
 from gongkai.core.errors import IllegalTransition, ValidationFailed
@@ -21,7 +21,7 @@ from tests.test_applications import RECEIVED, TODAY, applicant
 
 @pytest.fixture
 def case(world: World, monkeypatch: pytest.MonkeyPatch) -> Application:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     app = services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret", today=RECEIVED).application
     return services.transition(actor=world.user("edu_clerk"), application=app, action="accept", on=RECEIVED)
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from gongkai.applications import selectors, services
+from gongkai.applications import clock, selectors, services
 from gongkai.applications.exports import HEADER
 from gongkai.applications.models import Application
 from gongkai.core.errors import PermissionDenied, ValidationFailed
@@ -23,7 +23,7 @@ from tests.test_applications import RECEIVED, TODAY, applicant, person_id
 
 @pytest.fixture
 def cases(world: World, monkeypatch: pytest.MonkeyPatch) -> dict[str, Application]:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
     def submit(org: Any, on: dt.date, **over: Any) -> Application:
         return services.submit_online(org=org, applicant=applicant(**over), secret="my-secret", today=on).application

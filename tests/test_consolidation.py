@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, transaction
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.applications.models import Application
 from gongkai.catalogue import hooks
 from gongkai.orgs import policies
@@ -29,7 +29,7 @@ from tests.test_applications import RECEIVED, TODAY, applicant
 
 @pytest.fixture
 def case(world: World, monkeypatch: pytest.MonkeyPatch) -> Application:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret", today=RECEIVED).application
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from gongkai.applications import proactive, selectors, services
+from gongkai.applications import clock, proactive, selectors, services
 from gongkai.applications.models import Application
 from gongkai.catalogue.models import DocumentState
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
@@ -21,7 +21,7 @@ from tests.test_applications import RECEIVED, TODAY, applicant
 
 @pytest.fixture
 def replied(world: World, monkeypatch: pytest.MonkeyPatch) -> Application:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     app = services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret", today=RECEIVED).application
     return services.transition(
         actor=world.user("edu_clerk"),

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from gongkai.applications import disclosed, notify, services
+from gongkai.applications import clock, disclosed, notify, services
 from gongkai.applications.models import Application, Letter, LetterKind, ReplyDocument, State
 from gongkai.applications.uploads import Upload
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
@@ -29,7 +29,7 @@ PDF = b"%PDF-1.4\n% disclosed\n" + b"0" * 200
 
 @pytest.fixture
 def case(world: World, monkeypatch: pytest.MonkeyPatch, settings: Any) -> Application:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     settings.GONGKAI_MAIL_IN_BACKGROUND = False
     return services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret", today=RECEIVED).application
 

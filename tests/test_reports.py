@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.applications.models import Appeal, Application
 from gongkai.applications.outcomes import REPLY_TYPES
 from gongkai.catalogue import services as doc_services
@@ -113,7 +113,7 @@ def add(tables_: Any) -> dict[Any, int]:
 
 
 def test_a_government_aggregates_the_bodies_below_it_each_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     city = make_org("呼和浩特市人民政府", kind=OrgKind.CITY)
     a, b = make_org("市教育局", parent=city), make_org("市财政局", parent=city)
     other = make_org("包头市人民政府", kind=OrgKind.CITY)
@@ -128,7 +128,7 @@ def test_a_government_aggregates_the_bodies_below_it_each_once(monkeypatch: pyte
 
 
 def test_table_four_follows_the_appeal_records(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     org = make_org("市财政局")
     clerk = make_user("clerk", org, Role.CLERK)
     apps = []

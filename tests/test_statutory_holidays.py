@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.calendars import statutory
 from gongkai.calendars.models import CalendarDay, CalendarYear, DaySource
 from gongkai.calendars.services import WorkingCalendar
@@ -91,7 +91,7 @@ def test_a_period_crossing_new_year_2027_does_not_count_1_january(world: World, 
 def test_provisional_deadlines_are_recomputed_when_the_schedule_is_loaded(world: World, monkeypatch: Any) -> None:
     CalendarYear.objects.filter(year__gte=2027).delete()
     CalendarDay.objects.filter(date__year__gte=2027).delete()
-    monkeypatch.setattr(services, "_today", lambda: dt.date(2027, 1, 25))
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2027, 1, 25))
     app = services.submit_online(
         org=world.edu, applicant=applicant(), secret="my-secret", today=dt.date(2027, 1, 20)
     ).application

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from gongkai.applications import services
+from gongkai.applications import clock, services
 from gongkai.applications.uploads import Upload
 from gongkai.orgs.models import OrgKind, Role
 from tests.conftest import make_org, make_user
@@ -20,7 +20,7 @@ from tests.test_applications import TODAY, applicant
 def bodies(db: Any, monkeypatch: pytest.MonkeyPatch, settings: Any) -> dict[str, Any]:
     cache.clear()
     settings.GONGKAI_FORM_MIN_SECONDS = 0
-    monkeypatch.setattr(services, "_today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     city = make_org("呼和浩特市人民政府", kind=OrgKind.CITY)
     police = make_org("呼和浩特市公安局", parent=city, slug="gaj")
     finance = make_org("呼和浩特市财政局", parent=city, slug="czj")
