@@ -61,8 +61,8 @@ def build(n_apps: int, n_orgs: int) -> None:
     from django.db import connection, transaction
 
     from gongkai.applications.models import Application, State
+    from gongkai.demo.data import demo_credit_code
     from gongkai.orgs.models import Organisation, OrgKind
-    from gongkai.workbench.demo import demo_credit_code
 
     have = Application.objects.count()
     if have >= n_apps:

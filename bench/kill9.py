@@ -57,8 +57,8 @@ def run(args: argparse.Namespace, var: Path) -> None:
 
     from gongkai.applications.models import Application, ApplicationFile
     from gongkai.core.sweep import sweep_orphans
+    from gongkai.demo.data import demo_credit_code
     from gongkai.orgs import services as org_services
-    from gongkai.workbench.demo import demo_credit_code
 
     org_services.org_create(
         actor=None, name="压力测试局", slug="kill9", kind="department", credit_code=demo_credit_code("150100", 9)

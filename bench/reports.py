@@ -47,8 +47,8 @@ def build(args: argparse.Namespace) -> None:
     from gongkai.applications.models import Appeal, Application
     from gongkai.applications.outcomes import REPLY_TYPES
     from gongkai.catalogue.models import Document, Term
+    from gongkai.demo.data import demo_credit_code
     from gongkai.orgs.models import Organisation, OrgKind
-    from gongkai.workbench.demo import demo_credit_code
 
     if Organisation.objects.filter(slug="rb-root").exists():
         print(f"corpus: reusing {Document.objects.count():,} items, {Application.objects.count():,} applications")

@@ -32,8 +32,8 @@ def run() -> None:
     from gongkai.catalogue.importing import Importer, import_catalogue, read_records
     from gongkai.catalogue.models import Document
     from gongkai.core.models import AuditEvent
+    from gongkai.demo.data import demo_credit_code
     from gongkai.orgs.services import org_create
-    from gongkai.workbench.demo import demo_credit_code
 
     org = org_create(
         actor=None, name="基准测试机构", slug="bench", kind="province", credit_code=demo_credit_code("150000", 9)

@@ -13,9 +13,9 @@ from hypothesis import settings as hypothesis_settings
 
 from gongkai.catalogue import services as doc_services
 from gongkai.catalogue.models import Term
+from gongkai.demo.data import demo_credit_code
 from gongkai.orgs import services as org_services
 from gongkai.orgs.models import Organisation, OrgKind, Role
-from gongkai.workbench.demo import demo_credit_code
 
 # No time limit on a hypothesis example: a timed check fails on a busy shared machine without any
 # defect (performance is measured in bench/, never asserted in a test).

@@ -24,8 +24,8 @@ from gongkai.applications.uploads import Upload
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gongkai.core.models import AuditEvent
+from gongkai.demo.data import demo_credit_code
 from gongkai.orgs.models import Role
-from gongkai.workbench.demo import demo_credit_code
 from tests.conftest import make_org, make_user
 
 TODAY = dt.date(2026, 12, 31)

@@ -1,8 +1,8 @@
 import pytest
 
 from gongkai.catalogue.models import Document, DocumentState, Validity
+from gongkai.demo.data import load_demo
 from gongkai.orgs.models import Membership, Organisation, OrgKind, Role
-from gongkai.workbench.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "gongkai.reports",
     "gongkai.portal",
     "gongkai.workbench",
+    "gongkai.demo",
     "gongkai.api",
 ]
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from gongkai.workbench.demo import load_demo
+from gongkai.demo.data import load_demo
 
 
 class Command(BaseCommand):
