@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from gongkai.applications.outcomes import OUTCOMES, REPLY_TYPES
+from gongkai.applications.outcomes import REPLY_TYPES, OutcomeCode, ReplyType
 from gongkai.applications.receipt import CHANNEL_LABELS, Channel
 from gongkai.core.storage import application_file_name, letter_file_name, private_storage
 
@@ -155,12 +155,8 @@ class Application(models.Model):
 
     # The reply (Art. 36–39) or the closing of the case.
     replied_on = models.DateField("答复日期", null=True, blank=True)
-    reply_type = models.CharField(
-        "答复类型", max_length=20, blank=True, choices=[(k, v[0]) for k, v in REPLY_TYPES.items()]
-    )
-    outcome = models.CharField(
-        "办理结果", max_length=8, blank=True, choices=[(o.code, f"{o.group} {o.label}") for o in OUTCOMES]
-    )
+    reply_type = models.CharField("答复类型", max_length=20, blank=True, choices=ReplyType.choices)
+    outcome = models.CharField("办理结果", max_length=8, blank=True, choices=OutcomeCode.choices)
     outcome_basis = models.CharField("法律依据", max_length=100, blank=True)
     reply_text = models.TextField("答复内容", blank=True)
     # Art. 37: what was withheld from a partly granted reply, and why: [{"item": ..., "reason": ...}].

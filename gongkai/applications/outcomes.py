@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -84,3 +86,14 @@ REPLY_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
 def report_row(outcome_code: str) -> Outcome:
     """The row of table 三 an outcome is counted in (it raises KeyError for an unknown code)."""
     return BY_CODE[outcome_code]
+
+
+# The same two vocabularies as Django choices, for the model's fields and forms; the database
+# constraint ``app_reply_type_outcome_pair`` keeps each outcome with a reply type that allows it.
+# (Built from the tables above with Django's functional API, which django-stubs does not type.)
+ReplyType = models.TextChoices(  # type: ignore[call-overload]
+    "ReplyType", [(code, (code, label)) for code, (label, _) in REPLY_TYPES.items()]
+)
+OutcomeCode = models.TextChoices(  # type: ignore[call-overload]
+    "OutcomeCode", [(o.code, (o.code, f"{o.group} {o.label}")) for o in OUTCOMES]
+)
