@@ -136,6 +136,9 @@ class Application(models.Model):
     extension_approved_on = models.DateField("批准延期日期", null=True, blank=True)
     due_date = models.DateField("答复期限", null=True, blank=True)
     due_explanation = models.JSONField(default=dict, blank=True)
+    # The due date crosses a year whose official holiday schedule is not loaded (spec §9): it is
+    # recomputed by the nightly scan once it is (services.recompute_provisional).
+    due_provisional = models.BooleanField("期限暂定", default=False)
 
     # Art. 30: one request for correction, with its period.
     correction_requested_on = models.DateField("补正告知日期", null=True, blank=True)

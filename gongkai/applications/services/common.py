@@ -104,6 +104,7 @@ def recompute_deadline(app: Application, calendar: WorkingCalendar | None = None
     Art. 30); the date to watch is the end of the correction period. Otherwise it is the reply
     deadline with pauses and the approved extension. A closed case has none.
     """
+    app.due_provisional = False
     if not app.is_open:
         app.due_date = None
         return
@@ -127,6 +128,7 @@ def recompute_deadline(app: Application, calendar: WorkingCalendar | None = None
         )
     app.due_date = result.due
     app.due_explanation = {"kind": "reply", **result.as_dict()}
+    app.due_provisional = bool(result.unloaded_years)
     if app.art35_due is not None and app.art35_due > result.due:
         # Art. 35: the longer reasonable period the body set and told the applicant replaces it.
         app.due_date = app.art35_due
@@ -144,9 +146,7 @@ def recompute_provisional() -> int:
     Each date that moves is an audit event. Returns how many moved."""
     moved = 0
     calendars = CalendarCache()
-    candidates = Application.objects.filter(is_open=True, due_explanation__provisional=True).values_list(
-        "pk", flat=True
-    )
+    candidates = Application.objects.filter(is_open=True, due_provisional=True).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():
             app = Application.objects.select_for_update().select_related("org").get(pk=pk)
@@ -154,13 +154,13 @@ def recompute_provisional() -> int:
             recompute_deadline(app, calendars.for_org(app.org))
             if (app.due_date, app.due_explanation) == before:
                 continue
-            app.save(update_fields=["due_date", "due_explanation", "updated_at"])
+            app.save(update_fields=["due_date", "due_explanation", "due_provisional", "updated_at"])
             audit.record(
                 actor=None,
                 action="application.deadline_recomputed",
                 obj=app,
                 before={"due_date": before[0]},
-                after={"due_date": app.due_date, "provisional": app.due_explanation.get("provisional", False)},
+                after={"due_date": app.due_date, "provisional": app.due_provisional},
                 org_id=app.org_id,
             )
             moved += 1
