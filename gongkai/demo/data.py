@@ -118,7 +118,9 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
     users = _users()
     admin = users["admin"]
 
-    def make(name: str, slug: str, kind: str, division: str, serial: int, parent: Organisation | None, **kw: Any):
+    def make(
+        name: str, slug: str, kind: str, division: str, serial: int, parent: Organisation | None, **kw: Any
+    ) -> Organisation:
         return orgs.org_create(
             actor=admin,
             name=name,

@@ -295,14 +295,18 @@ class SqliteBackend(Backend):
         # The FTS5 rowid is the recency key negated (migration 0006).
         return "e.rank_key IN (SELECT -rowid FROM search_tokens WHERE search_tokens MATCH %s)", [_fts_query(tokens)]
 
-    def _walk_index(self, plan, filters, limit, columns):
+    def _walk_index(
+        self, plan: Plan, filters: SearchFilters, limit: int, columns: tuple[str, ...]
+    ) -> list[tuple[Any, ...]]:
         query, params = self._index_sql(plan, filters, limit, columns)
         mask = (1 << ID_BITS) - 1
         with connection.cursor() as cursor:
             cursor.execute(query, params)
             return [(row[0] & mask, *row[1:]) for row in cursor.fetchall()]
 
-    def _index_sql(self, plan, filters, limit, columns):
+    def _index_sql(
+        self, plan: Plan, filters: SearchFilters, limit: int, columns: tuple[str, ...]
+    ) -> tuple[str, list[Any]]:
         # The filters are tokens too (migration 0005): FTS5 intersects them with the terms', so a
         # filtered walk reads only matches within the filters. 现行有效 is the exception
         # (filter_tokens): checked on the row.
@@ -613,7 +617,9 @@ class PostgresBackend(Backend):
         shares = self.hot.shares if self.hot is not None else {}
         return cold | {t for t in hot if not hot_tokens.is_ngram(t) and shares.get(t, 1.0) <= GIN_HOT_SHARE}
 
-    def _walk_index(self, plan, filters, limit, columns):
+    def _walk_index(
+        self, plan: Plan, filters: SearchFilters, limit: int, columns: tuple[str, ...]
+    ) -> list[tuple[Any, ...]]:
         rows = self._masked_walk(plan, filters, limit, columns)
         if rows is not None:
             return rows
@@ -716,7 +722,7 @@ class PostgresBackend(Backend):
             plan_types,
         )
 
-    def count(self, terms, filters, cap):
+    def count(self, terms: tuple[str, ...], filters: SearchFilters, cap: int) -> int:
         plan = self.match_plan(terms)
         if not plan.tokens:
             return super().count(terms, filters, cap)
