@@ -662,3 +662,88 @@ def test_replied_information_becomes_proactive_disclosure(world, live_server, pa
     assert "转为主动公开" in page.inner_text("#app-proactive")
     page.goto(f"{base}/workbench/applications/")
     assert page.inner_text("#conversions") == "1"
+
+
+def test_the_steps_of_articles_32_35_and_36_7_and_recovery_by_mail(world, live_server, page, settings) -> None:
+    """Issue 18 §9–§11 and §16 through the pages: the clerk records a third party's objection and
+    discloses over it, asks for reasons, records them and sets a longer period (Art. 35), and replies
+    to a query governed by its own law (Art. 36(7)); the applicant recovers the secret by e-mail."""
+    import datetime as dt
+
+    from django.core import mail
+
+    settings.GONGKAI_FORM_MIN_SECONDS = 0
+    settings.GONGKAI_MAIL_IN_BACKGROUND = False
+    base = live_server.url
+    page.goto(f"{base}/xxgk/edu/ysqgk/")
+    page.fill("#id_email", "wang@example.com")
+    code = fill_and_submit_application(page)
+
+    staff = page.context.browser.new_page()
+    login(staff, base, "edu_clerk")
+    staff.goto(f"{base}/workbench/applications/")
+    staff.get_by_role("link", name=code).click()
+    staff.get_by_role("button", name="审核通过，开始办理").click()
+    staff.wait_for_selector("text=已审核通过，开始办理")
+
+    # Art. 32: consult, record the objection, disclose over it with the notice to the third party.
+    staff.fill("#consult-party", "内蒙古某建设有限公司")
+    staff.get_by_role("button", name="发出征求意见函").click()
+    staff.wait_for_selector("text=已征求意见")
+    staff.fill("#opinion", "涉及商业秘密，不同意公开")
+    staff.check("#opinion-objected")
+    staff.get_by_role("button", name="征求意见结束").click()
+    staff.wait_for_selector("text=不同意公开")
+    staff.fill("#override-content", "该项目的消防验收结论")
+    staff.fill("#override-reason", "关系师生生命安全，不公开可能对公共利益造成重大影响")
+    staff.get_by_role("button", name="决定予以公开并书面告知第三方").click()
+    staff.wait_for_selector("text=已决定予以公开并书面告知第三方")
+    assert "政府信息公开决定告知书" in staff.inner_text("main")
+
+    # Art. 35: reasons asked, recorded, and a longer reasonable period set.
+    staff.fill("#art35-period", "10")
+    staff.get_by_role("button", name="要求说明理由").click()
+    staff.wait_for_selector("#art35-state")
+    staff.fill("#art35-text", "撰写学位论文需要历年数据")
+    staff.get_by_role("button", name="记录申请人说明的理由").click()
+    staff.wait_for_selector("text=撰写学位论文需要历年数据")
+    until = dt.date.today() + dt.timedelta(days=90)
+    staff.fill("#art35-until", until.isoformat())
+    staff.fill("#art35-ground", "所需信息共计412件")
+    staff.get_by_role("button", name="确定延迟答复的合理期限").click()
+    staff.wait_for_selector("text=已确定延迟答复的合理期限")
+    assert staff.inner_text("#app-due") == until.isoformat()
+    check_accessibility(staff)
+
+    # Art. 36(7): a query reply names the law and where to apply.
+    staff.select_option("#reply-type", "QUERY_PROCEDURE")
+    staff.fill("#reply-on", dt.date.today().isoformat())
+    staff.fill("#query-law", "《不动产登记暂行条例》及其实施细则")
+    staff.fill("#query-where", "呼和浩特市不动产登记中心")
+    staff.get_by_role("button", name="预览答复书").click()
+    preview = staff.inner_text("#letter-preview")
+    assert "请您依照《不动产登记暂行条例》及其实施细则的规定，向呼和浩特市不动产登记中心申请查询。" in preview
+    staff.get_by_role("button", name="确认无误，出具答复书").click()
+    staff.wait_for_selector("text=已答复")
+    assert "8.属于行政查询事项" in staff.inner_text("#app-outcome")
+
+    # The applicant lost the secret: a link to the e-mail address given in the application.
+    mail.outbox.clear()
+    page.goto(f"{base}/apply/recover/")
+    page.fill("#id_mail-tracking_code", code)
+    page.fill("#id_mail-email", "wang@example.com")
+    page.get_by_role("button", name="发送重置链接").click()
+    page.wait_for_selector("#mail-sent")
+    link = re.search(r"https?://\S+/apply/reset/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(base + link[link.index("/apply/reset/") :])
+    check_accessibility(page)
+    page.fill("#id_secret", "a-new-secret-42")
+    page.fill("#id_secret2", "a-new-secret-42")
+    page.get_by_role("button", name="保存新的查询密码").click()
+    page.wait_for_selector("text=查询密码已重新设置")
+    page.fill("#id_tracking_code", code)
+    page.fill("#id_secret", "a-new-secret-42")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/apply/status/")
+    assert "作出答复" in page.inner_text("#timeline")
+    staff.close()
