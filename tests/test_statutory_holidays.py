@@ -98,6 +98,9 @@ def test_provisional_deadlines_are_recomputed_when_the_schedule_is_loaded(world:
     assert app.due_explanation["provisional"] and app.due_provisional
     # 21 Jan …: 5, 8, 9 and 10 Feb are off (除夕, 初三, two 补假), so the 20th working day is 23 Feb.
     assert app.due_date == dt.date(2027, 2, 23)
+    crossed = dict(app.due_explanation["holidays_crossed"])
+    assert crossed["2027-02-05"] == "春节（暂定）" and crossed["2027-02-09"] == "春节补假（暂定）"
+    assert "春节（暂定）" in app.due_explanation["text"]
     assert services.recompute_provisional() == 0  # nothing has changed yet
     # The State Council's notice is loaded: say it adds a day off on 22 February 2027.
     CalendarDay.objects.create(date=dt.date(2027, 2, 22), is_off_day=True, name="春节", source=DaySource.ADMIN)

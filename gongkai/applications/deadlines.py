@@ -107,6 +107,8 @@ def reply_due(start: dt.date, calendar: Calendar, *, pauses: Iterable[Pause] = (
     # keeps date → name mappings; a calendar with plain sets of dates gives dates without names).
     off_names = _named(getattr(calendar, "off", {}))
     work_names = _named(getattr(calendar, "work", {}))
+    # WorkingCalendar also names the statutory days computed for a year not loaded yet (spec §9).
+    name_of = getattr(calendar, "day_off_name", None)
     holidays: list[tuple[str, str]] = []
     makeup: list[tuple[str, str]] = []
     loaded: set[int] | None = getattr(calendar, "loaded_years", None)
@@ -116,8 +118,9 @@ def reply_due(start: dt.date, calendar: Calendar, *, pauses: Iterable[Pause] = (
         if loaded is not None and day.year not in loaded:
             unloaded.add(day.year)
         if not calendar.is_working_day(day):
-            if day in off_names:
-                holidays.append((day.isoformat(), off_names[day]))
+            name = name_of(day) if name_of is not None else off_names.get(day)
+            if name is not None:
+                holidays.append((day.isoformat(), name))
             continue
         if day in work_names:
             makeup.append((day.isoformat(), work_names[day]))
