@@ -73,3 +73,15 @@ def test_who_is_reminded_is_decided_by_policies(world: World) -> None:
 
 def test_the_house_rules_hold() -> None:
     assert problems() == []
+
+
+def test_every_step_of_the_table_has_its_label_in_the_history() -> None:
+    """The history's labels of the staff steps come from the workflow table (one declaration), so a
+    new step is never shown as its code."""
+    from gongkai.applications import workflow
+    from gongkai.core.audit import ACTION_LABELS
+
+    for step in workflow.TRANSITIONS:
+        assert ACTION_LABELS[f"application.{step.action}"], step.action
+    assert ACTION_LABELS["application.ask_reasons"] == "要求说明理由"
+    assert ACTION_LABELS["application.withdraw"] == "申请人撤回申请"

@@ -38,37 +38,6 @@ ACTION_LABELS = {
     "document.import_updated": "导入更新",
     "attachment.added": "上传附件",
     "attachment.removed": "删除附件",
-    "application.received": "登记申请",
-    "application.accept": "审核通过，开始办理",
-    "application.request_correction": "告知补正",
-    "application.receive_correction": "收到补正",
-    "application.abandon": "逾期未补正，终止处理",
-    "application.consult": "征求意见",
-    "application.end_consultation": "征求意见结束",
-    "application.propose_extension": "提请延期",
-    "application.approve_extension": "批准延期",
-    "application.decline_extension": "不同意延期",
-    "application.fee_notice": "发出收费通知",
-    "application.fee_paid": "已缴费",
-    "application.fee_lapsed": "逾期未缴费，终止处理",
-    "application.reply": "答复",
-    "application.not_gi": "不作为政府信息公开申请处理",
-    "application.archive": "归档",
-    "application.reveal": "查看申请人个人信息",
-    "application.document_added": "附上答复提供的政府信息",
-    "application.withdraw": "申请人撤回申请",
-    "application.rated": "申请人评价",
-    "application.search_personal": "按申请人完整信息查找申请",
-    "application.made_proactive": "转为主动公开（第四十四条）",
-    "application.deadline_recomputed": "节假日安排载入后重新计算期限",
-    "application.secret_reset": "重置查询密码",
-    "application.secret_reset_code": "发放查询密码重置码",
-    "application.document_removed": "移除答复提供的政府信息",
-    "application.track_locked": "查询码因多次输错密码被锁定",
-    "application.track_unlocked": "查询码解除锁定",
-    "appeal.recorded": "登记行政复议、行政诉讼",
-    "appeal.decided": "登记复议、诉讼结果",
-    "letters.template_saved": "修改文书模板",
     "report.prepared": "编制年报",
     "report.imported": "从工作簿导入年报各表",
     "report.recomputed": "按记录重新计算年报",
@@ -80,6 +49,13 @@ ACTION_LABELS = {
     "report.publish": "发布年报",
     "report.reject": "退回年报",
 }
+
+
+def register_labels(labels: Mapping[str, str]) -> None:
+    """An app adds the labels of its own events at start-up (``AppConfig.ready``): the audit trail
+    does not know every app's steps; their workflow tables name them."""
+    for action, label in labels.items():
+        ACTION_LABELS.setdefault(action, label)
 
 
 # The key of the PostgreSQL advisory lock that orders appends to the chain ("gkaudit" in ASCII).
