@@ -63,7 +63,8 @@ class Timeliness(models.TextChoices):
 
 
 class Satisfaction(models.TextChoices):
-    """The applicant's one-question rating after the reply (社会评议, Art. 48; used by supervision)."""
+    """The applicant's one-question rating after the reply (社会评议, whose results a government's
+    report states, Art. 50(4); used by supervision)."""
 
     SATISFIED = "satisfied", "满意"
     FAIRLY = "fairly", "基本满意"

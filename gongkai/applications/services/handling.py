@@ -107,7 +107,8 @@ def applicant_withdraw(*, application: Application, reason: str = "", today: dt.
 @transaction.atomic
 def applicant_rate(*, application: Application, rating: str, comment: str = "") -> Application:
     """After the reply, the applicant rates the handling once: 满意, 基本满意 or 不满意, with an
-    optional comment (社会评议, Art. 48; counted by the supervision figures)."""
+    optional comment (社会评议, whose results a government's report states, Art. 50(4); counted by
+    the supervision figures)."""
     if rating not in Satisfaction.values:
         raise ValidationFailed("请选择满意、基本满意或不满意。", code="required", field="rating")
     comment = (comment or "").strip()
