@@ -449,6 +449,15 @@ def test_a_reply_with_a_file_is_previewed_confirmed_and_downloaded(
     staff.wait_for_selector("text=已附上目录信息")
     listed = staff.inner_text("#reply-document-list")
     assert "招生计划明细.pdf" in listed and "2025年义务教育招生计划" in listed
+    # A file attached by mistake is removed before the reply.
+    wrong = tmp_path / "附错的文件.txt"
+    wrong.write_text("不应提供的内容", encoding="utf-8")
+    staff.set_input_files("#reply-files", str(wrong))
+    staff.get_by_role("button", name="附上文件").click()
+    staff.wait_for_selector("text=已附上1个文件")
+    staff.get_by_role("button", name="移除 附错的文件.txt").click()
+    staff.wait_for_selector("text=已移除“附错的文件.txt”")
+    assert "附错的文件.txt" not in staff.inner_text("#reply-document-list")
     with staff.expect_download() as got:
         staff.get_by_role("link", name="招生计划明细.pdf").click()
     assert got.value.suggested_filename == "招生计划明细.pdf"
@@ -463,6 +472,12 @@ def test_a_reply_with_a_file_is_previewed_confirmed_and_downloaded(
     staff.fill("#competent-body", "呼和浩特市自然资源局，0471-0000000")
     staff.get_by_role("button", name="预览答复书").click()
     staff.wait_for_selector("text=请先移除已附上的文件或目录信息")
+    staff.fill("#competent-body", "")
+    staff.check("#competent-unknown")  # "无法确定" passes the competent-body rule; documents still refuse
+    staff.get_by_role("button", name="预览答复书").click()
+    staff.wait_for_selector("text=请先移除已附上的文件或目录信息")
+    assert staff.is_checked("#competent-unknown")
+    staff.uncheck("#competent-unknown")
 
     staff.select_option("#reply-type", "DISCLOSE")
     staff.fill("#competent-body", "")  # kept from the attempt above; a disclosure names none
@@ -610,6 +625,20 @@ def test_staff_find_a_closed_case_and_export_the_list(world, live_server, page, 
     page.get_by_role("button", name="查找", exact=True).first.click()
     page.wait_for_selector("#cases")
     assert app.tracking_code in page.inner_text("#cases") and "王**" in page.inner_text("#cases")
+    # Every other filter, narrowing to the same case.
+    page.select_option("#id_org", label="呼和浩特市教育局")
+    page.fill("#id_code", app.tracking_code[-4:])
+    page.fill("#id_masked_applicant", "王**")
+    page.select_option("#id_outcome", "U1")
+    page.select_option("#id_channel", "online")
+    page.select_option("#id_timeliness", "on_time")
+    today = dt.date.today().isoformat()
+    page.fill("#id_received_to", today)
+    page.fill("#id_replied_from", "2020-01-01")
+    page.fill("#id_replied_to", today)
+    page.get_by_role("button", name="查找", exact=True).first.click()
+    page.wait_for_selector("#case-count")
+    assert page.inner_text("#case-count").startswith("共 1 件")
     with page.expect_download() as got:
         page.get_by_role("button", name="导出 XLSX").first.click()
     sheet = load_workbook(io.BytesIO(Path(got.value.path()).read_bytes())).active
