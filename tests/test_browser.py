@@ -237,7 +237,7 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
     staff.wait_for_url(re.compile(r".*/workbench/applications/\d+/$"))
     check_accessibility(staff)
     assert "王**" in staff.inner_text("#applicant-name")
-    staff.fill("#corr-items", "请写明所需招生计划的学段")
+    staff.fill("#request_correction-items", "请写明所需招生计划的学段")
     staff.get_by_role("button", name="告知补正").click()
     staff.wait_for_selector("text=已告知补正")
     assert staff.inner_text("#app-state") == "待补正"
@@ -256,8 +256,8 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
 
     # The clerk proposes an extension; the head of the office approves it.
     staff.reload()
-    staff.fill("#ext-days", "10")
-    staff.fill("#ext-reason", "需要汇总各旗县区数据")
+    staff.fill("#propose_extension-days", "10")
+    staff.fill("#propose_extension-reason", "需要汇总各旗县区数据")
     staff.get_by_role("button", name="提请延期").click()
     staff.wait_for_selector("#extension-pending")
     assert staff.get_by_role("button", name="批准延期").count() == 0  # not the clerk's to approve
@@ -270,7 +270,7 @@ def test_application_from_online_form_to_partial_reply(world, live_server, page,
 
     # The clerk replies in part, saying what is withheld and why.
     staff.reload()
-    staff.select_option("#reply-type", "PARTIAL")
+    staff.select_option("#reply-reply_type", "PARTIAL")
     staff.fill("#reply-text", "招生计划见附件一。")
     staff.get_by_label("不予公开的内容1").fill("学生个人名单")
     staff.get_by_label("不予公开的理由1").fill("涉及个人隐私，依据第十五条不予公开")
@@ -325,7 +325,7 @@ def test_the_applicant_attaches_files_to_the_application_and_to_the_correction(
     login(staff, base, "edu_clerk")
     staff.goto(f"{base}/workbench/applications/")
     staff.get_by_role("link", name=code).click()
-    staff.fill("#corr-items", "请写明所需招生计划的学段")
+    staff.fill("#request_correction-items", "请写明所需招生计划的学段")
     staff.get_by_role("button", name="告知补正").click()
     staff.wait_for_selector("text=已告知补正")
 
@@ -464,23 +464,23 @@ def test_a_reply_with_a_file_is_previewed_confirmed_and_downloaded(
 
     # A 非本机关负责 reply with no competent body is refused with the field's message; with one, it
     # is refused because it provides nothing while documents are attached.
-    staff.select_option("#reply-type", "NOT_THIS_BODY")
+    staff.select_option("#reply-reply_type", "NOT_THIS_BODY")
     staff.get_by_role("button", name="预览答复书").click()
     staff.wait_for_selector("#reply-error")
     assert "请填写负责公开该政府信息的行政机关的名称和联系方式" in staff.inner_text("#reply-error")
-    assert staff.eval_on_selector("#reply-type", "e => e.value") == "NOT_THIS_BODY"  # kept
-    staff.fill("#competent-body", "呼和浩特市自然资源局，0471-0000000")
+    assert staff.eval_on_selector("#reply-reply_type", "e => e.value") == "NOT_THIS_BODY"  # kept
+    staff.fill("#reply-competent_body", "呼和浩特市自然资源局，0471-0000000")
     staff.get_by_role("button", name="预览答复书").click()
     staff.wait_for_selector("text=请先移除已附上的文件或目录信息")
-    staff.fill("#competent-body", "")
-    staff.check("#competent-unknown")  # "无法确定" passes the competent-body rule; documents still refuse
+    staff.fill("#reply-competent_body", "")
+    staff.check("#reply-competent_unknown")  # "无法确定" passes the competent-body rule; documents still refuse
     staff.get_by_role("button", name="预览答复书").click()
     staff.wait_for_selector("text=请先移除已附上的文件或目录信息")
-    assert staff.is_checked("#competent-unknown")
-    staff.uncheck("#competent-unknown")
+    assert staff.is_checked("#reply-competent_unknown")
+    staff.uncheck("#reply-competent_unknown")
 
-    staff.select_option("#reply-type", "DISCLOSE")
-    staff.fill("#competent-body", "")  # kept from the attempt above; a disclosure names none
+    staff.select_option("#reply-reply_type", "DISCLOSE")
+    staff.fill("#reply-competent_body", "")  # kept from the attempt above; a disclosure names none
     staff.get_by_role("button", name="预览答复书").click()
     staff.wait_for_selector("#letter-preview")
     check_accessibility(staff)
@@ -492,7 +492,7 @@ def test_a_reply_with_a_file_is_previewed_confirmed_and_downloaded(
     staff.get_by_role("button", name="返回修改").click()
     staff.wait_for_selector("#reply-form")
     assert staff.inner_text("#app-state") == "已登记"
-    assert staff.eval_on_selector("#reply-type", "e => e.value") == "DISCLOSE"
+    assert staff.eval_on_selector("#reply-reply_type", "e => e.value") == "DISCLOSE"
     staff.fill("#reply-text", "纸质文本另行邮寄。")
     staff.get_by_role("button", name="预览答复书").click()
     assert "纸质文本另行邮寄。" in staff.inner_text("#letter-preview")
@@ -529,7 +529,7 @@ def test_the_applicant_follows_withdraws_rates_and_recovers(world, live_server, 
     login(staff, base, "edu_clerk")
     staff.goto(f"{base}/workbench/applications/")
     staff.get_by_role("link", name=first).click()
-    staff.fill("#corr-items", "请写明学段")
+    staff.fill("#request_correction-items", "请写明学段")
     staff.get_by_role("button", name="告知补正").click()
     staff.wait_for_selector("text=已告知补正")
 
@@ -559,7 +559,7 @@ def test_the_applicant_follows_withdraws_rates_and_recovers(world, live_server, 
     # The second case: the clerk replies; the applicant has lost the secret and calls the body.
     staff.goto(f"{base}/workbench/applications/")
     staff.get_by_role("link", name=second).click()
-    staff.select_option("#reply-type", "NOT_EXIST")
+    staff.select_option("#reply-reply_type", "NOT_EXIST")
     staff.get_by_role("button", name="预览答复书").click()
     staff.get_by_role("button", name="确认无误，出具答复书").click()
     staff.wait_for_selector("text=已答复")
@@ -719,36 +719,36 @@ def test_the_steps_of_articles_32_35_and_36_7_and_recovery_by_mail(world, live_s
     staff.fill("#consult-party", "内蒙古某建设有限公司")
     staff.get_by_role("button", name="发出征求意见函").click()
     staff.wait_for_selector("text=已征求意见")
-    staff.fill("#opinion", "涉及商业秘密，不同意公开")
-    staff.check("#opinion-objected")
+    staff.fill("#end_consultation-opinion", "涉及商业秘密，不同意公开")
+    staff.check("#end_consultation-objected")
     staff.get_by_role("button", name="征求意见结束").click()
     staff.wait_for_selector("text=不同意公开")
-    staff.fill("#override-content", "该项目的消防验收结论")
-    staff.fill("#override-reason", "关系师生生命安全，不公开可能对公共利益造成重大影响")
+    staff.fill("#disclose_over_objection-content", "该项目的消防验收结论")
+    staff.fill("#disclose_over_objection-reason", "关系师生生命安全，不公开可能对公共利益造成重大影响")
     staff.get_by_role("button", name="决定予以公开并书面告知第三方").click()
     staff.wait_for_selector("text=已决定予以公开并书面告知第三方")
     assert "政府信息公开决定告知书" in staff.inner_text("main")
 
     # Art. 35: reasons asked, recorded, and a longer reasonable period set.
-    staff.fill("#art35-period", "10")
+    staff.fill("#ask_reasons-period", "10")
     staff.get_by_role("button", name="要求说明理由").click()
     staff.wait_for_selector("#art35-state")
-    staff.fill("#art35-text", "撰写学位论文需要历年数据")
+    staff.fill("#record_reasons-text", "撰写学位论文需要历年数据")
     staff.get_by_role("button", name="记录申请人说明的理由").click()
     staff.wait_for_selector("text=撰写学位论文需要历年数据")
     until = dt.date.today() + dt.timedelta(days=90)
-    staff.fill("#art35-until", until.isoformat())
-    staff.fill("#art35-ground", "所需信息共计412件")
+    staff.fill("#set_longer_period-until", until.isoformat())
+    staff.fill("#set_longer_period-reason", "所需信息共计412件")
     staff.get_by_role("button", name="确定延迟答复的合理期限").click()
     staff.wait_for_selector("text=已确定延迟答复的合理期限")
     assert staff.inner_text("#app-due") == until.isoformat()
     check_accessibility(staff)
 
     # Art. 36(7): a query reply names the law and where to apply.
-    staff.select_option("#reply-type", "QUERY_PROCEDURE")
+    staff.select_option("#reply-reply_type", "QUERY_PROCEDURE")
     staff.fill("#reply-on", dt.date.today().isoformat())
-    staff.fill("#query-law", "《不动产登记暂行条例》及其实施细则")
-    staff.fill("#query-where", "呼和浩特市不动产登记中心")
+    staff.fill("#reply-query_law", "《不动产登记暂行条例》及其实施细则")
+    staff.fill("#reply-query_where", "呼和浩特市不动产登记中心")
     staff.get_by_role("button", name="预览答复书").click()
     preview = staff.inner_text("#letter-preview")
     assert "请您依照《不动产登记暂行条例》及其实施细则的规定，向呼和浩特市不动产登记中心申请查询。" in preview

@@ -13,6 +13,8 @@ from typing import Any
 
 import chinese_calendar
 import pytest
+from django.test import Client
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,3 +114,33 @@ def test_provisional_deadlines_are_recomputed_when_the_schedule_is_loaded(world:
     # day is 17 February.
     assert app.due_date == dt.date(2027, 2, 17)
     assert AuditEvent.objects.filter(action="application.deadline_recomputed", object_id=str(app.pk)).exists()
+
+
+def test_the_shorter_periods_are_marked_provisional_too(world: World, monkeypatch: Any) -> None:
+    # Issue 19 §3: "provisional" is a column wherever a due date is stored.
+    CalendarYear.objects.filter(year__gte=2027).delete()
+    CalendarDay.objects.filter(date__year__gte=2027).delete()
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 29))
+    clerk = world.user("edu_clerk")
+    app = services.submit_online(
+        org=world.edu, applicant=applicant(), secret="my-secret", today=dt.date(2026, 12, 28)
+    ).application
+    services.transition(actor=clerk, application=app, action="request_correction", items="文号", period=3)
+    app.refresh_from_db()
+    # Three working days after 29 December 2026 end in 2027: 30, 31 December, then 4 January.
+    assert app.correction_due == dt.date(2027, 1, 4) and app.correction_due_provisional
+    services.transition(actor=clerk, application=app, action="receive_correction", text="文号为X")
+    services.transition(actor=clerk, application=app, action="consult", party="某公司", kind="third_party")
+    pause = app.pauses.get()
+    assert pause.period_provisional
+    staff = Client()
+    staff.force_login(clerk)
+    page = staff.get(reverse("workbench:application", args=[app.pk])).content.decode()
+    assert "期限 2027-01-04（暂定）" in page and "最迟 2027-01-" in page and "，暂定）" in page
+    # Before the end of the year a period that stays inside 2026 is not provisional.
+    early = services.submit_online(
+        org=world.edu, applicant=applicant(), secret="my-secret", today=dt.date(2026, 12, 28)
+    ).application
+    services.transition(actor=clerk, application=early, action="request_correction", items="文号", period=1)
+    early.refresh_from_db()
+    assert early.correction_due == dt.date(2026, 12, 30) and not early.correction_due_provisional

@@ -10,6 +10,12 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import django_stubs_ext
+
+# Django's generic classes (ModelAdmin[Model], ModelForm[Model], Field[...]) take type arguments for
+# mypy's strict mode (issue 19 §4); this lets them be written so at run time too.
+django_stubs_ext.monkeypatch()
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("GONGKAI_VAR_DIR", BASE_DIR / "var"))
 

@@ -30,8 +30,8 @@ from gongkai.api.applications import (
     _staff_app,
     _verified,
     applicant_view_of,
+    staff_step,
     staff_view_of,
-    step_params,
 )
 from gongkai.api.outputs import (
     ERRORS,
@@ -44,7 +44,7 @@ from gongkai.api.outputs import (
     out,
 )
 from gongkai.api.parsers import ObjectJSONParser
-from gongkai.applications import access, disclosed, letters, proactive, selectors, services, workflow
+from gongkai.applications import access, disclosed, letters, proactive, selectors, services
 from gongkai.applications.models import ReplyDocument
 from gongkai.applications.uploads import from_files
 from gongkai.core import ratelimit
@@ -66,9 +66,8 @@ class StaffPreviewView(APIView):
     )
     def post(self, request: Request, pk: int, action: str) -> Response:
         app = _staff_app(request, pk)
-        if action not in workflow.BY_ACTION:
-            raise NotFound(f"没有“{action}”这个操作。")
-        shown = services.preview(actor=request.user, application=app, action=action, **step_params(request, action))
+        _, params = staff_step(request, action)
+        shown = services.preview(actor=request.user, application=app, action=action, **params)
         masks = selectors.masked(app)
         rows = [
             {**letters.masked_preview(app, letter, masks), "kind": letter.kind, "digest": letter.digest}

@@ -4,6 +4,10 @@ The API calls the same services as the pages, so the rules and the error codes a
 ``ApplicationError`` becomes an RFC 9457 problem document (``errors.problem_handler``) with its
 stable ``code`` and the ``field`` it concerns. Serializers describe the input for the OpenAPI schema
 and pass it on as text; the services validate it.
+
+Over 400 lines on purpose: the public and the staff endpoints of one resource are read side by side
+(routes, throttles, errors); the steps' bodies come from the workflow table (``workflow_fields``)
+and the answers from ``outputs``.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from gongkai.api.outputs import (
     out,
 )
 from gongkai.api.parsers import ObjectJSONParser
+from gongkai.api.workflow_fields import action_serializer, first_error, step_params
 from gongkai.applications import access, letters, selectors, services, workflow
 from gongkai.applications.models import Application
 from gongkai.applications.outcomes import BY_CODE
@@ -39,7 +44,7 @@ from gongkai.applications.uploads import from_files
 from gongkai.core import antiabuse, ratelimit
 from gongkai.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gongkai.core.numbers import parse_int
-from gongkai.orgs import policies
+from gongkai.core.workflow import Transition
 from gongkai.orgs.selectors import org_by_slug
 
 
@@ -106,71 +111,8 @@ class RegisterSerializer(ApplicantSerializer):
     secret = _text("查询密码（可选，由申请人设定）")
 
 
-class WithheldSerializer(serializers.Serializer):
-    item = _text("不予公开的内容", True)
-    reason = _text("理由", True)
-
-
-class ActionSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False, help_text="办理日期，默认今天")
-    reason = _text("理由（提请延期必填）")
-    items = _text("需要补正的事项（request_correction）")
-    period = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=60,
-        help_text="补正期限，工作日（request_correction，默认15）；说明理由期限（ask_reasons，默认10）",
-    )
-    text = _text("补正内容（receive_correction）；答复内容或理由（reply、not_gi）；申请人说明的理由（record_reasons）")
-    party = _text("征求意见对象（consult）")
-    kind = _text("third_party 第三方；agency 其他机关（consult）")
-    opinion = _text("意见（end_consultation）")
-    days = serializers.IntegerField(
-        required=False, min_value=1, max_value=20, help_text="延长工作日数，1至20（propose_extension）"
-    )
-    pages = serializers.IntegerField(
-        required=False,
-        allow_null=True,
-        min_value=0,
-        max_value=1_000_000,
-        help_text="页数，按量计收时填写（fee_notice）",
-    )
-    reply_type = _text("答复类型（reply）")
-    outcome = _text("办理结果代码，即年报表三的行（reply）")
-    withheld = WithheldSerializer(many=True, required=False, help_text="部分公开时不予公开的内容及理由（第三十七条）")
-    competent_body = _text("负责公开的机关及联系方式（reply，非本机关负责公开）")
-    competent_unknown = serializers.BooleanField(
-        required=False, help_text="经查询无法确定负责公开的机关（reply，非本机关负责公开）"
-    )
-    query_law = _text("查询事项适用的法律、行政法规（reply，QUERY_PROCEDURE，第三十六条第（七）项）")
-    query_where = _text("办理查询的机关或场所（reply，QUERY_PROCEDURE）")
-    objected = serializers.BooleanField(required=False, help_text="第三方不同意公开（end_consultation，第三十二条）")
-    content = _text("决定公开的政府信息内容（disclose_over_objection，第三十二条）")
-    until = serializers.DateField(required=False, help_text="延迟答复的合理期限（set_longer_period，第三十五条）")
-
-    PARAMS = {
-        "request_correction": ("items", "period"),
-        "receive_correction": ("text",),
-        "consult": ("party", "kind"),
-        "end_consultation": ("opinion", "objected"),
-        "propose_extension": ("days",),
-        "fee_notice": ("pages",),
-        "reply": (
-            "reply_type",
-            "outcome",
-            "text",
-            "withheld",
-            "competent_body",
-            "competent_unknown",
-            "query_law",
-            "query_where",
-        ),
-        "not_gi": ("text",),
-        "ask_reasons": ("period",),
-        "record_reasons": ("text",),
-        "set_longer_period": ("until",),
-        "disclose_over_objection": ("content",),
-    }
+# The body of a staff step, built from the workflow table (issue 19 §1).
+ActionSerializer = action_serializer("ActionSerializer", workflow.STAFF)
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -255,9 +197,7 @@ def status_of(app: Application) -> dict[str, Any]:
 
 def staff_view_of(request: Request, app: Application) -> dict[str, Any]:
     data = status_of(app)
-    actions = [
-        t.action for t in workflow.transitions_from(app.state) if policies.can(request.user, t.permission, app.org)
-    ]
+    actions = [t.action for t in selectors.steps_open_to(request.user, app)]
     data.update(
         {
             "id": app.pk,
@@ -427,7 +367,7 @@ class StaffListView(APIView):
     def post(self, request: Request) -> Response:
         ser = RegisterSerializer(data=request.data)
         if not ser.is_valid():
-            raise _first_error(ser)
+            raise first_error(ser)
         d = ser.validated_data
         org = org_by_slug(d["org"])
         if org is None:
@@ -448,12 +388,6 @@ class StaffListView(APIView):
         return Response(staff_view_of(request, result.application), status=201)
 
 
-def _first_error(ser: serializers.Serializer) -> ValidationFailed:
-    field, errors = next(iter(ser.errors.items()))
-    message = str(errors[0]) if isinstance(errors, list) and errors else str(errors)
-    return ValidationFailed(f"{field}：{message}", code="invalid_input", field=str(field))
-
-
 class StaffDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -467,19 +401,12 @@ class StaffDetailView(APIView):
         return Response(staff_view_of(request, _staff_app(request, pk)))
 
 
-def step_params(request: Request, action: str) -> dict[str, Any]:
-    """A step's parameters from the request, as the step takes them (the services validate them)."""
-    ser = ActionSerializer(data=request.data)
-    if not ser.is_valid():
-        raise _first_error(ser)
-    d = ser.validated_data
-    params: dict[str, Any] = {"reason": d.get("reason", "")}
-    if "on" in d:
-        params["on"] = d["on"]
-    for name in ActionSerializer.PARAMS.get(action, ()):
-        if name in d:
-            params[name] = [dict(w) for w in d[name]] if name == "withheld" else d[name]
-    return params
+def staff_step(request: Request, action: str) -> tuple[Transition, dict[str, Any]]:
+    """The step named in the URL and its parameters from the body."""
+    step = workflow.BY_ACTION.get(action)
+    if step is None:
+        raise NotFound(f"没有“{action}”这个操作。")
+    return step, step_params(request, ActionSerializer, step)
 
 
 class StaffActionView(APIView):
@@ -494,9 +421,8 @@ class StaffActionView(APIView):
     )
     def post(self, request: Request, pk: int, action: str) -> Response:
         app = _staff_app(request, pk)
-        if action not in workflow.BY_ACTION:
-            raise NotFound(f"没有“{action}”这个操作。")
-        app = services.transition(actor=request.user, application=app, action=action, **step_params(request, action))
+        _, params = staff_step(request, action)
+        app = services.transition(actor=request.user, application=app, action=action, **params)
         return Response(staff_view_of(request, app))
 
 

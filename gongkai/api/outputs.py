@@ -4,6 +4,8 @@ answers against the schema, and CI diffs the committed schema, docs/api/openapi.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from gongkai.applications.models import Satisfaction, State, Timeliness
@@ -174,6 +176,6 @@ class ProblemOut(serializers.Serializer):
 ERRORS = {400: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 429: ProblemOut}
 
 
-def out(serializer: type[serializers.Serializer], data: object) -> dict:
+def out(serializer: type[serializers.Serializer], data: object) -> dict[str, Any]:
     """Pass an answer through its declared serializer: a key not declared is dropped, one missing fails."""
     return dict(serializer(data).data)

@@ -16,7 +16,6 @@ import datetime as dt
 import functools
 import logging
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -30,6 +29,7 @@ from gongkai.applications.models import Application
 from gongkai.applications.secret_rules import secret_problem
 from gongkai.core import audit, ratelimit
 from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def _send_unlock_mail(app: Application) -> None:
         log.exception("unlock mail for %s failed", app.tracking_code)
 
 
-def _unlock(app: Application, *, actor: Any, how: str) -> None:
+def _unlock(app: Application, *, actor: Actor | None, how: str) -> None:
     with transaction.atomic():
         Application.objects.filter(pk=app.pk).update(track_locked_at=None)
         app.track_locked_at = None
@@ -139,7 +139,7 @@ def unlock_with_token(token: str) -> Application:
     return app
 
 
-def unlock_by_staff(*, actor: Any, application: Application) -> None:
+def unlock_by_staff(*, actor: Actor | None, application: Application) -> None:
     """The handling body's staff unlock the code after checking, by phone, that the caller is the applicant."""
     policies.require(actor, "application.handle", application.org)
     if application.track_locked_at is None:
@@ -205,7 +205,7 @@ def application_for_reset_token(token: str) -> Application:
     return app
 
 
-def _set_secret(app: Application, secret: str, *, actor: Any, how: str) -> None:
+def _set_secret(app: Application, secret: str, *, actor: Actor | None, how: str) -> None:
     problem = secret_problem(secret, id_number=app.id_number, phone=app.phone)
     if problem:
         raise ValidationFailed(f"{problem}查询和补正时需要使用，请牢记。", code="weak_secret", field="secret")
@@ -225,7 +225,7 @@ def reset_with_token(token: str, secret: str) -> Application:
     return app
 
 
-def issue_reset_code(*, actor: Any, application: Application) -> str:
+def issue_reset_code(*, actor: Actor | None, application: Application) -> str:
     """A one-time code for an applicant who calls, to be read out on the phone number on file."""
     policies.require(actor, "application.handle", application.org)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(RESET_CODE_LENGTH))

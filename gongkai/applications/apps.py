@@ -35,4 +35,4 @@ class ApplicationsConfig(AppConfig):
 
         audit.register_labels(EVENT_LABELS)
         # Every staff step is labelled as the workflow table names it.
-        audit.register_labels({f"application.{t.action}": t.label for t in workflow.TRANSITIONS})
+        audit.register_labels(workflow.STAFF.event_labels())

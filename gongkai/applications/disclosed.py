@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 
@@ -20,6 +21,7 @@ from gongkai.catalogue.models import Document, DocumentState
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, NotFound, ValidationFailed
 from gongkai.core.text import clean_filename
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 
 # Reply types that provide information, and so may carry it (Art. 36(1)(2), 37).
@@ -28,17 +30,18 @@ MAX_DOCUMENTS = 50
 EDITABLE_STATES = (State.RECEIVED, State.IN_REVIEW, State.CONSULTING, State.FEE_NOTICE_SENT, State.CORRECTION_REQUESTED)
 
 
-def _locked(application: Application, actor: Any) -> Application:
+def _locked(application: Application, actor: Actor) -> tuple[Application, User]:
+    """The case, locked, and the clerk who may attach to it (as the account the document names)."""
     app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
-    policies.require(actor, "application.handle", app.org)
+    clerk = policies.require(actor, "application.handle", app.org)
     if app.state not in EDITABLE_STATES:
         raise IllegalTransition("答复已经作出，答复提供的政府信息不能再增减。", code="already_replied")
     if app.reply_documents.count() >= MAX_DOCUMENTS:
         raise ValidationFailed(f"一件申请最多附{MAX_DOCUMENTS}项政府信息。", code="too_many_files", field="files")
-    return app
+    return app, clerk
 
 
-def add_files(*, actor: Any, application: Application, uploads: list[Upload]) -> list[ReplyDocument]:
+def add_files(*, actor: Actor, application: Application, uploads: list[Upload]) -> list[ReplyDocument]:
     """Attach files to the coming reply. Each is checked like an applicant's upload (type told by
     content, size limit); if one fails, none is kept."""
     if not uploads:
@@ -48,12 +51,12 @@ def add_files(*, actor: Any, application: Application, uploads: list[Upload]) ->
     written: list[tuple[Any, str]] = []
     try:
         with transaction.atomic():
-            app = _locked(application, actor)
+            app, clerk = _locked(application, actor)
             docs = []
             for upload in uploads:
                 name = clean_filename(upload.name)
                 doc = ReplyDocument(
-                    application=app, title=name, size=len(upload.data), sha256=upload.sha256, added_by=actor
+                    application=app, title=name, size=len(upload.data), sha256=upload.sha256, added_by=clerk
                 )
                 doc.file.save(name, ContentFile(upload.data), save=False)
                 written.append((doc.file.storage, str(doc.file.name)))
@@ -75,7 +78,7 @@ def add_files(*, actor: Any, application: Application, uploads: list[Upload]) ->
 
 
 @transaction.atomic
-def add_item(*, actor: Any, application: Application, reference: str) -> ReplyDocument:
+def add_item(*, actor: Actor, application: Application, reference: str) -> ReplyDocument:
     """Attach a published catalogue item, found by its 索引号 or its number in the catalogue."""
     reference = (reference or "").strip()
     if not reference:
@@ -90,10 +93,10 @@ def add_item(*, actor: Any, application: Application, reference: str) -> ReplyDo
         raise ValidationFailed(
             "只能附上已经公开的目录信息；尚未公开的信息请以文件形式附上。", code="item_not_public", field="item"
         )
-    app = _locked(application, actor)
+    app, clerk = _locked(application, actor)
     if app.reply_documents.filter(item=item).exists():
         raise ValidationFailed("该目录信息已经附上。", code="duplicate", field="item")
-    doc = ReplyDocument.objects.create(application=app, item=item, title=item.title[:500], added_by=actor)
+    doc = ReplyDocument.objects.create(application=app, item=item, title=item.title[:500], added_by=clerk)
     audit.record(
         actor=actor,
         action="application.document_added",
@@ -105,8 +108,8 @@ def add_item(*, actor: Any, application: Application, reference: str) -> ReplyDo
 
 
 @transaction.atomic
-def remove(*, actor: Any, document: ReplyDocument) -> None:
-    app = _locked(document.application, actor)
+def remove(*, actor: Actor, document: ReplyDocument) -> None:
+    app, _ = _locked(document.application, actor)
     doc = app.reply_documents.filter(pk=document.pk).first()
     if doc is None:
         raise NotFound("没有找到该项政府信息。", code="not_found")

@@ -7,6 +7,9 @@ articles cited and the applicant's rights cannot be edited by anyone. A paragrap
 the organisation's ``LetterTemplate`` (contact details, an opening, a closing note). Administrators
 edit only the regions (``services.letter_template_save``). The text is frozen when a letter is
 issued; DOCX and PDF are rendered from that frozen text (``render``).
+
+Over 400 lines on purpose: the legal wording of every letter is written out here, in one place a
+reviewer reads against the Regulations.
 """
 
 from __future__ import annotations

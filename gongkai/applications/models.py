@@ -3,6 +3,9 @@ uploaded files, consultations and other pauses, letters, reconsideration and lit
 
 State lives in one field, moved only by ``services`` through the transitions in ``workflow``. The
 reply deadline is stored with its explanation and recomputed by the service after every step.
+
+Over 400 lines on purpose: the app's models sit in one module, as Django expects, and most of the
+length is the comments that tie each field to the article it records.
 """
 
 from __future__ import annotations
@@ -145,6 +148,9 @@ class Application(models.Model):
     correction_requested_on = models.DateField("补正告知日期", null=True, blank=True)
     correction_items = models.TextField("需要补正的事项", blank=True)
     correction_due = models.DateField("补正期限", null=True, blank=True)
+    # This and the other shorter periods are flagged, not recomputed, when they cross a year whose
+    # schedule is not loaded: the letter gave the applicant the date, and the date stands.
+    correction_due_provisional = models.BooleanField("补正期限暂定", default=False)
     correction_received_on = models.DateField("收到补正日期", null=True, blank=True)
     correction_text = models.TextField("补正内容", blank=True)
 
@@ -155,6 +161,7 @@ class Application(models.Model):
     fee_pages = models.PositiveIntegerField("页数", null=True, blank=True)
     fee_notice_on = models.DateField("收费通知日期", null=True, blank=True)
     fee_due = models.DateField("缴费期限", null=True, blank=True)
+    fee_due_provisional = models.BooleanField("缴费期限暂定", default=False)
     fee_paid_on = models.DateField("缴费日期", null=True, blank=True)
 
     # The reply (Art. 36–39) or the closing of the case.
@@ -175,6 +182,7 @@ class Application(models.Model):
     # to handle (row N4) or sets a longer reasonable period for the reply (延迟答复) and says so.
     art35_asked_on = models.DateField("要求说明理由日期", null=True, blank=True)
     art35_reasons_due = models.DateField("说明理由期限", null=True, blank=True)
+    art35_reasons_due_provisional = models.BooleanField("说明理由期限暂定", default=False)
     art35_reasons = models.TextField("申请人说明的理由", blank=True)
     art35_due = models.DateField("延迟答复的合理期限", null=True, blank=True)
     art35_ground = models.TextField("延迟答复的理由", blank=True)
@@ -319,6 +327,7 @@ class Pause(models.Model):
     party = models.CharField("征求意见对象", max_length=200, blank=True)
     begin = models.DateField("开始日期")  # the letter was sent this day (it still counts)
     period_due = models.DateField("期限")  # 15 working days for an opinion, 20 for a fee
+    period_provisional = models.BooleanField("期限暂定", default=False)
     end = models.DateField("结束日期", null=True, blank=True)  # null while it runs
     opinion = models.TextField("意见", blank=True)
     # Art. 32: the third party objected; the body may still disclose where not disclosing would

@@ -14,7 +14,6 @@ of conversions is counted per body and year (``selectors.proactive_conversions``
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +23,7 @@ from gongkai.catalogue import services as catalogue
 from gongkai.catalogue.models import Document, Term, Vocabulary
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 
 BASES = {"multiple": "多个申请人申请相同信息", "suggested": "申请人建议纳入主动公开"}
@@ -32,7 +32,7 @@ BASES = {"multiple": "多个申请人申请相同信息", "suggested": "申请�
 @transaction.atomic
 def convert(
     *,
-    actor: Any,
+    actor: Actor,
     application: Application,
     basis: str,
     title: str,

@@ -2,6 +2,9 @@
 
 Lists never carry personal data in full: ``masked`` gives the forms shown in lists; the full
 values come only from ``services.reveal_personal_data``, which logs the reveal.
+
+Over 400 lines on purpose: every read of an application that the three interfaces share is here,
+so the masking and the permission filter are applied in one place.
 """
 
 from __future__ import annotations
@@ -10,18 +13,20 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from gongkai.applications import workflow
 from gongkai.applications.identity import mask_id_number
 from gongkai.applications.models import Application, Letter, ReplyDocument, State, Timeliness
 from gongkai.calendars.services import CalendarCache, WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import NotFound
+from gongkai.core.types import Actor
+from gongkai.core.workflow import Transition
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 
@@ -75,11 +80,36 @@ class InboxRow:
     due_mark: str  # "overdue" | "due_soon" | ""
 
 
-def staff_application(user: Any, pk: int) -> Application:
+def staff_application(user: Actor, pk: int) -> Application:
     app = Application.objects.select_related("org").filter(pk=pk).first()
     if app is None or not policies.can(user, "application.read", app.org):
         raise NotFound("没有找到这件申请，或您无权查看。")
     return app
+
+
+def steps_open_to(user: Actor, app: Application) -> list[Transition]:
+    """The staff steps this user may take on this case now, as the workbench offers them and the API
+    lists them: those the table allows from the state and the user's role permits, less the ones the
+    case rules out (an extension proposed or granted once, Art. 33(2); the Art. 35 steps in their
+    order; a decision over a third party's objection only after one, Art. 32)."""
+    steps = [t for t in workflow.transitions_from(app.state) if policies.can(user, t.permission, app.org)]
+    hidden = set()
+    if app.extension_proposed_days or app.extension_days:
+        hidden.add("propose_extension")
+    if not app.extension_proposed_days:
+        hidden |= {"approve_extension", "decline_extension"}
+    if app.art35_asked_on:
+        hidden.add("ask_reasons")
+    else:
+        hidden |= {"record_reasons", "set_longer_period"}
+    if app.art35_due:
+        hidden.add("set_longer_period")
+    if (
+        "disclose_over_objection" in {t.action for t in steps}
+        and not app.pauses.filter(objected=True, disclosed_over_objection_on__isnull=True).exists()
+    ):
+        hidden.add("disclose_over_objection")
+    return [t for t in steps if t.action not in hidden]
 
 
 def due_soon_horizon(org: Organisation, today: dt.date) -> dt.date:
@@ -95,7 +125,7 @@ def due_soon_horizon(org: Organisation, today: dt.date) -> dt.date:
 
 
 def inbox(
-    user: Any, org: Organisation, *, today: dt.date | None = None, page: int = 1, per_page: int = 30, state: str = ""
+    user: Actor, org: Organisation, *, today: dt.date | None = None, page: int = 1, per_page: int = 30, state: str = ""
 ) -> tuple[list[InboxRow], int]:
     """One body's open applications, most urgent first (the date the office must next act by),
     with due-soon and overdue marks. Returns the page's rows and the count of open applications."""
@@ -133,7 +163,7 @@ class BodyLoad:
     late: int = 0
 
 
-def oversight_overview(user: Any, *, today: dt.date | None = None) -> list[BodyLoad]:
+def oversight_overview(user: Actor, *, today: dt.date | None = None) -> list[BodyLoad]:
     """For a supervisor or an administrator: each body in the subtrees it oversees that has open
     applications or replies this year, with how many are open, due soon and overdue (most overdue
     first), and this year's replies 按时, 延期 and 逾期. Counts only: no personal data leaves the
@@ -182,7 +212,7 @@ def oversight_overview(user: Any, *, today: dt.date | None = None) -> list[BodyL
     return loads
 
 
-def awaiting_head(user: Any) -> list[Application]:
+def awaiting_head(user: Actor) -> list[Application]:
     """What waits for the head of the disclosure office (Art. 33(2): extensions to approve), at the
     bodies where the user holds that role, oldest proposal first."""
     orgs = policies.orgs_where(user, "application.approve_extension")
@@ -196,7 +226,7 @@ def awaiting_head(user: Any) -> list[Application]:
     )
 
 
-def applicant_history(user: Any, app: Application, limit: int = 50) -> list[Application]:
+def applicant_history(user: Actor, app: Application, limit: int = 50) -> list[Application]:
     """The same applicant's other applications, newest first (Art. 35, 36(6)), to the bodies whose
     applicants' personal data this user may see (their own bodies) and to no other: what a person
     asked another body, perhaps about their own detention, is that body's business alone."""
@@ -266,25 +296,17 @@ def reply_documents_for_applicant(app: Application) -> QuerySet[ReplyDocument]:
     return app.reply_documents.select_related("item__org")
 
 
-# What the applicant is shown of each recorded step: the public name of the step. Steps inside the
-# body (reveals, a proposed extension before the head decides, files being chosen) are left out, and
-# nothing names a third party consulted (Art. 32: their identity may itself be protected).
+# What the applicant is shown of each recorded step: the public name of the step, declared with the
+# step in the workflow's table (``Transition.public``), and of the events that are not steps. Steps
+# inside the body (reveals, a proposed extension before the head decides, files being chosen) have
+# none, and nothing names a third party consulted (Art. 32: their identity may itself be protected).
 APPLICANT_STEPS = {
     "application.received": "收到申请",
-    "application.accept": "审核通过，开始办理",
-    "application.request_correction": "告知补正",
-    "application.receive_correction": "收到补正",
-    "application.consult": "征求意见（期间不计入答复期限）",
-    "application.end_consultation": "征求意见结束",
-    "application.approve_extension": "延长答复期限",
-    "application.fee_notice": "发出收费通知",
-    "application.fee_paid": "收到信息处理费",
-    "application.fee_lapsed": "逾期未缴费，终止处理",
-    "application.reply": "作出答复",
-    "application.not_gi": "告知不作为政府信息公开申请处理",
-    "application.abandon": "逾期未补正，终止处理",
-    "application.withdraw": "撤回申请",
-    "application.archive": "归档",
+    **{
+        f"application.{t.action}": t.public
+        for t in (*workflow.STAFF.transitions, *workflow.APPLICANT.transitions)
+        if t.public
+    },
     "application.rated": "评价办理情况",
     "application.secret_reset": "重新设置查询密码",
     "application.track_locked": "查询码因多次输错密码被锁定",
@@ -372,7 +394,7 @@ def _masked_q(value: str) -> Q:
     )
 
 
-def case_search(user: Any, filters: CaseFilters) -> QuerySet[Application]:
+def case_search(user: Actor, filters: CaseFilters) -> QuerySet[Application]:
     """Every case of the bodies the user may read, open or closed, filtered. Personal data stays
     on the rows; lists and exports show it masked (``masked``)."""
     qs = Application.objects.filter(policies.internal_orgs_q(user)).select_related("org")

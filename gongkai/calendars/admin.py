@@ -16,7 +16,7 @@ from gongkai.core.errors import ApplicationError
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     list_display = ("year", "is_complete", "source", "updated_at")
     fields = ("year", "is_complete", "source")
 
@@ -31,7 +31,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
     list_display = ("date", "name", "is_off_day", "org", "source")
     list_filter = ("is_off_day", "source", "org")
     date_hierarchy = "date"

@@ -1,81 +1,27 @@
-"""Working-day arithmetic (spec §6) and the writes that maintain the calendar.
+"""The effective working calendar of a body, and the writes that maintain the calendar.
 
-Reading chosen, documented in docs/deadlines.md: a period of N working days "自…之日起" starts on
-the day after the event (民法典 第二百零一条: 开始的当日不计入); day 1 is the first working day after
-it and the deadline is the N-th. A working day is Monday to Friday unless it is an official day off,
-plus every make-up working day (调休上班日) even when it falls on a weekend.
+A working day is Monday to Friday unless it is an official day off, plus every make-up working day
+(调休上班日) even when it falls on a weekend. Periods of working days are counted once, in
+``counting`` (spec §6).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
 from gongkai.calendars import statutory
+from gongkai.calendars.counting import ONE_DAY, DeadlineResult, count_working_days
 from gongkai.calendars.models import CalendarDay, CalendarYear, DaySource
 from gongkai.calendars.package_data import package_label, package_schedule
 from gongkai.core import audit
 from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import org_ancestor_ids
-
-ONE_DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class DeadlineResult:
-    """A computed deadline together with the facts it came from."""
-
-    start: dt.date
-    working_days: int
-    due: dt.date
-    provisional: bool
-    unloaded_years: list[int] = field(default_factory=list)
-    holidays_crossed: list[tuple[str, str]] = field(default_factory=list)
-    makeup_days_crossed: list[tuple[str, str]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        # JSON has no tuples: store pairs as lists so the in-memory and reloaded forms agree.
-        data["holidays_crossed"] = [list(p) for p in self.holidays_crossed]
-        data["makeup_days_crossed"] = [list(p) for p in self.makeup_days_crossed]
-        data["start"] = self.start.isoformat()
-        data["due"] = self.due.isoformat()
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DeadlineResult:
-        return cls(
-            start=dt.date.fromisoformat(data["start"]),
-            working_days=int(data["working_days"]),
-            due=dt.date.fromisoformat(data["due"]),
-            provisional=bool(data["provisional"]),
-            unloaded_years=list(data.get("unloaded_years", [])),
-            holidays_crossed=[(d, n) for d, n in data.get("holidays_crossed", [])],
-            makeup_days_crossed=[(d, n) for d, n in data.get("makeup_days_crossed", [])],
-        )
-
-    def explain(self) -> str:
-        """The explanation shown to staff and applicants, in Chinese."""
-        parts = [f"自{self.start:%Y年%m月%d日}次日起算{self.working_days}个工作日，截止{self.due:%Y年%m月%d日}。"]
-        if self.holidays_crossed:
-            names = sorted({n for _, n in self.holidays_crossed})
-            parts.append(f"期间遇法定节假日{len(self.holidays_crossed)}天（{'、'.join(names)}），不计入。")
-        if self.makeup_days_crossed:
-            days = "、".join(d for d, _ in self.makeup_days_crossed)
-            parts.append(f"调休上班日{days}计为工作日。")
-        if self.provisional:
-            years = "、".join(str(y) for y in self.unloaded_years)
-            parts.append(
-                f"{years}年节假日安排尚未载入，本期限为暂定：按《全国年节及纪念日放假办法》规定的法定节假日计算"
-                "（不含调休），载入后将重新计算。"
-            )
-        return "".join(parts)
 
 
 class WorkingCalendar:
@@ -133,33 +79,10 @@ class WorkingCalendar:
         return self.off.get(day) or self.provisional_off(day.year).get(day)
 
     def add_working_days(self, start: dt.date, n: int) -> DeadlineResult:
+        """The ``n``-th working day after ``start``, explained (``counting``)."""
         if n < 0:
             raise ValidationFailed("工作日数不能为负数。", code="negative_working_days")
-        day, counted = start, 0
-        holidays: list[tuple[str, str]] = []
-        makeup: list[tuple[str, str]] = []
-        unloaded: set[int] = set()
-        while counted < n:
-            day += ONE_DAY
-            if day.year not in self.loaded_years:
-                unloaded.add(day.year)
-            if self.is_working_day(day):
-                counted += 1
-                if day in self.work:
-                    makeup.append((day.isoformat(), self.work[day]))
-            else:
-                name = self.day_off_name(day)
-                if name:
-                    holidays.append((day.isoformat(), name))
-        return DeadlineResult(
-            start=start,
-            working_days=n,
-            due=day,
-            provisional=bool(unloaded),
-            unloaded_years=sorted(unloaded),
-            holidays_crossed=holidays,
-            makeup_days_crossed=makeup,
-        )
+        return count_working_days(self, start, n)
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]; negative when end is before start."""
@@ -197,7 +120,7 @@ def add_working_days(start: dt.date, n: int, *, org: Organisation | None = None)
     return WorkingCalendar(org).add_working_days(start, n)
 
 
-def _require_calendar_right(actor: Any, org: Organisation | None) -> None:
+def _require_calendar_right(actor: Actor, org: Organisation | None) -> None:
     allowed = policies.can_edit_national_calendar(actor) if org is None else policies.can(actor, "calendar.edit", org)
     if not allowed:
         raise PermissionDenied("您没有维护该工作日历的权限。", code="permission_denied")
@@ -205,7 +128,7 @@ def _require_calendar_right(actor: Any, org: Organisation | None) -> None:
 
 @transaction.atomic
 def calendar_day_set(
-    *, actor: Any, date: dt.date, is_off_day: bool, name: str, org: Organisation | None = None
+    *, actor: Actor, date: dt.date, is_off_day: bool, name: str, org: Organisation | None = None
 ) -> CalendarDay:
     _require_calendar_right(actor, org)
     if not name.strip():
@@ -227,7 +150,7 @@ def calendar_day_set(
 
 
 @transaction.atomic
-def calendar_day_remove(*, actor: Any, day: CalendarDay) -> None:
+def calendar_day_remove(*, actor: Actor, day: CalendarDay) -> None:
     _require_calendar_right(actor, day.org)
     audit.record(
         actor=actor,
@@ -240,7 +163,7 @@ def calendar_day_remove(*, actor: Any, day: CalendarDay) -> None:
 
 
 @transaction.atomic
-def calendar_year_set(*, actor: Any, year: int, is_complete: bool, source: str = "") -> CalendarYear:
+def calendar_year_set(*, actor: Actor, year: int, is_complete: bool, source: str = "") -> CalendarYear:
     _require_calendar_right(actor, None)
     obj, _ = CalendarYear.objects.get_or_create(year=year, defaults={"is_complete": is_complete})
     before = {"is_complete": obj.is_complete, "source": obj.source}
@@ -257,7 +180,7 @@ def calendar_year_set(*, actor: Any, year: int, is_complete: bool, source: str =
 
 
 @transaction.atomic
-def calendar_load_package(*, actor: Any = None) -> tuple[int, list[int]]:
+def calendar_load_package(*, actor: Actor | None = None) -> tuple[int, list[int]]:
     """Load every year the installed chinese-calendar package covers.
 
     Days an administrator entered are kept: the package never overwrites a human decision.

@@ -37,7 +37,8 @@ ONE_DAY = dt.timedelta(days=1)
 
 def _beijing_date(moment: float) -> dt.date:
     """The calendar date in Beijing of an ephem date (UTC)."""
-    return (ephem.Date(moment).datetime() + BEIJING).date()
+    moment_utc: dt.datetime = ephem.Date(moment).datetime()  # PyEphem is untyped
+    return (moment_utc + BEIJING).date()
 
 
 def _sun_longitude(moment: float) -> float:

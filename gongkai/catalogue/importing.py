@@ -15,6 +15,9 @@
 
 Imported items are already public elsewhere, so they enter the catalogue as published; their
 index number is kept when it has the standard form, otherwise one is issued.
+
+Over 400 lines on purpose: parsing, checks, the checkpoint and the per-line savepoints are one
+procedure whose parts depend on each other's order, read best in one place.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from gongkai.catalogue.models import (
 from gongkai.catalogue.services import compute_publish_due, snapshot, validate_document
 from gongkai.core import audit
 from gongkai.core.errors import ApplicationError, ValidationFailed
+from gongkai.core.types import Actor, user_of
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 
@@ -239,7 +243,7 @@ def fingerprint(path: Path, fmt: str, org: Organisation | None) -> str:
 
 
 class Importer:
-    def __init__(self, *, actor: Any, default_org: Organisation | None) -> None:
+    def __init__(self, *, actor: Actor | None, default_org: Organisation | None) -> None:
         self.actor = actor
         self.default_org = default_org
         self.orgs: dict[str, Organisation] = {}
@@ -384,7 +388,7 @@ class Importer:
         existing = Document.objects.select_for_update().filter(source_id=data["source_id"]).first()
         if existing is not None and existing.source_hash == content_hash:
             return "unchanged"
-        doc = existing or Document(org=org, created_by=self.actor if self.actor else None)
+        doc = existing or Document(org=org, created_by=user_of(self.actor))
         before = snapshot(doc) if existing else {}
         for key, value in data.items():
             setattr(doc, key, value)
@@ -437,7 +441,7 @@ def checkpoint(path: Path, fmt: str, org: Organisation | None) -> int:
 
 def import_catalogue(
     *,
-    actor: Any,
+    actor: Actor | None,
     path: Path,
     default_org: Organisation | None = None,
     fmt: str | None = None,

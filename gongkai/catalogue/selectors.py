@@ -15,6 +15,7 @@ from gongkai.catalogue.doc_numbers import parse_doc_number
 from gongkai.catalogue.models import Document, DocumentState, Term, Validity, Vocabulary
 from gongkai.core.errors import NotFound
 from gongkai.core.text import normalise_for_match
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import org_subtree
@@ -93,11 +94,11 @@ def browse_facets(org: Organisation) -> dict[str, Any]:
     return {"topics": topics, "art20": art20, "years": years, "publishers": publishers}
 
 
-def staff_documents(user: Any) -> QuerySet[Document]:
+def staff_documents(user: Actor) -> QuerySet[Document]:
     return Document.objects.filter(policies.internal_orgs_q(user)).select_related("org", "topic__parent")
 
 
-def staff_document(user: Any, pk: int) -> Document:
+def staff_document(user: Actor, pk: int) -> Document:
     doc = staff_documents(user).prefetch_related("attachments").filter(pk=pk).first()
     if doc is None:
         raise NotFound("该信息不存在，或您无权查看。")
@@ -114,7 +115,7 @@ class RiskRow:
         return self.working_days_left < 0
 
 
-def at_risk_documents(user: Any, *, today: dt.date | None = None, limit: int = 200) -> list[RiskRow]:
+def at_risk_documents(user: Actor, *, today: dt.date | None = None, limit: int = 200) -> list[RiskRow]:
     """Unpublished items whose Art. 26 deadline has passed or falls within the warning window, soonest first."""
     from django.utils import timezone
 
@@ -132,7 +133,7 @@ def at_risk_documents(user: Any, *, today: dt.date | None = None, limit: int = 2
     return rows
 
 
-def state_counts(user: Any) -> dict[str, int]:
+def state_counts(user: Actor) -> dict[str, int]:
     counts = dict(staff_documents(user).order_by().values_list("state").annotate(n=Count("id")))
     return {state: counts.get(state, 0) for state in DocumentState.values}
 

@@ -3,7 +3,6 @@ writes inside one transaction and leaves an audit event."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from typing import Any
 
@@ -20,6 +19,8 @@ from gongkai.catalogue.models import Attachment, Document, DocumentState, Instru
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
 from gongkai.core.text import clean_filename, normalise_for_match
+from gongkai.core.types import Actor, user_of
+from gongkai.core.workflow import Step, Transition, lock, run_transition
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 
@@ -107,12 +108,12 @@ def compute_publish_due(doc: Document, calendar: WorkingCalendar | None = None) 
 
 
 @transaction.atomic
-def document_create(*, actor: Any, org: Organisation, **fields: Any) -> Document:
+def document_create(*, actor: Actor, org: Organisation, **fields: Any) -> Document:
     policies.require(actor, "document.create", org)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
-    doc = Document(org=org, created_by=actor, state=DocumentState.DRAFT, **fields)
+    doc = Document(org=org, created_by=user_of(actor), state=DocumentState.DRAFT, **fields)
     validate_document(doc)
     compute_publish_due(doc)
     doc.save()
@@ -121,7 +122,7 @@ def document_create(*, actor: Any, org: Organisation, **fields: Any) -> Document
 
 
 @transaction.atomic
-def document_update(*, actor: Any, document: Document, **changes: Any) -> Document:
+def document_update(*, actor: Actor, document: Document, **changes: Any) -> Document:
     doc = Document.objects.select_for_update().select_related("org").get(pk=document.pk)
     policies.require(actor, "document.edit", doc.org)
     if doc.state != DocumentState.DRAFT:
@@ -142,51 +143,50 @@ def document_update(*, actor: Any, document: Document, **changes: Any) -> Docume
 
 
 @transaction.atomic
-def document_transition(
-    *, actor: Any, document: Document, action: str, reason: str = "", on: dt.date | None = None
-) -> Document:
-    """The single entry point for workflow steps. An illegal step raises and changes nothing."""
-    doc = Document.objects.select_for_update().select_related("org").get(pk=document.pk)
-    step = workflow.transition_for(action, doc.state)
-    if step is None:
-        names = {t.action: t.label for t in workflow.TRANSITIONS}
-        raise IllegalTransition(
-            f"“{doc.get_state_display()}”状态的信息不能执行“{names.get(action, action)}”。",
-            code="illegal_transition",
-        )
-    if action == "revoke" and doc.validity == Validity.REPEALED:
-        raise IllegalTransition("该信息已经废止。", code="already_repealed")
-    policies.require(actor, step.permission, doc.org)
-    reason = reason.strip()
-    if step.needs_reason and not reason:
-        raise ValidationFailed(f"“{step.label}”须说明理由。", code="reason_required", field="reason")
-    today = on or timezone.localdate()
-    before = snapshot(doc)
-    if action == "publish":
-        doc.published_date = today
-        doc.published_at = timezone.now()
-        doc.publisher_name = doc.org.name
-        if not doc.index_number:
-            doc.index_number = issue_index_number(doc.org, today.year)
-        compute_publish_due(doc)
-        doc.published_late = doc.publish_due is not None and today > doc.publish_due
-    elif action == "reject":
-        doc.last_rejection_reason = reason
-    elif action == "withdraw":
-        doc.withdrawal_reason = reason
-    elif action == "revoke":
-        doc.validity = Validity.REPEALED
-        doc.repealed_date = today
-    doc.state = step.target
-    doc.save()
+def document_transition(*, actor: Actor, document: Document, action: str, **params: Any) -> Document:
+    """The single entry point for workflow steps (``workflow.TRANSITIONS``); ``params`` are ``reason``
+    and ``on`` (the day, default today). An illegal step raises and changes nothing."""
+    doc = lock(Document, document.pk)
+
+    def authorise(step: Transition) -> None:
+        policies.require(actor, step.permission, doc.org)
+
+    def handle(step: Step) -> None:
+        if action == "publish":
+            doc.published_date = step.on
+            doc.published_at = timezone.now()
+            doc.publisher_name = doc.org.name
+            if not doc.index_number:
+                doc.index_number = issue_index_number(doc.org, step.on.year)
+            compute_publish_due(doc)
+            doc.published_late = doc.publish_due is not None and step.on > doc.publish_due
+        elif action == "reject":
+            doc.last_rejection_reason = step.reason
+        elif action == "withdraw":
+            doc.withdrawal_reason = step.reason
+        elif action == "revoke":
+            if doc.validity == Validity.REPEALED:
+                raise IllegalTransition("该信息已经废止。", code="already_repealed")
+            doc.validity = Validity.REPEALED
+            doc.repealed_date = step.on
+
+    run_transition(
+        workflow.DOCUMENT,
+        doc,
+        action=action,
+        actor=actor,
+        raw=params,
+        today=timezone.localdate(),
+        authorise=authorise,
+        handle=handle,
+        snapshot=snapshot,
+    )
     # Listeners (the search index) change in the same transaction: published items in, others out.
     hooks.changed(doc)
-    b, a = audit.changed_fields(before, snapshot(doc))
-    audit.record(actor=actor, action=f"document.{action}", obj=doc, before=b, after=a, reason=reason, org_id=doc.org_id)
     return doc
 
 
-def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) -> Attachment:
+def attachment_add(*, actor: Actor, document: Document, name: str, data: bytes) -> Attachment:
     """Check and extract first; then store file and row together, or neither."""
     policies.require(actor, "document.edit", document.org)
     if document.state != DocumentState.DRAFT:
@@ -223,7 +223,7 @@ def attachment_add(*, actor: Any, document: Document, name: str, data: bytes) ->
 
 
 @transaction.atomic
-def attachment_remove(*, actor: Any, attachment: Attachment) -> None:
+def attachment_remove(*, actor: Actor, attachment: Attachment) -> None:
     document = attachment.document
     policies.require(actor, "document.edit", document.org)
     if document.state != DocumentState.DRAFT:

@@ -9,7 +9,7 @@ from gongkai.core.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the trail is append-only."""
 
     list_display = ("created_at", "actor_label", "action", "object_type", "object_label")

@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from gongkai.core.models import AuditEvent
+from gongkai.core.types import Actor, user_of
 
 ACTION_LABELS = {
     "org.created": "创建机构",
@@ -101,7 +102,7 @@ def event_hash(event: AuditEvent) -> str:
 
 def record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: models.Model,
     before: Mapping[str, Any] | None = None,
@@ -114,11 +115,11 @@ def record(
     Appends are serialised (a transaction-scoped advisory lock on PostgreSQL; SQLite's write lock
     already does it), so that each event's predecessor is the last one committed: the lock is held
     until the surrounding transaction ends, which is short for every service."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user = user_of(actor)
     event = AuditEvent(
         created_at=timezone.now(),
-        actor=actor if is_user else None,
-        actor_label=(actor.get_username() if is_user else "system")[:150],
+        actor=user,
+        actor_label=(user.get_username() if user is not None else "system")[:150],
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

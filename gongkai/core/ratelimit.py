@@ -38,7 +38,7 @@ def client_address(request: HttpRequest) -> str:
     networks = _trusted(tuple(settings.GONGKAI_TRUSTED_PROXIES))
     if not networks or not _is_trusted(remote, networks):
         return remote
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    hops = [h.strip() for h in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if h.strip()]
     for hop in reversed(hops):
         try:
             ipaddress.ip_address(hop)

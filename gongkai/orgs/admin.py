@@ -11,7 +11,7 @@ from gongkai.orgs.models import Membership, Organisation
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ("name", "kind", "parent", "credit_code", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "credit_code", "slug")
@@ -49,7 +49,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_display = ("user", "org", "role", "created_at")
     list_filter = ("role",)
     search_fields = ("user__username", "org__name")

@@ -15,11 +15,13 @@ revoking clears the cache of the object passed to the service.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
+from django.contrib.auth.models import User
 from django.db.models import Q
 
 from gongkai.core.errors import PermissionDenied
+from gongkai.core.types import Actor
 from gongkai.orgs.models import Membership, Organisation, Role
 
 # Actions taken in the publication workflow, and the working role each needs at the item's own body.
@@ -88,26 +90,27 @@ ACTION_LABELS = {
 }
 
 
-def _is_authenticated(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+def _is_authenticated(user: Actor | None) -> TypeGuard[User]:
+    return isinstance(user, User) and user.is_authenticated and user.is_active
 
 
-def _memberships(user: Any) -> list[Membership]:
+def _memberships(user: Actor | None) -> list[Membership]:
     if not _is_authenticated(user):
         return []
-    cache = getattr(user, "_gongkai_memberships", None)
+    # Cached on the user object for the request: one query however many decisions a page makes.
+    cache: list[Membership] | None = getattr(user, "_gongkai_memberships", None)
     if cache is None:
         cache = list(Membership.objects.filter(user=user).select_related("org"))
-        user._gongkai_memberships = cache
+        setattr(user, "_gongkai_memberships", cache)  # noqa: B010 (no such attribute on the model)
     return cache
 
 
-def memberships_of(user: Any) -> list[Membership]:
+def memberships_of(user: Actor | None) -> list[Membership]:
     """The user's roles, each at its body (to show them; decisions go through ``can``)."""
     return list(_memberships(user))
 
 
-def org_held(user: Any, slug: str) -> Organisation | None:
+def org_held(user: Actor | None, slug: str) -> Organisation | None:
     """The body with this slug, if the user holds a role there (a form names a body by its slug)."""
     return next((m.org for m in _memberships(user) if m.org.slug == slug), None)
 
@@ -127,12 +130,12 @@ def to_remind(org_ids: list[int], action: str) -> dict[int, list[str]]:
     return {org_id: sorted(set(emails)) for org_id, emails in out.items()}
 
 
-def forget_cached_roles(user: Any) -> None:
+def forget_cached_roles(user: User) -> None:
     if hasattr(user, "_gongkai_memberships"):
-        del user._gongkai_memberships
+        delattr(user, "_gongkai_memberships")
 
 
-def roles_at(user: Any, org: Organisation) -> set[str]:
+def roles_at(user: Actor | None, org: Organisation) -> set[str]:
     """Working roles held at exactly this body."""
     return {m.role for m in _memberships(user) if m.org_id == org.pk}
 
@@ -141,7 +144,7 @@ def _reaches(m: Membership, org: Organisation) -> bool:
     return org.path.startswith(m.org.path)
 
 
-def can(user: Any, action: str, org: Organisation) -> bool:
+def can(user: Actor | None, action: str, org: Organisation) -> bool:
     if action in WORKFLOW_ROLES:
         return bool(roles_at(user, org) & WORKFLOW_ROLES[action])
     if action in {"org.edit", "membership.manage", "calendar.edit", "letters.edit"}:
@@ -153,19 +156,22 @@ def can(user: Any, action: str, org: Organisation) -> bool:
     raise ValueError(f"Unknown action {action!r}")
 
 
-def require(user: Any, action: str, org: Organisation) -> None:
-    if not can(user, action, org):
+def require(user: Actor | None, action: str, org: Organisation) -> User:
+    """Refuse unless the user may take the action at the body; return the user as the account a
+    record names (the check leaves only a signed-in user)."""
+    if not can(user, action, org) or not isinstance(user, User):
         label = ACTION_LABELS.get(action, action)
         raise PermissionDenied(f"您在“{org.name}”没有“{label}”的权限。", code="permission_denied")
+    return user
 
 
-def can_edit_national_calendar(user: Any) -> bool:
+def can_edit_national_calendar(user: Actor | None) -> bool:
     if not _is_authenticated(user):
         return False
     return bool(user.is_superuser) or any(m.role == Role.ADMIN and m.org.depth == 0 for m in _memberships(user))
 
 
-def can_read_internal(user: Any, org: Organisation) -> bool:
+def can_read_internal(user: Actor | None, org: Organisation) -> bool:
     """Drafts and the history of an item: its own staff, and oversight roles above it."""
     if _is_authenticated(user) and user.is_superuser:
         return True
@@ -177,7 +183,7 @@ def can_read_internal(user: Any, org: Organisation) -> bool:
     return False
 
 
-def internal_orgs_q(user: Any, field: str = "org") -> Q:
+def internal_orgs_q(user: Actor | None, field: str = "org") -> Q:
     """A filter selecting rows whose organisation the user may read internally.
 
     ``field`` names the foreign key to Organisation on the filtered model.
@@ -193,7 +199,7 @@ def internal_orgs_q(user: Any, field: str = "org") -> Q:
     return q
 
 
-def orgs_readable(user: Any) -> list[Organisation]:
+def orgs_readable(user: Actor | None) -> list[Organisation]:
     """Every body whose internal records (drafts, applications) the user may read: the bodies it
     works at and every body below one it oversees."""
     if not _is_authenticated(user):
@@ -209,7 +215,7 @@ def orgs_readable(user: Any) -> list[Organisation]:
     return list(Organisation.objects.filter(q).order_by("path"))
 
 
-def orgs_where(user: Any, action: str) -> list[Organisation]:
+def orgs_where(user: Actor | None, action: str) -> list[Organisation]:
     """The bodies where the user may take this workflow action (e.g. to offer in a form)."""
     roles = WORKFLOW_ROLES[action]
     seen: dict[int, Organisation] = {}
@@ -219,20 +225,20 @@ def orgs_where(user: Any, action: str) -> list[Organisation]:
     return sorted(seen.values(), key=lambda o: o.path)
 
 
-def orgs_overseen(user: Any) -> list[Organisation]:
+def orgs_overseen(user: Actor | None) -> list[Organisation]:
     """The tops of the subtrees the user oversees (监督, 管理员): it reads everything below each,
     masked, and acts on none of it."""
     seen = {m.org_id: m.org for m in _memberships(user) if m.role in OVERSIGHT_ROLES}
     return sorted(seen.values(), key=lambda o: o.path)
 
 
-def orgs_of(user: Any) -> list[Organisation]:
+def orgs_of(user: Actor | None) -> list[Organisation]:
     """The bodies the user holds any role at (the choices a page offers it first)."""
     seen = {m.org_id: m.org for m in _memberships(user)}
     return sorted(seen.values(), key=lambda o: o.path)
 
 
-def orgs_administered(user: Any) -> list[Organisation]:
+def orgs_administered(user: Actor | None) -> list[Organisation]:
     """The bodies whose settings (letter templates, …) the user administers: those an 管理员 role
     reaches, i.e. its body and everything below."""
     if not _is_authenticated(user):
@@ -248,5 +254,5 @@ def orgs_administered(user: Any) -> list[Organisation]:
     return list(Organisation.objects.filter(q).order_by("path"))
 
 
-def is_staff_user(user: Any) -> bool:
+def is_staff_user(user: Actor | None) -> bool:
     return _is_authenticated(user) and (bool(user.is_superuser) or bool(_memberships(user)))

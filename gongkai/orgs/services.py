@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from gongkai.core import audit
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 from gongkai.orgs.credit_code import credit_code_problem, normalise_credit_code
 from gongkai.orgs.models import Membership, Organisation, Role
@@ -43,7 +45,7 @@ def validate_credit_code(raw: str) -> str:
 @transaction.atomic
 def org_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     slug: str,
     kind: str,
@@ -72,7 +74,7 @@ def org_create(
 
 
 @transaction.atomic
-def org_update(*, actor: Any, org: Organisation, **changes: Any) -> Organisation:
+def org_update(*, actor: Actor, org: Organisation, **changes: Any) -> Organisation:
     """Change the 指南 data. Renaming never touches index numbers already issued (spec §5)."""
     if "credit_code" in changes:
         changes["credit_code"] = validate_credit_code(changes["credit_code"])
@@ -91,7 +93,7 @@ def org_update(*, actor: Any, org: Organisation, **changes: Any) -> Organisation
 
 
 @transaction.atomic
-def membership_grant(*, actor: Any, user: Any, org: Organisation, role: str) -> Membership:
+def membership_grant(*, actor: Actor, user: User, org: Organisation, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationFailed(f"未知角色：{role}", code="unknown_role")
     membership, created = Membership.objects.get_or_create(user=user, org=org, role=role)
@@ -108,7 +110,7 @@ def membership_grant(*, actor: Any, user: Any, org: Organisation, role: str) -> 
 
 
 @transaction.atomic
-def membership_revoke(*, actor: Any, membership: Membership) -> None:
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
     audit.record(
         actor=actor,
         action="membership.revoked",

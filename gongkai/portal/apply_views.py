@@ -1,6 +1,9 @@
 """The public side of 依申请公开: apply online, receive the tracking code, follow the case, read the
 letters and send a correction. Access to a case is by tracking code plus the applicant's secret
 (never by a number in the address); a verified case is remembered in the session only.
+
+Over 400 lines on purpose: the applicant's pages share one access check and one session memory,
+which a split would spread over several modules.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.reports.models import AnnualReport, ReportState
@@ -19,7 +19,7 @@ def published_reports(org: Organisation) -> QuerySet[AnnualReport]:
     return AnnualReport.objects.filter(org=org, state=ReportState.PUBLISHED).order_by("-year")
 
 
-def awaiting_approval(user: Any) -> list[AnnualReport]:
+def awaiting_approval(user: Actor) -> list[AnnualReport]:
     """Reports reviewed and waiting for the user's approval (Art. 49–50: the leader approves)."""
     orgs = policies.orgs_where(user, "report.approve")
     if not orgs:
@@ -35,7 +35,7 @@ class PublicationRow:
     overdue: bool
 
 
-def not_published(user: Any, year: int, today: dt.date | None = None) -> list[PublicationRow]:
+def not_published(user: Actor, year: int, today: dt.date | None = None) -> list[PublicationRow]:
     """Bodies the user oversees (or works in) whose report for the year is not published, with the
     statutory due date (Art. 49) and whether it has passed, soonest due first."""
     today = today or timezone.localdate()

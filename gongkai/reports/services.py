@@ -18,20 +18,13 @@ from gongkai.applications.models import Application
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
 from gongkai.core.numbers import parse_decimal, parse_int
+from gongkai.core.types import Actor
+from gongkai.core.workflow import Step, Transition, lock, run_transition
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.reports import compute, tables
+from gongkai.reports import compute, tables, workflow
 from gongkai.reports.models import AnnualReport, ReportState
 from gongkai.reports.tables import MAX_AMOUNT, MAX_COUNT, Cell, Problem
-
-TRANSITIONS = {
-    # action: (permission, source, target, needs_reason)
-    "review": ("report.review", ReportState.DRAFT, ReportState.REVIEWED, False),
-    "approve": ("report.approve", ReportState.REVIEWED, ReportState.APPROVED, False),
-    "publish": ("report.publish", ReportState.APPROVED, ReportState.PUBLISHED, False),
-    "reject": ("report.reject", None, ReportState.DRAFT, True),  # from reviewed or approved
-}
-ACTION_LABELS = {"review": "审核通过", "approve": "批准", "publish": "发布", "reject": "退回修改"}
 
 
 def statutory_due(org: Organisation, year: int) -> dt.date:
@@ -59,7 +52,7 @@ def _snapshot(scope: compute.Scope, year: int) -> dict[str, dict[str, int]]:
 
 
 @transaction.atomic
-def report_prepare(*, actor: Any, org: Organisation, year: int) -> AnnualReport:
+def report_prepare(*, actor: Actor, org: Organisation, year: int) -> AnnualReport:
     """Create the year's report or recompute its draft from the records."""
     policies.require(actor, "report.edit", org)
     if year < 2019 or year >= timezone.localdate().year + 1:
@@ -166,7 +159,7 @@ def narrative_problems(report: AnnualReport) -> list[Problem]:
     return found
 
 
-def _draft(report: AnnualReport, actor: Any) -> AnnualReport:
+def _draft(report: AnnualReport, actor: Actor) -> AnnualReport:
     locked = AnnualReport.objects.select_for_update().select_related("org").get(pk=report.pk)
     policies.require(actor, "report.edit", locked.org)
     if locked.state != ReportState.DRAFT:
@@ -175,7 +168,7 @@ def _draft(report: AnnualReport, actor: Any) -> AnnualReport:
 
 
 @transaction.atomic
-def report_enter(*, actor: Any, report: AnnualReport, row: str, value: Any, source: str) -> AnnualReport:
+def report_enter(*, actor: Actor, report: AnnualReport, row: str, value: Any, source: str) -> AnnualReport:
     """A figure of table 二 that lives in another system (行政许可, 行政处罚, 行政强制 decisions,
     行政事业性收费 amount), with where it came from."""
     report = _draft(report, actor)
@@ -208,7 +201,7 @@ def report_enter(*, actor: Any, report: AnnualReport, row: str, value: Any, sour
 
 @transaction.atomic
 def report_override(
-    *, actor: Any, report: AnnualReport, table: str, row: str, column: str, value: int, reason: str
+    *, actor: Actor, report: AnnualReport, table: str, row: str, column: str, value: int, reason: str
 ) -> AnnualReport:
     """Type over a computed figure: only with a written reason, kept with the report and audited."""
     report = _draft(report, actor)
@@ -229,7 +222,7 @@ def report_override(
 
 @transaction.atomic
 def report_edit_text(
-    *, actor: Any, report: AnnualReport, overview: str, problems_text: str, other_text: str
+    *, actor: Actor, report: AnnualReport, overview: str, problems_text: str, other_text: str
 ) -> AnnualReport:
     report = _draft(report, actor)
     before = {"overview": report.overview, "problems_text": report.problems_text, "other_text": report.other_text}
@@ -247,51 +240,44 @@ def report_edit_text(
 
 
 @transaction.atomic
-def report_transition(
-    *, actor: Any, report: AnnualReport, action: str, reason: str = "", on: dt.date | None = None
-) -> AnnualReport:
-    report = AnnualReport.objects.select_for_update().select_related("org").get(pk=report.pk)
-    if action not in TRANSITIONS:
-        raise IllegalTransition("没有这个操作。", code="illegal_transition")
-    permission, source, target, needs_reason = TRANSITIONS[action]
-    allowed = (ReportState.REVIEWED, ReportState.APPROVED) if source is None else (source,)
-    if report.state not in allowed:
-        raise IllegalTransition(
-            f"“{report.get_state_display()}”状态的年报不能“{ACTION_LABELS[action]}”。", code="illegal_transition"
-        )
-    policies.require(actor, permission, report.org)
-    reason = (reason or "").strip()
-    if needs_reason and not reason:
-        raise ValidationFailed("退回须写明理由。", code="reason_required", field="reason")
-    if action in ("review", "approve", "publish"):
-        found = report_problems(report)
-        if found:
-            listed = "；".join(p.message for p in found[:5])
-            more = f"等{len(found)}处" if len(found) > 5 else ""
-            raise IllegalTransition(
-                f"年报中有数字不符，不能{ACTION_LABELS[action]}：{listed}{more}", code="identity_failed"
-            )
-    if action == "publish" and (on or timezone.localdate()) <= dt.date(report.year, 12, 31):
-        raise IllegalTransition(f"{report.year}年度尚未结束，年报不能发布。", code="year_not_over")
-    before = report.state
-    report.state = target
-    if action == "publish":
-        report.published_on = on or timezone.localdate()
-    report.save()
-    audit.record(
+def report_transition(*, actor: Actor, report: AnnualReport, action: str, **params: Any) -> AnnualReport:
+    """One step of ``workflow.TRANSITIONS``; ``params`` are ``reason`` and ``on`` (default today)."""
+    report = lock(AnnualReport, report.pk)
+
+    def authorise(step: Transition) -> None:
+        policies.require(actor, step.permission, report.org)
+
+    def handle(step: Step) -> None:
+        if action in ("review", "approve", "publish"):
+            found = report_problems(report)
+            if found:
+                listed = "；".join(p.message for p in found[:5])
+                more = f"等{len(found)}处" if len(found) > 5 else ""
+                raise IllegalTransition(
+                    f"年报中有数字不符，不能{step.transition.label}：{listed}{more}", code="identity_failed"
+                )
+        if action == "publish":
+            # Art. 49: the report covers a year, so it is published after the year ends.
+            if step.on <= dt.date(report.year, 12, 31):
+                raise IllegalTransition(f"{report.year}年度尚未结束，年报不能发布。", code="year_not_over")
+            report.published_on = step.on
+
+    run_transition(
+        workflow.REPORT,
+        report,
+        action=action,
         actor=actor,
-        action=f"report.{action}",
-        obj=report,
-        before={"state": before},
-        after={"state": report.state, "published_on": report.published_on},
-        reason=reason,
-        org_id=report.org_id,
+        raw=params,
+        today=timezone.localdate(),
+        authorise=authorise,
+        handle=handle,
+        snapshot=lambda r: {"state": r.state, "published_on": r.published_on},
     )
     return report
 
 
 @transaction.atomic
-def report_import_xlsx(*, actor: Any, org: Organisation, year: int, filename: str, data: bytes) -> AnnualReport:
+def report_import_xlsx(*, actor: Actor, org: Organisation, year: int, filename: str, data: bytes) -> AnnualReport:
     """A past year's tables compiled elsewhere, in the exported layout. The workbook is checked as
     the system's own figures are (``xlsx.from_xlsx`` names the bad cell); it replaces a draft's
     tables, and its outside figures are recorded as entered from the file."""

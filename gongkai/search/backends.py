@@ -14,6 +14,9 @@ PostgreSQL a GIN index over the token array and the entry's bodies (TOKENS); the
 between walking the recency index and sorting a small match set.
 ``rank_expression`` is the same definition of the tiers evaluated on one row; the tests hold the
 two to each other.
+
+Over 400 lines on purpose: the two databases' SQL for the same operations sits side by side, so a
+change to one is checked against the other.
 """
 
 from __future__ import annotations

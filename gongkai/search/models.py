@@ -20,7 +20,7 @@ from django.db import models
 from gongkai.search.hot import HOT_BITS
 
 
-class HotMaskField(models.Field):
+class HotMaskField(models.Field[str | None, str | None]):
     """The entry's hot-token mask (search/hot.py): bit(HOT_BITS) on PostgreSQL; unused (NULL) elsewhere.
     Written as PostgreSQL's hexadecimal bit-string input (hot.literal)."""
 

@@ -9,12 +9,12 @@ from gongkai.catalogue.services import EDITABLE_FIELDS
 from gongkai.orgs.models import Organisation
 
 
-class TermChoiceField(forms.ModelChoiceField):
+class TermChoiceField(forms.ModelChoiceField[Term]):
     def label_from_instance(self, obj: Term) -> str:
         return obj.path_label
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(forms.ModelForm[Document]):
     """Input parsing only; rules live in the catalogue services."""
 
     org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="发布机构", required=True)
@@ -52,17 +52,13 @@ class DocumentForm(forms.ModelForm):
         if orgs is None:
             del self.fields["org"]
         else:
-            org_field = cast(forms.ModelChoiceField, self.fields["org"])
+            org_field = cast("forms.ModelChoiceField[Organisation]", self.fields["org"])
             org_field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in orgs])
             if len(orgs) == 1:
                 self.fields["org"].initial = orgs[0].pk
 
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
 
 
 class AttachmentForm(forms.Form):

@@ -20,10 +20,12 @@ from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.reports import selectors as report_selectors
 from gongkai.reports import services as reports
+from gongkai.reports import workflow as report_workflow
 from gongkai.reports.downloads import CONTENT_TYPES, export_response
 from gongkai.reports.models import AnnualReport
 from gongkai.reports.presentation import comparison, report_context, trend_svg
 from gongkai.reports.tables import MAX_COUNT
+from gongkai.workbench.step_forms import raw_params, step_form
 
 
 def _year(request: HttpRequest) -> int:
@@ -108,11 +110,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "entered": report.entered,
             "can_edit": report.state == "draft" and policies.can(user, "report.edit", report.org),
-            "actions": [
-                (a, reports.ACTION_LABELS[a])
-                for a, (perm, source, _t, _r) in reports.TRANSITIONS.items()
-                if policies.can(user, perm, report.org)
-                and (report.state == source or (source is None and report.state in ("reviewed", "approved")))
+            "step_forms": [
+                step_form(t)
+                for t in report_workflow.REPORT.steps_from(report.state)
+                if policies.can(user, t.permission, report.org)
             ],
             "nav": "reports",
         }
@@ -155,8 +156,9 @@ def report_edit(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             )
         elif what == "recompute":
             reports.report_prepare(actor=request.user, org=report.org, year=report.year)
-        elif what in reports.TRANSITIONS:
-            reports.report_transition(actor=request.user, report=report, action=what, reason=p.get("reason", ""))
+        elif what in report_workflow.REPORT.by_action:
+            step = report_workflow.REPORT.by_action[what]
+            reports.report_transition(actor=request.user, report=report, action=what, **raw_params(step, p))
         else:
             raise Http404("没有这个操作。")
     except ApplicationError as exc:

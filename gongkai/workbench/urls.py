@@ -1,6 +1,8 @@
 from django.urls import path
 
+from gongkai.workbench import application_records as records
 from gongkai.workbench import application_views as apps
+from gongkai.workbench import case_views as cases
 from gongkai.workbench import report_views, views
 
 app_name = "workbench"
@@ -16,22 +18,22 @@ urlpatterns = [
     path("at-risk/", views.at_risk, name="at_risk"),
     path("applications/", apps.inbox, name="applications"),
     path("applications/new/", apps.register, name="application_register"),
-    path("applications/search/", apps.case_search, name="application_search"),
-    path("applications/search/export.<str:fmt>", apps.case_export, name="application_export"),
+    path("applications/search/", cases.case_search, name="application_search"),
+    path("applications/search/export.<str:fmt>", cases.case_export, name="application_export"),
     path("applications/<id:pk>/", apps.detail, name="application"),
     path("applications/<id:pk>/reveal/", apps.reveal, name="application_reveal"),
     path("applications/<id:pk>/unlock/", apps.unlock_tracking, name="application_unlock"),
     path("applications/<id:pk>/reset-code/", apps.reset_code, name="application_reset_code"),
     path("applications/<id:pk>/proactive/", apps.make_proactive, name="application_proactive"),
     path("applications/<id:pk>/do/<slug:action>/", apps.act, name="application_act"),
-    path("applications/<id:pk>/appeals/", apps.appeal_add, name="appeal_add"),
-    path("applications/<id:pk>/documents/", apps.reply_document_add, name="reply_document_add"),
-    path("reply-documents/<id:pk>/", apps.reply_document_file, name="reply_document"),
-    path("reply-documents/<id:pk>/remove/", apps.reply_document_remove, name="reply_document_remove"),
-    path("appeals/<id:pk>/decide/", apps.appeal_decide, name="appeal_decide"),
-    path("letters/<id:pk>.<str:fmt>", apps.letter_file, name="letter_file"),
-    path("application-files/<id:pk>/", apps.upload_file, name="application_file"),
-    path("letter-templates/", apps.letter_templates, name="letter_templates"),
+    path("applications/<id:pk>/appeals/", records.appeal_add, name="appeal_add"),
+    path("applications/<id:pk>/documents/", records.reply_document_add, name="reply_document_add"),
+    path("reply-documents/<id:pk>/", records.reply_document_file, name="reply_document"),
+    path("reply-documents/<id:pk>/remove/", records.reply_document_remove, name="reply_document_remove"),
+    path("appeals/<id:pk>/decide/", records.appeal_decide, name="appeal_decide"),
+    path("letters/<id:pk>.<str:fmt>", records.letter_file, name="letter_file"),
+    path("application-files/<id:pk>/", records.upload_file, name="application_file"),
+    path("letter-templates/", records.letter_templates, name="letter_templates"),
     path("reports/", report_views.report_list, name="reports"),
     path("reports/prepare/", report_views.report_prepare, name="report_prepare"),
     path("reports/import/", report_views.report_import, name="report_import"),

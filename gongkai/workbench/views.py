@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.applications import selectors as application_selectors
-from gongkai.calendars.services import DeadlineResult
+from gongkai.calendars.counting import DeadlineResult
 from gongkai.catalogue import selectors, services, workflow
 from gongkai.catalogue.models import Attachment, Document, DocumentState
 from gongkai.core.errors import ApplicationError, NotFound
 from gongkai.orgs import policies
 from gongkai.reports import selectors as report_selectors
-from gongkai.workbench.forms import AttachmentForm, DocumentForm, ReasonForm
+from gongkai.workbench.forms import AttachmentForm, DocumentForm
+from gongkai.workbench.step_forms import raw_params, step_form
 
 
 def _document(request: HttpRequest, pk: int) -> Document:
@@ -122,10 +123,10 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "doc": doc,
             "actions": actions,
+            "step_forms": [step_form(t) for t in actions],
             "history": selectors.document_history(doc),
             "can_edit": doc.state == DocumentState.DRAFT and policies.can(request.user, "document.edit", doc.org),
             "attachment_form": AttachmentForm(),
-            "reason_form": ReasonForm(),
             "due_explanation": _explain(doc),
             "nav": "docs",
         },
@@ -141,15 +142,15 @@ def _explain(doc: Document) -> str:
 @require_POST
 def document_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     doc = _document(request, pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    step = workflow.transition_for(action, doc.state) or workflow.DOCUMENT.by_action.get(action)
+    if step is None:
+        raise Http404("没有这个操作。")
     try:
-        services.document_transition(actor=request.user, document=doc, action=action, reason=reason)
+        services.document_transition(actor=request.user, document=doc, action=action, **raw_params(step, request.POST))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        label = next((t.label for t in workflow.TRANSITIONS if t.action == action), action)
-        messages.success(request, f"已{label}。")
+        messages.success(request, f"已{step.label}。")
     return redirect("workbench:document", pk=doc.pk)
 
 

@@ -12,9 +12,7 @@ rules compare step dates with, comes from ``applications.clock``.
 from gongkai.applications.services.appeals import appeal_decide, appeal_record
 from gongkai.applications.services.common import (
     APPLICANT_FIELDS,
-    MAX_PAGES,
     PERSONAL_FIELDS,
-    WIDE,
     applicant_key,
     new_tracking_code,
     recompute_deadline,
@@ -40,9 +38,7 @@ from gongkai.applications.services.personal import (
 
 __all__ = [
     "APPLICANT_FIELDS",
-    "MAX_PAGES",
     "PERSONAL_FIELDS",
-    "WIDE",
     "LetterPreview",
     "Submitted",
     "appeal_decide",

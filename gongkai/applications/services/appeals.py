@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
@@ -16,6 +15,7 @@ from gongkai.applications.models import (
 )
 from gongkai.core import audit
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 
 # --- appeals (Art. 51) --------------------------------------------------------------------------
@@ -23,7 +23,7 @@ from gongkai.orgs import policies
 
 @transaction.atomic
 def appeal_record(
-    *, actor: Any, application: Application, kind: str, filed_on: dt.date, authority: str, case_number: str = ""
+    *, actor: Actor, application: Application, kind: str, filed_on: dt.date, authority: str, case_number: str = ""
 ) -> Appeal:
     policies.require(actor, "appeal.record", application.org)
     if kind not in AppealKind.values:
@@ -54,7 +54,7 @@ def appeal_record(
 
 
 @transaction.atomic
-def appeal_decide(*, actor: Any, appeal: Appeal, result: str, decided_on: dt.date | None, note: str = "") -> Appeal:
+def appeal_decide(*, actor: Actor, appeal: Appeal, result: str, decided_on: dt.date | None, note: str = "") -> Appeal:
     appeal = Appeal.objects.select_for_update().select_related("org").get(pk=appeal.pk)
     policies.require(actor, "appeal.record", appeal.org)
     if result not in AppealResult.values:

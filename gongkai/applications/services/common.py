@@ -21,10 +21,6 @@ from gongkai.applications.models import (
 from gongkai.calendars.services import CalendarCache, WorkingCalendar
 from gongkai.core import audit
 
-MAX_PAGES = 1_000_000
-# Numbers typed into a step are parsed strictly (gongkai.core.numbers) within these bounds; each
-# step then checks its own range with its own error code.
-WIDE = 10**9
 # Alphabet of tracking codes: no 0/O, 1/I/L, so a code read over the phone is not misheard.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -128,7 +124,7 @@ def recompute_deadline(app: Application, calendar: WorkingCalendar | None = None
         )
     app.due_date = result.due
     app.due_explanation = {"kind": "reply", **result.as_dict()}
-    app.due_provisional = bool(result.unloaded_years)
+    app.due_provisional = result.provisional
     if app.art35_due is not None and app.art35_due > result.due:
         # Art. 35: the longer reasonable period the body set and told the applicant replaces it.
         app.due_date = app.art35_due

@@ -1,4 +1,5 @@
-"""Handling: every change of an application's state goes through ``_apply`` — the staff steps of
+"""Handling: every change of an application's state goes through ``_run`` (and so through
+``core.workflow.run_transition``) — the staff steps of
 ``workflow.TRANSITIONS`` (``transition``, with ``preview`` to see their letters first) and the
 applicant's own steps of ``workflow.APPLICANT_TRANSITIONS`` (correction, withdrawal), and the rating
 after a reply."""
@@ -20,18 +21,19 @@ from gongkai.applications.models import (
     Application,
     ApplicationFile,
     Letter,
-    LetterKind,
     Satisfaction,
     Timeliness,
 )
 from gongkai.applications.services.common import issue_letter, pauses_of, recompute_deadline, snapshot
 from gongkai.applications.services.intake import StoredFiles, store_file
-from gongkai.applications.services.steps import HANDLERS, close_case
+from gongkai.applications.services.steps import HANDLERS, LetterContext, close_case
 from gongkai.applications.uploads import Upload, check_uploads
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
 from gongkai.core.text import has_control_characters, strip_control_characters
+from gongkai.core.types import Actor
+from gongkai.core.workflow import Step, Transition, Workflow, lock, run_transition
 from gongkai.orgs import policies
 
 # --- applicant access ---------------------------------------------------------------------------
@@ -61,24 +63,20 @@ def applicant_submit_correction(
     check_uploads(uploads)
     day = today or clock.today()
     with StoredFiles() as stored, transaction.atomic():
-        app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
+        app = lock(Application, application.pk)
         if not workflow.applicant_may("submit_correction", app.state):
             raise IllegalTransition("本申请目前不需要补正。", code="not_awaiting_correction")
         for upload in uploads:
             store_file(app, upload, ApplicationFile.Kind.CORRECTION, stored)
 
-        def correct() -> None:
-            app.correction_received_on = day
+        def correct(step: Step) -> None:
+            app.correction_received_on = step.on
             app.correction_text = text
-            app.clock_start = day  # Art. 30: "答复期限自行政机关收到补正的申请之日起计算".
+            app.clock_start = step.on  # Art. 30: "答复期限自行政机关收到补正的申请之日起计算".
 
         # Recorded as the staff step of the same name: the body received the correction.
-        _apply(
-            app,
-            workflow.APPLICANT_TRANSITIONS["submit_correction"],
-            actor=None,
-            change=correct,
-            event="receive_correction",
+        _run(
+            app, workflow.APPLICANT, "submit_correction", actor=None, on=day, handle=correct, event="receive_correction"
         )
     return app
 
@@ -89,18 +87,17 @@ def applicant_withdraw(*, application: Application, reason: str = "", today: dt.
     reason = strip_control_characters(reason or "").strip()[:500]
     day = today or clock.today()
     with transaction.atomic():
-        app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
+        app = lock(Application, application.pk)
         if not workflow.applicant_may("withdraw", app.state):
             raise IllegalTransition("本申请已经答复或终止处理，不能撤回。", code="not_withdrawable")
 
-        def withdraw() -> None:
+        def withdraw(step: Step) -> None:
             # A consultation or a wait for a fee that still runs ends with the case.
-            app.pauses.filter(end__isnull=True).update(end=day)
-            app.withdrawn_on = day
-            close_case(app, day, "O3", f"申请人撤回申请。{reason}" if reason else "申请人撤回申请。")
+            app.pauses.filter(end__isnull=True).update(end=step.on)
+            app.withdrawn_on = step.on
+            close_case(app, step.on, "O3", f"申请人撤回申请。{reason}" if reason else "申请人撤回申请。")
 
-        _apply(app, workflow.APPLICANT_TRANSITIONS["withdraw"], actor=None, change=withdraw, reason=reason)
-        issue_letter(app, LetterKind.CLOSURE, on=day)
+        _run(app, workflow.APPLICANT, "withdraw", actor=None, on=day, handle=withdraw, reason=reason)
     return app
 
 
@@ -116,7 +113,7 @@ def applicant_rate(*, application: Application, rating: str, comment: str = "") 
         raise ValidationFailed("评价意见不能超过500个字。", code="too_long", field="comment")
     if has_control_characters(comment, multiline=True):
         raise ValidationFailed("评价意见含有控制字符，请删除后重新填写。", code="invalid_characters", field="comment")
-    app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
+    app = lock(Application, application.pk)
     if app.replied_on is None or app.withdrawn_on is not None:
         raise IllegalTransition("答复之后才能评价。", code="not_replied")
     if app.rated_at is not None:
@@ -147,64 +144,82 @@ def _check_on(on: dt.date, app: Application) -> None:
 
 
 @transaction.atomic
-def transition(
-    *, actor: Any, application: Application, action: str, on: dt.date | None = None, **params: Any
-) -> Application:
-    """The single entry point for staff steps. An illegal step raises and changes nothing."""
-    app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
-    step = workflow.transition_for(action, app.state)
-    if step is None:
-        label = workflow.BY_ACTION[action].label if action in workflow.BY_ACTION else action
-        raise IllegalTransition(f"“{app.get_state_display()}”状态的申请不能“{label}”。", code="illegal_transition")
-    policies.require(actor, step.permission, app.org)
-    day = on or clock.today()
-    _check_on(day, app)
-    reason = str(params.pop("reason", "") or "").strip()
-    if step.needs_reason and not reason:
-        raise ValidationFailed(f"“{step.label}”须填写理由。", code="reason_required", field="reason")
+def transition(*, actor: Actor | None, application: Application, action: str, **params: Any) -> Application:
+    """The single entry point for staff steps. ``params`` are what the step declares in
+    ``workflow.TRANSITIONS``, with ``on`` (the day of the step, default today) and ``reason``; they
+    may come typed (from code and the API) or as typed by a person (from a form). An illegal step
+    raises and changes nothing."""
+    app = lock(Application, application.pk)
     cal = WorkingCalendar(app.org)
 
-    def handle() -> None:
-        HANDLERS[action](app, actor=actor, on=day, cal=cal, reason=reason, **params)
+    def handle(step: Step) -> LetterContext | None:
+        _check_on(step.on, app)
+        context = HANDLERS[action](app, actor=actor, on=step.on, cal=cal, reason=step.reason, **step.params)
         if action in ("reply", "not_gi"):
-            _record_timeliness(app, day, cal)
+            _record_timeliness(app, step.on, cal)
+        return context
 
-    _apply(app, step, actor=actor, change=handle, reason=reason, calendar=cal)
-    _after(app, action, day)
+    def authorise(step: Transition) -> None:
+        policies.require(actor, step.permission, app.org)
+
+    _run(app, workflow.STAFF, action, actor=actor, handle=handle, raw=params, authorise=authorise, calendar=cal)
     return app
 
 
-def _apply(
+def _applicant_proved(step: Transition) -> None:
+    """The applicant's steps need no staff permission: the tracking code and secret proved the case
+    before the service was called (``access``)."""
+
+
+def _run(
     app: Application,
-    step: workflow.Transition,
+    flow: Workflow,
+    action: str,
     *,
-    actor: Any,
-    change: Callable[[], None],
+    actor: Actor | None,
+    handle: Callable[[Step], LetterContext | None],
+    on: dt.date | None = None,
+    raw: dict[str, Any] | None = None,
     reason: str = "",
+    authorise: Callable[[Transition], None] = _applicant_proved,
     event: str = "",
     calendar: WorkingCalendar | None = None,
-) -> Application:
-    """The one way an application changes state, for staff steps and the applicant's alike: the
-    caller has locked the row and checked that the step may be taken; this applies the step's
-    change, moves the state to the step's target (``is_open`` follows it), recomputes the deadline,
-    saves, and records the audit event with what changed."""
-    before = snapshot(app)
-    change()
-    app.state = step.target
-    app.is_open = app.state in OPEN_STATES
-    recompute_deadline(app, calendar)
-    app.save()
-    b, a = audit.changed_fields(before, snapshot(app))
-    audit.record(
+) -> Step:
+    """Every change of an application's state, the staff's and the applicant's: ``run_transition``
+    checks the step, runs the handler, sets the state and records the event; here ``is_open``
+    follows the state, the deadline is recomputed, and the step's letter is issued with what the
+    handler added to it."""
+    cal = calendar or WorkingCalendar(app.org)
+    letter_context: LetterContext = {}
+
+    def run(step: Step) -> None:
+        letter_context.update(handle(step) or {})
+
+    def settle(step: Step) -> None:
+        app.is_open = app.state in OPEN_STATES
+        recompute_deadline(app, cal)
+
+    sent = dict(raw or {})
+    if on is not None:
+        sent["on"] = on
+    if reason:
+        sent["reason"] = reason
+    taken = run_transition(
+        flow,
+        app,
+        action=action,
         actor=actor,
-        action=f"application.{event or step.action}",
-        obj=app,
-        before=b,
-        after=a,
-        reason=reason,
-        org_id=app.org_id,
+        raw=sent,
+        today=clock.today(),
+        authorise=authorise,
+        handle=run,
+        snapshot=snapshot,
+        settle=settle,
+        event=event,
     )
-    return app
+    if taken.transition.letter:
+        issue_letter(app, taken.transition.letter, on=taken.on, **letter_context)
+    return taken
 
 
 @dataclass(frozen=True)
@@ -229,16 +244,14 @@ class _Rollback(Exception):
         self.previews = previews
 
 
-def preview(
-    *, actor: Any, application: Application, action: str, on: dt.date | None = None, **params: Any
-) -> list[LetterPreview]:
+def preview(*, actor: Actor | None, application: Application, action: str, **params: Any) -> list[LetterPreview]:
     """The letters a step would issue, composed exactly as the step composes them and after every
     check the step makes (it raises the same errors). The step runs in a transaction that is then
     rolled back: nothing is saved, logged or mailed (mail waits for a commit that never comes)."""
     existing = set(Letter.objects.filter(application=application).values_list("pk", flat=True))
     try:
         with transaction.atomic():
-            app = transition(actor=actor, application=application, action=action, on=on, **params)
+            app = transition(actor=actor, application=application, action=action, **params)
             issued = [
                 LetterPreview(
                     kind=letter.kind,
@@ -276,23 +289,3 @@ def _record_timeliness(app: Application, on: dt.date, cal: WorkingCalendar) -> N
     else:
         app.timeliness = Timeliness.LATE
         app.late_working_days = cal.working_days_between(due, on)
-
-
-# The letter each step issues, once the new state and deadline are known.
-_LETTERS = {
-    "request_correction": LetterKind.CORRECTION,
-    "approve_extension": LetterKind.EXTENSION,
-    "fee_notice": LetterKind.FEE,
-    "reply": LetterKind.REPLY,
-    "not_gi": LetterKind.NOT_GI,
-    "abandon": LetterKind.CLOSURE,
-    "fee_lapsed": LetterKind.CLOSURE,
-    "ask_reasons": LetterKind.ART35_REASONS,
-    "set_longer_period": LetterKind.ART35_DELAY,
-}
-
-
-def _after(app: Application, action: str, on: dt.date) -> None:
-    kind = _LETTERS.get(action)
-    if kind is not None:
-        issue_letter(app, kind, on=on)

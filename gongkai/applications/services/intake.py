@@ -40,6 +40,7 @@ from gongkai.applications.uploads import Upload, check_uploads
 from gongkai.core import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.text import clean_filename, has_control_characters
+from gongkai.core.types import Actor, user_of
 from gongkai.orgs import policies
 from gongkai.orgs.credit_code import credit_code_problem, normalise_credit_code
 from gongkai.orgs.models import Organisation
@@ -135,7 +136,7 @@ def _create(
     dates: dict[str, dt.date | None],
     uploads: list[Upload],
     secret_hash: str,
-    actor: Any,
+    actor: Actor,
     oral: bool,
     stored: StoredFiles,
 ) -> Submitted:
@@ -158,7 +159,7 @@ def _create(
         secret_hash=secret_hash,
         channel=channel,
         oral=oral,
-        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+        registered_by=user_of(actor),
         received_on=received_on,
         clock_start=received_on,
         applicant_key=key,
@@ -238,7 +239,7 @@ def submit_online(
 
 def register(
     *,
-    actor: Any,
+    actor: Actor,
     org: Organisation,
     channel: str,
     applicant: dict[str, Any],

@@ -3,8 +3,6 @@ stays locked in ``letters``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from gongkai.applications import letters
@@ -14,6 +12,7 @@ from gongkai.applications.models import (
 )
 from gongkai.core import audit
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 
@@ -21,7 +20,7 @@ from gongkai.orgs.models import Organisation
 
 
 @transaction.atomic
-def letter_template_save(*, actor: Any, org: Organisation, kind: str, regions: dict[str, str]) -> LetterTemplate:
+def letter_template_save(*, actor: Actor, org: Organisation, kind: str, regions: dict[str, str]) -> LetterTemplate:
     policies.require(actor, "letters.edit", org)
     if kind not in LetterKind.values:
         raise ValidationFailed("文书类型不正确。", code="invalid_choice", field="kind")

@@ -18,20 +18,21 @@ from gongkai.applications.services.common import PERSONAL_FIELDS
 from gongkai.core import audit
 from gongkai.core.errors import PermissionDenied, ValidationFailed
 from gongkai.core.text import strip_control_characters
+from gongkai.core.types import Actor
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 
 # --- personal data ------------------------------------------------------------------------------
 
 
-def reveal_personal_data(*, actor: Any, application: Application, reason: str = "") -> dict[str, str]:
+def reveal_personal_data(*, actor: Actor, application: Application, reason: str = "") -> dict[str, str]:
     """The applicant's personal data in full, for the handling body's own staff, logged every time
     with the reason given (a reveal without a reason is refused)."""
     _log_reveal(actor=actor, application=application, reason=reason, what={"fields": list(PERSONAL_FIELDS)})
     return {name: getattr(application, name) for name in PERSONAL_FIELDS}
 
 
-def reveal_letter(*, actor: Any, letter: Letter, reason: str = "", fmt: str = "") -> Letter:
+def reveal_letter(*, actor: Actor, letter: Letter, reason: str = "", fmt: str = "") -> Letter:
     """A letter in full (it names the applicant, and may give their address): like any full view of
     personal data, only for the handling body's staff, with a reason, logged."""
     _log_reveal(
@@ -43,13 +44,13 @@ def reveal_letter(*, actor: Any, letter: Letter, reason: str = "", fmt: str = ""
     return letter
 
 
-def reveal_file(*, actor: Any, record: ApplicationFile, reason: str = "") -> ApplicationFile:
+def reveal_file(*, actor: Actor, record: ApplicationFile, reason: str = "") -> ApplicationFile:
     """An applicant's uploaded file (identity papers among them): a logged reveal with a reason."""
     _log_reveal(actor=actor, application=record.application, reason=reason, what={"file": record.filename})
     return record
 
 
-def log_applicant_search(*, actor: Any, term: str, reason: str) -> list[Organisation]:
+def log_applicant_search(*, actor: Actor, term: str, reason: str) -> list[Organisation]:
     """A search by an applicant's full name, ID number or phone tells whose cases exist: like a
     reveal, it needs a reason and is logged, at each body where the user may see personal data in
     full (the only bodies it searches). The term is logged masked. Returns those bodies."""
@@ -78,7 +79,7 @@ def log_applicant_search(*, actor: Any, term: str, reason: str) -> list[Organisa
     return bodies
 
 
-def _log_reveal(*, actor: Any, application: Application, reason: str, what: dict[str, Any]) -> None:
+def _log_reveal(*, actor: Actor, application: Application, reason: str, what: dict[str, Any]) -> None:
     policies.require(actor, "application.reveal", application.org)
     reason = strip_control_characters(reason or "").strip()[:200]
     if not reason:

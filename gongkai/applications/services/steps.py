@@ -1,6 +1,8 @@
 """One handler per staff step of ``workflow.TRANSITIONS`` (Art. 30–39 and the fee measure): each
-checks its guards (dates, amounts, what the step needs written down) and changes the application;
-``handling.transition`` locks, moves the state and records the event.
+checks the guards that depend on the case (dates, what came before) and changes the application,
+and may return what the step's letter needs besides the case. The table has already checked the
+parameters' types and bounds; ``handling.transition`` locks, moves the state, issues the letter and
+records the event.
 
 Over 400 lines on purpose: the handlers are read side by side with the table they implement, one
 function per row, and each stays short."""
@@ -16,41 +18,32 @@ from gongkai.applications.fees import fee as compute_fee
 from gongkai.applications.models import (
     Application,
     DeliveryForm,
-    LetterKind,
     Pause,
     State,
 )
 from gongkai.applications.outcomes import BY_CODE, REPLY_TYPES
-from gongkai.applications.services.common import MAX_PAGES, WIDE, issue_letter
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core.errors import IllegalTransition, ValidationFailed
-from gongkai.core.numbers import parse_int
+from gongkai.core.types import Actor, user_of
+
+# What a handler adds to the letter its step issues (the party written to, the content decided).
+LetterContext = dict[str, Any]
 
 
-def _no_params(params: dict[str, Any]) -> None:
-    if params:
-        raise ValidationFailed(f"未知参数：{'、'.join(sorted(params))}", code="unknown_field")
-
-
-def _accept(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any) -> None:
-    _no_params(params)
+def _accept(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str) -> None:
+    """Nothing to record but the new state (审核通过)."""
 
 
 def _request_correction(
     app: Application,
     *,
-    actor: Any,
+    actor: Actor,
     on: dt.date,
     cal: WorkingCalendar,
     reason: str,
     items: str = "",
     period: int = 15,
-    **params: Any,
 ) -> None:
-    _no_params(params)
-    items = (items or reason).strip()
-    if not items:
-        raise ValidationFailed("请说明需要补正的事项。", code="required", field="items")
     if app.correction_requested_on is not None:
         raise IllegalTransition("补正只能一次性告知，本申请已告知过补正。", code="correction_once")
     # Art. 30: within 7 working days of receipt.
@@ -60,16 +53,13 @@ def _request_correction(
             f"补正告知应自收到申请之日起7个工作日内作出（至{limit:%Y年%m月%d日}），已超过期限。",
             code="correction_too_late",
         )
-    period = parse_int(period, label="补正期限（工作日）", lo=-WIDE, hi=WIDE, field="period")
-    if not 1 <= period <= 60:
-        raise ValidationFailed("补正期限应为1至60个工作日。", code="invalid_period", field="period")
     app.correction_requested_on = on
     app.correction_items = items
-    app.correction_due = cal.add_working_days(on, period).due
+    due = cal.add_working_days(on, period)
+    app.correction_due, app.correction_due_provisional = due.due, due.provisional
 
 
-def _abandon(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any) -> None:
-    _no_params(params)
+def _abandon(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str) -> None:
     if app.correction_due is None:  # the workflow allows abandon only after a request for correction
         raise IllegalTransition("本申请没有告知补正，不能按逾期未补正处理。", code="no_correction_requested")
     if on <= app.correction_due:
@@ -80,9 +70,8 @@ def _abandon(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar,
 
 
 def _receive_correction_step(
-    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, text: str = "", **params: Any
+    app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str, text: str = ""
 ) -> None:
-    _no_params(params)
     app.correction_received_on = on
     app.correction_text = (text or reason).strip()
     app.clock_start = on  # Art. 30
@@ -91,37 +80,30 @@ def _receive_correction_step(
 def _consult(
     app: Application,
     *,
-    actor: Any,
+    actor: Actor,
     on: dt.date,
     cal: WorkingCalendar,
     reason: str,
-    party: str = "",
-    kind: str = "third_party",
-    **params: Any,
-) -> None:
-    _no_params(params)
-    party = (party or "").strip()
-    if not party:
-        raise ValidationFailed("请填写征求意见的对象。", code="required", field="party")
-    if kind not in (Pause.Kind.THIRD_PARTY, Pause.Kind.AGENCY):
-        raise ValidationFailed("征求意见的类型不正确。", code="invalid_choice", field="kind")
-    due = cal.add_working_days(on, deadlines.CONSULTATION_DAYS).due
-    Pause.objects.create(application=app, kind=kind, party=party, begin=on, period_due=due)
-    issue_letter(app, LetterKind.CONSULTATION, on=on, party=party, consultation=letters.consultation_text(kind))
+    party: str,
+    kind: str,
+) -> LetterContext:
+    due = cal.add_working_days(on, deadlines.CONSULTATION_DAYS)
+    Pause.objects.create(
+        application=app, kind=kind, party=party, begin=on, period_due=due.due, period_provisional=due.provisional
+    )
+    return {"party": party, "consultation": letters.consultation_text(kind)}  # for the letter
 
 
 def _end_consultation(
     app: Application,
     *,
-    actor: Any,
+    actor: Actor,
     on: dt.date,
     cal: WorkingCalendar,
     reason: str,
     opinion: str = "",
     objected: bool = False,
-    **params: Any,
 ) -> None:
-    _no_params(params)
     pause = app.pauses.filter(end__isnull=True, kind__in=[Pause.Kind.THIRD_PARTY, Pause.Kind.AGENCY]).first()
     if pause is None:
         raise IllegalTransition("没有正在进行的征求意见。", code="no_consultation")
@@ -137,16 +119,14 @@ def _end_consultation(
 def _disclose_over_objection(
     app: Application,
     *,
-    actor: Any,
+    actor: Actor,
     on: dt.date,
     cal: WorkingCalendar,
     reason: str,
-    content: str = "",
-    **params: Any,
-) -> None:
+    content: str,
+) -> LetterContext:
     """Art. 32: "行政机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开，并将决定公开的政府信息
     内容和理由书面告知第三方". The decision, its reason and the letter to the third party are recorded."""
-    _no_params(params)
     pause = app.pauses.filter(
         kind=Pause.Kind.THIRD_PARTY, objected=True, disclosed_over_objection_on__isnull=True
     ).last()
@@ -155,66 +135,47 @@ def _disclose_over_objection(
             "只有第三方不同意公开的，才需要作出“决定予以公开”；请先在征求意见结束时记录第三方的反对意见。",
             code="no_objection",
         )
-    content = (content or "").strip()
-    if not content:
-        raise ValidationFailed("请写明决定公开的政府信息内容。", code="required", field="content")
     pause.disclosed_over_objection_on = on
-    pause.disclosure_content = content[:2000]
+    pause.disclosure_content = content
     pause.disclosure_reason = reason
     pause.save()
-    issue_letter(app, LetterKind.THIRD_PARTY_DECISION, on=on, party=pause.party, content=content, ground=reason)
+    return {"party": pause.party, "content": content, "ground": reason}  # for the letter to the third party
 
 
 def _ask_reasons(
-    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, period: int = 10, **params: Any
+    app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str, period: int = 10
 ) -> None:
     """Art. 35: "申请人申请公开政府信息的数量、频次明显超过合理范围，行政机关可以要求申请人说明理由"."""
-    _no_params(params)
     if app.art35_asked_on is not None:
         raise IllegalTransition("已经要求申请人说明过理由。", code="already_asked")
-    period = parse_int(period, label="说明理由期限（工作日）", lo=-WIDE, hi=WIDE, field="period")
-    if not 1 <= period <= 30:
-        raise ValidationFailed("说明理由的期限应为1至30个工作日。", code="invalid_period", field="period")
     app.art35_asked_on = on
-    app.art35_reasons_due = cal.add_working_days(on, period).due
+    due = cal.add_working_days(on, period)
+    app.art35_reasons_due, app.art35_reasons_due_provisional = due.due, due.provisional
 
 
 def _record_reasons(
-    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, text: str = "", **params: Any
+    app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str, text: str = ""
 ) -> None:
-    _no_params(params)
     if app.art35_asked_on is None:
         raise IllegalTransition("没有要求申请人说明理由。", code="not_asked")
-    text = (text or reason).strip()
-    if not text:
-        raise ValidationFailed("请填写申请人说明的理由。", code="required", field="text")
-    app.art35_reasons = text[:5000]
+    app.art35_reasons = text
 
 
 def _set_longer_period(
     app: Application,
     *,
-    actor: Any,
+    actor: Actor,
     on: dt.date,
     cal: WorkingCalendar,
     reason: str,
-    until: dt.date | str | None = None,
-    **params: Any,
+    until: dt.date,
 ) -> None:
     """Art. 35: "申请理由合理，但是无法在本条例第三十三条规定的期限内答复申请人的，可以确定延迟答复的合理
     期限并告知申请人". Decided, like an extension, while the reply period still runs."""
-    _no_params(params)
     if app.art35_asked_on is None:
         raise IllegalTransition("须先要求申请人说明理由（第三十五条）。", code="not_asked")
     if app.art35_due is not None:
         raise IllegalTransition("已经确定过延迟答复的期限。", code="already_set")
-    if isinstance(until, str):
-        try:
-            until = dt.date.fromisoformat(until)
-        except ValueError:
-            until = None
-    if not isinstance(until, dt.date):
-        raise ValidationFailed("请填写延迟答复的期限（日期）。", code="required", field="until")
     if app.due_date and on > app.due_date:
         raise IllegalTransition(
             f"答复期限（{app.due_date:%Y年%m月%d日}）已过，不能再确定延迟答复的期限；请尽快答复。",
@@ -231,14 +192,10 @@ def _set_longer_period(
 
 
 def _propose_extension(
-    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, days: int = 0, **params: Any
+    app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str, days: int = 0
 ) -> None:
-    _no_params(params)
-    days = parse_int(days, label="延长工作日数", lo=-WIDE, hi=WIDE, field="days")
     if app.extension_days:
         raise IllegalTransition("本申请已经延期，延长的期限最长不得超过20个工作日。", code="already_extended")
-    if not 1 <= days <= deadlines.MAX_EXTENSION:
-        raise ValidationFailed("延长的期限应为1至20个工作日（第三十三条）。", code="invalid_extension", field="days")
     if app.due_date and on > app.due_date:
         raise IllegalTransition(
             f"答复期限（{app.due_date:%Y年%m月%d日}）已过，不能再提请延期；请尽快答复。", code="already_overdue"
@@ -247,10 +204,7 @@ def _propose_extension(
     app.extension_reason = reason
 
 
-def _approve_extension(
-    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any
-) -> None:
-    _no_params(params)
+def _approve_extension(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str) -> None:
     if not app.extension_proposed_days:
         raise IllegalTransition("没有待批准的延期申请。", code="no_extension_proposed")
     # Art. 33(2): an extension extends a period that is still running; once the reply deadline has
@@ -261,14 +215,11 @@ def _approve_extension(
         )
     app.extension_days = app.extension_proposed_days
     app.extension_proposed_days = 0
-    app.extension_approved_by = actor
+    app.extension_approved_by = user_of(actor)
     app.extension_approved_on = on
 
 
-def _decline_extension(
-    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any
-) -> None:
-    _no_params(params)
+def _decline_extension(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str) -> None:
     if not app.extension_proposed_days:
         raise IllegalTransition("没有待批准的延期申请。", code="no_extension_proposed")
     app.extension_proposed_days = 0
@@ -277,18 +228,12 @@ def _decline_extension(
 def _fee_notice(
     app: Application,
     *,
-    actor: Any,
+    actor: Actor,
     on: dt.date,
     cal: WorkingCalendar,
     reason: str,
     pages: int | None = None,
-    **params: Any,
 ) -> None:
-    _no_params(params)
-    # A real request runs to thousands of pages, not billions (the fee column is an integer of 元).
-    pages = None if pages in ("", None) else parse_int(pages, label="页数", lo=-WIDE, hi=WIDE, field="pages")
-    if pages is not None and not 0 <= pages <= MAX_PAGES:
-        raise ValidationFailed(f"页数应为0至{MAX_PAGES}。", code="invalid_pages", field="pages")
     # 国办函〔2020〕109号: the notice goes out within the reply period (it pauses a running clock).
     if app.due_date and on > app.due_date:
         raise IllegalTransition(
@@ -306,13 +251,20 @@ def _fee_notice(
     app.fee_scale = scale
     app.fee_pages = pages
     app.fee_notice_on = on
-    app.fee_due = cal.add_working_days(on, deadlines.FEE_PAYMENT_DAYS).due
+    due = cal.add_working_days(on, deadlines.FEE_PAYMENT_DAYS)
+    app.fee_due, app.fee_due_provisional = due.due, due.provisional
     # Choice to review (docs/applications.md): the time to pay does not count against the reply deadline.
-    Pause.objects.create(application=app, kind=Pause.Kind.FEE, party="申请人", begin=on, period_due=app.fee_due)
+    Pause.objects.create(
+        application=app,
+        kind=Pause.Kind.FEE,
+        party="申请人",
+        begin=on,
+        period_due=app.fee_due,
+        period_provisional=due.provisional,
+    )
 
 
-def _fee_paid(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any) -> None:
-    _no_params(params)
+def _fee_paid(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str) -> None:
     if app.fee_notice_on is None:
         raise IllegalTransition("本申请没有发出收费通知。", code="no_fee_notice")
     if on < app.fee_notice_on:
@@ -321,8 +273,7 @@ def _fee_paid(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar
     app.pauses.filter(kind=Pause.Kind.FEE, end__isnull=True).update(end=on)
 
 
-def _fee_lapsed(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any) -> None:
-    _no_params(params)
+def _fee_lapsed(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str) -> None:
     if app.fee_due is None:
         raise IllegalTransition("本申请没有发出收费通知。", code="no_fee_notice")
     if on <= app.fee_due:
@@ -336,7 +287,7 @@ def _fee_lapsed(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalend
 def _reply(
     app: Application,
     *,
-    actor: Any,
+    actor: Actor,
     on: dt.date,
     cal: WorkingCalendar,
     reason: str,
@@ -348,9 +299,7 @@ def _reply(
     competent_unknown: bool = False,
     query_law: str = "",
     query_where: str = "",
-    **params: Any,
 ) -> None:
-    _no_params(params)
     if reply_type not in REPLY_TYPES:
         raise ValidationFailed("请选择答复类型。", code="required", field="reply_type")
     allowed = REPLY_TYPES[reply_type][1]
@@ -439,10 +388,7 @@ def _reply(
     app.replied_on = on
 
 
-def _not_gi(
-    app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, text: str = "", **params: Any
-) -> None:
-    _no_params(params)
+def _not_gi(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str, text: str = "") -> None:
     # Art. 39(1): a petition, complaint or report is not handled as an application; row N1.
     app.reply_type = "NOT_HANDLED"
     app.outcome = "N1"
@@ -451,8 +397,7 @@ def _not_gi(
     app.replied_on = on
 
 
-def _archive(app: Application, *, actor: Any, on: dt.date, cal: WorkingCalendar, reason: str, **params: Any) -> None:
-    _no_params(params)
+def _archive(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str) -> None:
     app.archived_on = on
 
 
@@ -464,7 +409,7 @@ def close_case(app: Application, on: dt.date, outcome: str, reason: str) -> None
     app.replied_on = on
 
 
-HANDLERS: dict[str, Callable[..., None]] = {
+HANDLERS: dict[str, Callable[..., LetterContext | None]] = {
     "accept": _accept,
     "request_correction": _request_correction,
     "receive_correction": _receive_correction_step,
