@@ -37,9 +37,10 @@ run: demo
 	@echo "    nmg_supervisor                             内蒙古自治区人民政府 监督 (read-only)"
 	@echo "    admin                                      管理员 (also /admin/; 文书模板)"
 	@echo "  依申请公开: apply at http://$(HOST):$(PORT)/xxgk/hhht-jyj/ysqgk/ ; demo cases are in"
-	@echo "    http://$(HOST):$(PORT)/workbench/applications/ (jyj_clerk, hhht_clerk). Mail is printed here."
+	@echo "    http://$(HOST):$(PORT)/workbench/applications/ (jyj_clerk, hhht_clerk). Mail is printed here"
+	@echo "    by the job worker that runs beside the server (and the job scheduler); admin sees the queue."
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PY=$(PY) bash scripts/run_dev.sh $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .

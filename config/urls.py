@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 import gongkai.core.converters  # noqa: F401  (registers <id:…> before the apps' URLs are read)
+from gongkai.api.health import healthz
 from gongkai.workbench.auth_views import ThrottledLoginView
 
 urlpatterns = [
@@ -14,5 +15,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workbench/", include("gongkai.workbench.urls")),
     path("api/", include("gongkai.api.urls")),
+    path("healthz", healthz, name="healthz"),
     path("", include("gongkai.portal.urls")),
 ]

@@ -80,7 +80,6 @@ def conforms(openapi: dict[str, Any], response: Any, path: str, method: str) -> 
 @pytest.fixture
 def api(world: World, monkeypatch: pytest.MonkeyPatch, settings: Any) -> dict[str, Any]:
     cache.clear()
-    settings.GONGKAI_MAIL_IN_BACKGROUND = False
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     app = services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret", today=RECEIVED).application
     staff = APIClient()

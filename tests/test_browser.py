@@ -403,6 +403,40 @@ def test_a_refused_application_puts_every_error_in_a_summary_that_takes_focus(
     check_accessibility(page)
 
 
+def test_an_operator_sees_a_failed_job_and_retries_it(world, live_server, page, settings) -> None:
+    """Issue 20 §1: the job queue in /admin/ (pending, failed, retried) and the retry by hand."""
+    from django.contrib.auth import get_user_model
+    from django_tasks_db.models import DBTaskResult
+
+    from gongkai.applications import jobs as app_jobs
+    from gongkai.applications import services
+    from gongkai.applications.models import Letter
+    from gongkai.core import jobs
+    from tests.conftest import free_port
+    from tests.test_applications import applicant
+
+    settings.GONGKAI_JOBS_EAGER = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # no mail server there
+    app = services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret").application
+    DBTaskResult.objects.all().delete()
+    jobs.enqueue(app_jobs.mail_letter_notice, Letter.objects.get(application=app).pk, _attempt=12)
+    jobs.run_ready()
+    get_user_model().objects.create_superuser("ops", password="pw-for-tests-ops")
+    base = live_server.url
+    page.goto(f"{base}/admin/login/?next=/admin/django_tasks_database/dbtaskresult/")
+    page.fill("#id_username", "ops")
+    page.fill("#id_password", "pw-for-tests-ops")
+    page.press("#id_password", "Enter")
+    page.wait_for_url("**/dbtaskresult/")
+    assert "已失败且不再重试 1" in page.inner_text("body")
+    page.check("input[name=_selected_action]")
+    page.select_option("select[name=action]", "retry_failed")
+    page.click("button[name=index]")
+    page.wait_for_selector("text=已重新排队 1 个任务")
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
 def test_an_administrator_edits_how_to_pay_in_the_fee_notice(world, live_server, page) -> None:
     """The letter-template editor, with the fee notice's 缴费方式 region (国办函〔2020〕109号: the
     notice says how to pay); the legal wording around it stays locked."""
@@ -702,7 +736,6 @@ def test_the_steps_of_articles_32_35_and_36_7_and_recovery_by_mail(world, live_s
     from django.core import mail
 
     settings.GONGKAI_FORM_MIN_SECONDS = 0
-    settings.GONGKAI_MAIL_IN_BACKGROUND = False
     base = live_server.url
     page.goto(f"{base}/xxgk/edu/ysqgk/")
     page.fill("#id_email", "wang@example.com")

@@ -30,7 +30,6 @@ PDF = b"%PDF-1.4\n% disclosed\n" + b"0" * 200
 @pytest.fixture
 def case(world: World, monkeypatch: pytest.MonkeyPatch, settings: Any) -> Application:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
-    settings.GONGKAI_MAIL_IN_BACKGROUND = False
     return services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret", today=RECEIVED).application
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import django_stubs_ext
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "gongkai.core",
     "gongkai.calendars",
     "gongkai.orgs",
@@ -48,6 +51,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (gongkai.core.logs).
+    "gongkai.core.middleware.RequestId",
+    # Whether the request's reads may go to a read replica (gongkai.core.replicas).
+    "gongkai.core.replicas.ReadFromReplicas",
     # Before anything reads a body: its declared size, then text no field can hold.
     "gongkai.core.middleware.RequestBodyLimit",
     "gongkai.core.middleware.RefuseUnstorableText",
@@ -118,6 +125,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+
+# Read replicas (gongkai.core.replicas, docs/operations.md): the public's reads go to them while they
+# are up to date. In tests a replica mirrors the test database.
+for _i, _url in enumerate(u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()):
+    DATABASES[f"replica{_i}"] = {**database_from_url(_url), "TEST": {"MIRROR": "default"}}
+    if DATABASES[f"replica{_i}"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES[f"replica{_i}"]["OPTIONS"] = {"connect_timeout": 2}
+DATABASE_ROUTERS = ["gongkai.core.replicas.ReplicaRouter"]
+GONGKAI_REPLICA_MAX_LAG_BYTES = int(os.environ.get("GONGKAI_REPLICA_MAX_LAG_BYTES", 16 * 1024 * 1024))
+GONGKAI_PRIMARY_AFTER_WRITE_SECONDS = int(os.environ.get("GONGKAI_PRIMARY_AFTER_WRITE_SECONDS", 10))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -239,13 +256,34 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-# Letter notices are mailed from a background thread after the step commits (the page never waits
-# for the mail server); the nightly scan retries the ones that failed.
-GONGKAI_MAIL_IN_BACKGROUND = True
+# Durable jobs (gongkai.core.jobs, docs/adr/0012): rows in the database, run by `manage.py db_worker`
+# and scheduled by `manage.py jobs_scheduler`. Mail to applicants and staff goes through them, so the
+# page never waits for the mail server and a failure is retried with backoff.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Run each job in the process that enqueued it, right after the commit (the tests; no worker needed).
+GONGKAI_JOBS_EAGER = os.environ.get("GONGKAI_JOBS_EAGER", "") == "1"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+
+def logging_config(json_lines: bool) -> dict[str, Any]:
+    """One JSON object per line (production's default, GONGKAI_LOG_JSON) or plain lines, each with
+    the id of the request it belongs to (gongkai.core.logs)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "gongkai.core.logs.RequestIdFilter"}},
+        "formatters": {
+            "json": {"()": "gongkai.core.logs.JsonFormatter"},
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id"],
+                "formatter": "json" if json_lines else "plain",
+            }
+        },
+        "root": {"handlers": ["console"], "level": os.environ.get("GONGKAI_LOG_LEVEL", "WARNING")},
+    }
+
+
+LOGGING = logging_config(os.environ.get("GONGKAI_LOG_JSON", "0") == "1")

@@ -49,3 +49,5 @@ CACHES = {
         "KEY_PREFIX": "gongkai",
     }
 }
+
+LOGGING = logging_config(os.environ.get("GONGKAI_LOG_JSON", "1") == "1")  # noqa: F405

@@ -11,8 +11,8 @@ GONGKAI_PRIVATE_ROOT = VAR_DIR / "test-private"
 # as in production. The file is created and removed by the test runner.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-gongkai.sqlite3")}  # noqa: F405
-# Tests see each mail as soon as the step returns; one test checks the background path.
-GONGKAI_MAIL_IN_BACKGROUND = False
+# Tests see each job's effect (a mail) as soon as the step commits; tests/test_jobs.py runs the worker.
+GONGKAI_JOBS_EAGER = True
 # The test runner empties every table with TRUNCATE between browser tests; the audit table's TRUNCATE
 # trigger lets that through on these connections only (core migration 0003).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405

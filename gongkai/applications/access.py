@@ -24,7 +24,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.applications import notify
+from gongkai.applications import jobs, notify
 from gongkai.applications.models import Application
 from gongkai.applications.secret_rules import secret_problem
 from gongkai.core import audit, ratelimit
@@ -89,7 +89,7 @@ def _count_failure(app: Application) -> None:
             actor=None, action="application.track_locked", obj=app, after={"failures": failures}, org_id=app.org_id
         )
         if app.email:
-            transaction.on_commit(lambda: _send_unlock_mail(app))
+            jobs.unlock_link(app)
 
 
 def unlock_token(app: Application) -> str:
@@ -99,21 +99,25 @@ def unlock_token(app: Application) -> str:
     return signing.dumps({"a": app.pk, "t": app.track_locked_at.isoformat()}, salt=UNLOCK_SALT)
 
 
-def _send_unlock_mail(app: Application) -> None:
+def send_unlock_mail(application_id: int) -> None:
+    """The job (``jobs.mail_unlock_link``): mail the unlock link while the code is still locked.
+    Raises OSError when the server refuses; the job tries again (meanwhile the handling body can
+    unlock it too)."""
+    app = Application.objects.select_related("org").get(pk=application_id)
+    if app.track_locked_at is None or not app.email:
+        return
     link = f"{settings.GONGKAI_PUBLIC_URL}/apply/unlock/{unlock_token(app)}/"
-    try:
-        notify.mail_applicant(
-            app,
-            f"查询码已锁定（{app.tracking_code}）",
-            [
-                f"您在{app.org.name}的政府信息公开申请（查询码 {app.tracking_code}）因多次输入错误的查询密码已被锁定。",
-                f"如果是您本人操作，请打开以下链接解除锁定（{UNLOCK_MAX_AGE // 86400}天内有效）：",
-                link,
-                "如果不是您本人操作，说明有人在尝试查询您的申请，请勿将查询码告知他人；锁定期间任何人都无法查看。",
-            ],
-        )
-    except OSError:  # a mail that fails leaves the way back through the handling body
-        log.exception("unlock mail for %s failed", app.tracking_code)
+    notify.mail_applicant(
+        app,
+        f"查询码已锁定（{app.tracking_code}）",
+        [
+            f"您在{app.org.name}的政府信息公开申请（查询码 {app.tracking_code}）因多次输入错误的查询密码已被锁定。",
+            f"如果是您本人操作，请打开以下链接解除锁定（{UNLOCK_MAX_AGE // 86400}天内有效）：",
+            link,
+            "如果不是您本人操作，说明有人在尝试查询您的申请，请勿将查询码告知他人；锁定期间任何人都无法查看。",
+        ],
+        message_id=f"unlock-{app.pk}-{app.track_locked_at:%Y%m%d%H%M%S%f}",
+    )
 
 
 def _unlock(app: Application, *, actor: Actor | None, how: str) -> None:
@@ -178,20 +182,25 @@ def request_secret_reset(tracking_code: str, email: str) -> None:
     app = Application.objects.select_related("org").filter(tracking_code=code).first()
     if app is None or not app.email or app.email.strip().lower() != email:
         return
+    jobs.reset_link(app)
+
+
+def send_reset_mail(application_id: int) -> None:
+    """The job (``jobs.mail_reset_link``): mail a link that resets the secret the case has now."""
+    app = Application.objects.select_related("org").get(pk=application_id)
+    if not app.email:
+        return
     link = f"{settings.GONGKAI_PUBLIC_URL}/apply/reset/{_reset_token(app)}/"
-    try:
-        notify.mail_applicant(
-            app,
-            f"重新设置查询密码（{app.tracking_code}）",
-            [
-                f"有人为您在{app.org.name}的政府信息公开申请（查询码 {app.tracking_code}）申请重新设置查询密码。",
-                f"如果是您本人操作，请在{RESET_MAX_AGE // 3600}小时内打开以下链接设置新的查询密码：",
-                link,
-                "如果不是您本人操作，请忽略本邮件，您原来的查询密码仍然有效。",
-            ],
-        )
-    except OSError:
-        log.exception("secret reset mail for %s failed", app.tracking_code)
+    notify.mail_applicant(
+        app,
+        f"重新设置查询密码（{app.tracking_code}）",
+        [
+            f"有人为您在{app.org.name}的政府信息公开申请（查询码 {app.tracking_code}）申请重新设置查询密码。",
+            f"如果是您本人操作，请在{RESET_MAX_AGE // 3600}小时内打开以下链接设置新的查询密码：",
+            link,
+            "如果不是您本人操作，请忽略本邮件，您原来的查询密码仍然有效。",
+        ],
+    )
 
 
 def application_for_reset_token(token: str) -> Application:

@@ -30,8 +30,10 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "依申请公开"
 
     def ready(self) -> None:
-        from gongkai.applications import workflow
+        from gongkai.applications import jobs, workflow
         from gongkai.core import audit
+
+        jobs.schedule()
 
         audit.register_labels(EVENT_LABELS)
         # Every staff step is labelled as the workflow table names it.

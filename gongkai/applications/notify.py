@@ -1,21 +1,21 @@
 """E-mail: to the applicant when a letter is issued, and to the handling staff before a deadline.
 
-Mail goes through Django's SMTP backend (EMAIL_HOST/EMAIL_PORT). Messages never carry the
-applicant's ID number or other personal data beyond their name; the letter itself is read on the
-portal after signing in with the tracking code and secret. A mail that cannot be sent is logged
-and does not undo the step that caused it: the letter is kept and shown either way.
+Mail goes through Django's SMTP backend (EMAIL_HOST/EMAIL_PORT), always from a durable job
+(``applications.jobs``), never from the request: the job is written with the step that causes it,
+and a mail the server refuses is tried again with backoff. Messages never carry the applicant's ID
+number or other personal data beyond their name; the letter itself is read on the portal after
+signing in with the tracking code and secret.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connections
+from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -28,51 +28,48 @@ from gongkai.orgs.models import Organisation
 log = logging.getLogger(__name__)
 
 
-MAX_ATTEMPTS = 5
-
-
-def letter_issued(letter_id: int) -> None:
-    """Called when the step that issued the letter has committed. The mail goes out from a
-    background thread, so a slow or unreachable mail server never holds up the applicant's or the
-    clerk's page; a notice that fails is sent again by the nightly scan (``send_pending``)."""
-    if settings.GONGKAI_MAIL_IN_BACKGROUND:
-        threading.Thread(target=_send_in_thread, args=(letter_id,), daemon=True).start()
-    else:
-        send_letter_notice(letter_id)
-
-
-def _send_in_thread(letter_id: int) -> None:
-    try:
-        send_letter_notice(letter_id)
-    finally:
-        connections.close_all()  # the thread's own database connection
-
-
-def send_pending(limit: int = 500) -> int:
-    """Letter notices not yet mailed (the server was down, the process stopped): try them again."""
-    pending = (
-        Letter.objects.filter(emailed_at__isnull=True, to_applicant=True, email_attempts__lt=MAX_ATTEMPTS)
-        .exclude(application__email="")
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
-    )
-    return sum(send_letter_notice(pk) for pk in list(pending))
-
-
-def mail_applicant(app: Application, subject: str, lines: list[str]) -> None:
+def mail_applicant(app: Application, subject: str, lines: list[str], *, message_id: str = "") -> None:
     """One mail to the applicant's address, addressed by name, signed as the system; raises OSError
-    when the server cannot be reached."""
+    when the server cannot be reached. ``message_id`` names the mail for good: a mail sent again
+    after a worker died between sending and recording it carries the same id, so mail systems and
+    the applicant can tell it is the same message."""
     body = "\n".join([f"{app.applicant_name}：", *lines, "", "本邮件由系统发送，请勿直接回复。"])
+    headers = {"Message-ID": f"<{message_id}@gongkai>"} if message_id else {}
     EmailMessage(
-        subject=f"【政府信息公开】{subject}", body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[app.email]
+        subject=f"【政府信息公开】{subject}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[app.email],
+        headers=headers,
     ).send()
 
 
 def send_letter_notice(letter_id: int) -> bool:
-    letter = Letter.objects.select_related("application", "application__org").get(pk=letter_id)
+    """Mail the applicant that a letter was issued, once: the letter's row is locked while the mail
+    goes out, and marked sent in the same transaction. Raises OSError when the server refuses (the
+    job tries again); returns whether a mail was sent."""
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().select_related("application__org").get(pk=letter_id)
+        app = letter.application
+        if not app.email or not letter.to_applicant or letter.emailed_at is not None:
+            return False
+        try:
+            subject = f"{letter.title}（{app.tracking_code}）"
+            mail_applicant(app, subject, _notice_lines(letter), message_id=f"letter-{letter.pk}")
+        except OSError:
+            failed = True
+        else:
+            failed = False
+            sent = {"emailed_at": timezone.now(), "email_attempts": F("email_attempts") + 1}
+            Letter.objects.filter(pk=letter.pk).update(**sent)
+    if failed:
+        Letter.objects.filter(pk=letter_id).update(email_attempts=F("email_attempts") + 1)
+        raise OSError(f"could not send the notice of letter {letter_id}")
+    return True
+
+
+def _notice_lines(letter: Letter) -> list[str]:
     app = letter.application
-    if not app.email or not letter.to_applicant or letter.emailed_at is not None:
-        return False
     lines = [
         f"{app.org.name}就您的政府信息公开申请（查询码 {app.tracking_code}）"
         f"出具了《{letter.title}》（{letter.number}）。",
@@ -80,14 +77,7 @@ def send_letter_notice(letter_id: int) -> bool:
     ]
     if letter.kind == LetterKind.REPLY:
         lines += _documents_lines(app)
-    try:
-        mail_applicant(app, f"{letter.title}（{app.tracking_code}）", lines)
-    except OSError:
-        log.exception("could not send the letter notice for %s", letter.number)
-        Letter.objects.filter(pk=letter.pk).update(email_attempts=F("email_attempts") + 1)
-        return False
-    Letter.objects.filter(pk=letter.pk).update(emailed_at=timezone.now(), email_attempts=F("email_attempts") + 1)
-    return True
+    return lines
 
 
 def _documents_lines(app: Application) -> list[str]:
@@ -113,7 +103,6 @@ class ScanResult:
     due_soon: int
     overdue: int
     reminders_sent: int
-    notices_resent: int = 0
 
 
 def scan(today: dt.date | None = None, *, send: bool = True) -> ScanResult:
@@ -150,14 +139,8 @@ def scan(today: dt.date | None = None, *, send: bool = True) -> ScanResult:
             continue
         if app.reminded_for != app.due_date:
             to_remind.setdefault(app.org_id, []).append(app)
-    sent = resent = 0
-    if send:
-        if to_remind:
-            sent = _send_reminders(to_remind, today)
-        resent = send_pending()
-    return ScanResult(
-        open_applications=total, due_soon=due_soon, overdue=overdue, reminders_sent=sent, notices_resent=resent
-    )
+    sent = _send_reminders(to_remind, today) if send and to_remind else 0
+    return ScanResult(open_applications=total, due_soon=due_soon, overdue=overdue, reminders_sent=sent)
 
 
 def _send_reminders(to_remind: dict[int, list[Application]], today: dt.date) -> int:

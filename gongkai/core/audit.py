@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "calendar.day_removed": "删除日历日",
     "calendar.year_set": "设置年度日历",
     "calendar.package_loaded": "载入节假日安排",
+    "job.retried": "重新执行失败的任务",
     "document.created": "创建草稿",
     "document.updated": "修改草稿",
     "document.submit": "提交审核",

@@ -15,6 +15,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
+from gongkai.core import logs, ratelimit
+
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
@@ -30,6 +32,25 @@ def _refusal(request: HttpRequest, status: int, code: str, message: str) -> Http
         }
         return JsonResponse(body, status=status, content_type="application/problem+json")
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+class RequestId:
+    """Names each request (``core.logs``): the trusted proxy's ``X-Request-ID`` or a new id, kept
+    for the request's log lines and returned in the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = str(request.META.get("HTTP_X_REQUEST_ID", ""))
+        trusted = ratelimit.from_trusted_proxy(request)
+        request_id = given if trusted and logs.GOOD_ID.match(given) else logs.new_request_id()
+        # Kept until the request is finished (core.logs), not only while the middleware runs:
+        # Django logs a 4xx response after the middleware has returned.
+        logs.REQUEST_ID.set(request_id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
 
 
 class RequestBodyLimit:

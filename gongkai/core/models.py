@@ -64,3 +64,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Audit events are append-only and cannot be deleted.")
+
+
+class ScheduledRun(models.Model):
+    """One slot of a periodic job, taken by the scheduler that enqueued it (``core.jobs``): the
+    unique pair keeps two schedulers from enqueueing the same night's scan twice."""
+
+    name = models.CharField(max_length=100)
+    slot = models.DateTimeField()
+    job_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once")]
+        ordering = ["-slot"]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

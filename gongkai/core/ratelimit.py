@@ -30,6 +30,12 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in net for net in networks)
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the request came through one of ``GONGKAI_TRUSTED_PROXIES`` (whose headers count)."""
+    networks = _trusted(tuple(settings.GONGKAI_TRUSTED_PROXIES))
+    return bool(networks) and _is_trusted(str(request.META.get("REMOTE_ADDR", ""))[:64], networks)
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address. ``X-Forwarded-For`` is believed only when the request comes from one of
     ``GONGKAI_TRUSTED_PROXIES``: then the client is the nearest address in it that is not itself a

@@ -28,6 +28,7 @@ from django.db import connection
 
 from gongkai.catalogue.models import Validity
 from gongkai.search import hot as hot_tokens
+from gongkai.search.db import reader
 from gongkai.search.indexing import ID_BITS, pg_token_expression
 from gongkai.search.normalise import (
     TITLE_GRAM_PREFIX,
@@ -237,7 +238,7 @@ class Backend:
     ) -> list[tuple[Any, ...]]:
         filters.apply(sql)
         select = ", ".join(["e.document_id", *(f"e.{c}" for c in columns)])
-        with connection.cursor() as cursor:
+        with reader().cursor() as cursor:
             cursor.execute(
                 f"SELECT {select} FROM search_searchentry e WHERE {sql.clause()} ORDER BY e.rank_key DESC LIMIT %s",
                 [*sql.params, limit],
@@ -303,7 +304,7 @@ class SqliteBackend(Backend):
     ) -> list[tuple[Any, ...]]:
         query, params = self._index_sql(plan, filters, limit, columns)
         mask = (1 << ID_BITS) - 1
-        with connection.cursor() as cursor:
+        with reader().cursor() as cursor:
             cursor.execute(query, params)
             return [(row[0] & mask, *row[1:]) for row in cursor.fetchall()]
 
@@ -421,7 +422,7 @@ class PostgresBackend(Backend):
         """How many entries there are, as PostgreSQL's statistics have it (for estimates only),
         asked once per search."""
         if self._entry_count is None:
-            with connection.cursor() as cursor:
+            with reader().cursor() as cursor:
                 cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'search_searchentry'")
                 self._entry_count = max(0.0, float(cursor.fetchone()[0]))
         return self._entry_count
@@ -563,7 +564,7 @@ class PostgresBackend(Backend):
             return 1.0
         key = (connection.settings_dict["NAME"], filters.org.path)
         if key not in _ORG_SHARES:
-            with connection.cursor() as cursor:
+            with reader().cursor() as cursor:
                 cursor.execute(
                     "SELECT COUNT(*) FROM search_searchentry WHERE org_path LIKE %s", [filters.org.path + "%"]
                 )
@@ -790,7 +791,7 @@ class PlanTypes:
 
 def fetch(sql: str, params: list[Any], plan_types: PlanTypes | None = None) -> list[tuple[Any, ...]]:
     """The rows of one statement, run with ``plan_types`` when given (PlanTypes.wrap)."""
-    with connection.cursor() as cursor:
+    with reader().cursor() as cursor:
         if plan_types is None:
             cursor.execute(sql, params)
         else:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from gongkai.search.db import reader
 from gongkai.search.normalise import ngrams
 
 # 4,000 bits: 508 bytes with the header, just under the size (512) above which a btree compresses
@@ -122,7 +123,7 @@ def usable() -> Hot | None:
     has none, each read at an end of the index on hot_version. (Comparing the entries' versions
     with the newest inside the statement made PostgreSQL expect a third of them to differ and scan
     the table for one: 340 ms at a million items.)"""
-    with connection.cursor() as cursor:
+    with reader().cursor() as cursor:
         cursor.execute(
             "SELECT h.version, h.created_at, (SELECT MIN(hot_version) FROM search_searchentry), "
             "(SELECT MAX(hot_version) FROM search_searchentry), "

@@ -21,12 +21,8 @@ from gongkai.applications.secret_rules import COMMON_IN_CHINA, secret_problem
 from gongkai.core import ratelimit
 from gongkai.core.errors import PermissionDenied
 from gongkai.core.models import AuditEvent
+from tests.conftest import Inbox, body
 from tests.security.conftest import apply_to
-from tests.test_application_mail import (
-    Inbox,
-    body,
-    smtp,  # noqa: F401  (the fixture: a real SMTP server on localhost)
-)
 
 
 def request_from(remote: str, forwarded: str = "") -> Any:
@@ -66,7 +62,7 @@ def test_a_rotating_header_does_not_bypass_the_tracking_limit(bodies: dict[str, 
 def test_a_code_locks_after_repeated_failures_and_the_mail_unlocks_it(
     bodies: dict[str, Any],
     settings: Any,
-    smtp: Inbox,  # noqa: F811
+    smtp: Inbox,
 ) -> None:
     settings.GONGKAI_TRACK_FAILURES_PER_CODE = 3
     settings.GONGKAI_TRACK_FAILURES_PER_HOUR = 1000

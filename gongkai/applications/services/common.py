@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from gongkai.applications import deadlines, letters, notify
+from gongkai.applications import deadlines, jobs, letters
 from gongkai.applications.models import (
     ApplicantType,
     Application,
@@ -181,6 +181,5 @@ def issue_letter(app: Application, kind: str, *, on: dt.date, **extra: Any) -> L
         issued_on=on,
         to_applicant=to_applicant,
     )
-    if to_applicant and app.email:
-        transaction.on_commit(lambda: notify.letter_issued(letter.pk))
+    jobs.notice_of(letter)  # the mail is a job of this step's transaction
     return letter

@@ -1,7 +1,7 @@
 """The nightly scan: recompute deadlines that were provisional (a year's holiday schedule has been
 loaded since), count open applications that are due soon or overdue, remind the handling clerks by
-mail (once per due date), and send again letter notices that could not be mailed. Run it from cron
-every night (docs/operations.md)."""
+mail (once per due date). The scheduler runs it every night as a job (``applications.jobs``); this
+command runs it at once (docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongkai.applications.notify import scan
-from gongkai.applications.services import recompute_provisional
+from gongkai.applications.jobs import nightly
 
 
 class Command(BaseCommand):
@@ -30,11 +29,11 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError("日期格式应为 YYYY-MM-DD。") from None
         started = time.perf_counter()
-        moved = recompute_provisional()
-        result = scan(today, send=not options["no_mail"])
+        done = nightly(today, send=not options["no_mail"])
+        result = done.scan
         self.stdout.write(
-            f"重新计算暂定期限 {moved} 件；"
+            f"重新计算暂定期限 {done.recomputed} 件；"
             f"未办结 {result.open_applications} 件；即将到期 {result.due_soon} 件；已逾期 {result.overdue} 件；"
-            f"发送提醒 {result.reminders_sent} 封；补发文书通知 {result.notices_resent} 封；"
+            f"发送提醒 {result.reminders_sent} 封；"
             f"用时 {time.perf_counter() - started:.2f} 秒。"
         )
