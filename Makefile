@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint venv system-deps migrate demo lock schema bench bench-search bench-applications bench-reports bench-kill9 clean
+.PHONY: run test lint venv system-deps migrate demo lock schema bench bench-search bench-applications bench-reports bench-kill9 bench-cluster cluster-demo clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ run: demo
 	@echo "    by the job worker that runs beside the server (and the job scheduler); admin sees the queue."
 	@echo ""
 	PY=$(PY) bash scripts/run_dev.sh $(HOST):$(PORT)
+
+# A production-shaped cluster on this machine (deploy/cluster.py; root): PostgreSQL primary and replica,
+# Redis, two gunicorn behind HAProxy, a job worker and the scheduler. Ctrl-C stops it.
+cluster-demo: venv
+	$(PY) deploy/cluster.py up
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -82,6 +87,10 @@ bench-kill9: venv
 # A province-sized tree: 2,000 bodies, 1,000,000 items, 200,000 applications, 5,000 appeals.
 bench-reports: venv
 	$(PY) bench/reports.py
+
+# The cluster under load while parts of it fail (issue 20 §4): 50 public + 10 staff clients, 60 s.
+bench-cluster: venv
+	$(PY) bench/cluster.py
 
 clean:
 	rm -rf var/test-media .pytest_cache .mypy_cache .ruff_cache

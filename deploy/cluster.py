@@ -5,7 +5,8 @@
   cluster under ``--dir``;
 - Redis (6390): cache, sessions' counters, rate limits;
 - two gunicorn servers (8101, 8102) with the production settings, behind HAProxy (8100), which
-  checks ``/healthz`` every second and sets ``X-Request-ID``;
+  checks ``/healthz`` every second, queues what the servers' threads cannot take yet, and sets
+  ``X-Request-ID``;
 - one job worker (``db_worker``) and the job scheduler;
 - an SMTP server (2525) that keeps every mail in a Maildir, so what was sent can be counted.
 
@@ -37,11 +38,19 @@ PRIMARY, REPLICA, REDIS, SMTP, BALANCER = 5440, 5441, 6390, 2525, 8100
 SERVERS = (8101, 8102)
 HAPROXY_CFG = """global
     maxconn 2000
+    log stdout format raw local0
 defaults
     mode http
+    log global
+    option httplog
     timeout connect 2s
     timeout client 60s
     timeout server 60s
+    timeout queue 30s
+    timeout check 5s
+    # A server that refuses the connection (killed, restarting): try another at once.
+    retries 2
+    option redispatch 1
     option httpchk GET /healthz
     unique-id-format %{{+X}}o\\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid
 frontend public
@@ -50,7 +59,10 @@ frontend public
     default_backend django
 backend django
     balance roundrobin
-    default-server inter 1s fall 2 rise 1
+    # A server takes at most as many requests as it has threads; the rest wait here, so its health
+    # check is answered even when the public keeps every thread busy.
+    # A connection refused marks a server down at once (observe layer4), before its next check.
+    default-server inter 1s fall 2 rise 2 maxconn 12 observe layer4 error-limit 1 on-error mark-down
 {servers}
 """
 
@@ -149,6 +161,7 @@ class Cluster:
         run_as_postgres(
             str(PG_BIN / "pg_basebackup"),
             "-h", "127.0.0.1", "-p", str(PRIMARY), "-D", str(self._pg("replica")), "-R", "-X", "stream",
+            "--checkpoint=fast",  # not the next scheduled checkpoint, minutes away
         )  # fmt: skip
         self._pg_start("replica", REPLICA)
 
@@ -156,20 +169,24 @@ class Cluster:
 
     def spawn(self, name: str, command: list[str]) -> None:
         log = (self.base / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def server(self, port: int) -> None:
         gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
         control = str(self.run_dir / f"gunicorn-{port}.ctl")  # each server its own control socket
-        command = [gunicorn, "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "3", "--control-socket", control]
+        command = [gunicorn, "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "3", "-k", "gthread", "--threads", "4"]
+        command += ["--control-socket", control]
         self.spawn(f"gunicorn-{port}", command)
 
     def worker(self) -> None:
         self.spawn("worker", [PY, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"])
 
     def kill9(self, name: str) -> None:
+        """Kill a server or the worker with -9, its child processes too (a machine that dies)."""
         process = self.processes[name]
-        process.send_signal(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
     def up(self) -> None:
@@ -234,13 +251,14 @@ def main() -> int:
     parser.add_argument("--dir", default="/var/tmp/gongkai-cluster")
     args = parser.parse_args()
     cluster = Cluster(Path(args.dir))
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         cluster.up()
         print(
             f"Cluster up: http://127.0.0.1:{BALANCER}/ (HAProxy) → gunicorn {SERVERS}; PostgreSQL primary "
             f"{PRIMARY}, replica {REPLICA}; Redis {REDIS}; mail kept in {cluster.maildir}. Ctrl-C stops it."
         )
+        # Blocked only now: the processes started above must not inherit a mask that ignores SIGTERM.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         signal.sigwait({signal.SIGINT, signal.SIGTERM})
     finally:
         cluster.down()

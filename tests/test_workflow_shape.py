@@ -32,7 +32,7 @@ from gongkai.catalogue import workflow as catalogue
 from gongkai.catalogue.models import DocumentState
 from gongkai.core.errors import ApplicationError, IllegalTransition, ValidationFailed
 from gongkai.core.models import AuditEvent
-from gongkai.core.workflow import Param, Transition, Workflow, run_transition
+from gongkai.core.workflow import Param, Transition, Workflow, lock, run_transition
 from gongkai.reports import workflow as reports
 from gongkai.reports.models import ReportState
 from gongkai.workbench.step_forms import raw_params, step_form
@@ -217,3 +217,30 @@ def test_a_deadline_survives_storage_with_its_explanation(start: dt.date, cal: F
     stored = result.as_dict()
     assert DeadlineResult.from_dict(stored) == result
     assert stored["text"] == result.explain() and f"{result.due:%Y年%m月%d日}" in stored["text"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_locks_its_row_and_not_its_body(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cluster test found it: locking a case also locked its body's row (FOR UPDATE over the
+    join), so a submission to the same body, whose foreign key takes KEY SHARE on that row at
+    commit while holding the audit trail's lock, deadlocked with a clerk's step waiting for it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks exist on PostgreSQL only (SQLite locks the whole database)")
+    import psycopg
+
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    case = services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret", today=RECEIVED).application
+    s = connection.settings_dict
+    other = psycopg.connect(host=s["HOST"], port=s["PORT"], user=s["USER"], dbname=s["NAME"], autocommit=False)
+    try:
+        with transaction.atomic():
+            lock(Application, case.pk)
+            # Another session may still refer to the body, but not take the case.
+            other.execute("SELECT 1 FROM orgs_organisation WHERE id = %s FOR KEY SHARE NOWAIT", [world.edu.pk])
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute("SELECT 1 FROM applications_application WHERE id = %s FOR UPDATE NOWAIT", [case.pk])
+            other.rollback()
+    finally:
+        other.close()

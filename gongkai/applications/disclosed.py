@@ -32,7 +32,7 @@ EDITABLE_STATES = (State.RECEIVED, State.IN_REVIEW, State.CONSULTING, State.FEE_
 
 def _locked(application: Application, actor: Actor) -> tuple[Application, User]:
     """The case, locked, and the clerk who may attach to it (as the account the document names)."""
-    app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).select_related("org").get(pk=application.pk)
     clerk = policies.require(actor, "application.handle", app.org)
     if app.state not in EDITABLE_STATES:
         raise IllegalTransition("答复已经作出，答复提供的政府信息不能再增减。", code="already_replied")

@@ -49,7 +49,7 @@ def send_letter_notice(letter_id: int) -> bool:
     goes out, and marked sent in the same transaction. Raises OSError when the server refuses (the
     job tries again); returns whether a mail was sent."""
     with transaction.atomic():
-        letter = Letter.objects.select_for_update().select_related("application__org").get(pk=letter_id)
+        letter = Letter.objects.select_for_update(of=("self",)).select_related("application__org").get(pk=letter_id)
         app = letter.application
         if not app.email or not letter.to_applicant or letter.emailed_at is not None:
             return False

@@ -40,7 +40,7 @@ def convert(
     summary: str = "",
     today: dt.date | None = None,
 ) -> Document:
-    app = Application.objects.select_for_update().select_related("org").get(pk=application.pk)
+    app = Application.objects.select_for_update(of=("self",)).select_related("org").get(pk=application.pk)
     policies.require(actor, "application.handle", app.org)
     if basis not in BASES:
         raise ValidationFailed("请选择转为主动公开的依据（第四十四条）。", code="required", field="basis")

@@ -123,7 +123,7 @@ def document_create(*, actor: Actor, org: Organisation, **fields: Any) -> Docume
 
 @transaction.atomic
 def document_update(*, actor: Actor, document: Document, **changes: Any) -> Document:
-    doc = Document.objects.select_for_update().select_related("org").get(pk=document.pk)
+    doc = Document.objects.select_for_update(of=("self",)).select_related("org").get(pk=document.pk)
     policies.require(actor, "document.edit", doc.org)
     if doc.state != DocumentState.DRAFT:
         raise IllegalTransition(f"“{doc.get_state_display()}”状态的信息不能修改；请先退回为草稿。", code="not_editable")

@@ -245,8 +245,10 @@ class Step:
 
 def lock(model: type[M], pk: int) -> M:
     """The row a step will change, locked until the caller's transaction ends (with its ``org``,
-    which every permission check needs). Django refuses ``select_for_update`` outside a transaction."""
-    obj = model._default_manager.select_for_update().select_related("org").get(pk=pk)
+    which every permission check needs). Only the row is locked, not its body's (``of=self``): a
+    lock on the body's row would block every insert that refers to it, and with the audit trail's
+    own lock make a deadlock. Django refuses ``select_for_update`` outside a transaction."""
+    obj = model._default_manager.select_for_update(of=("self",)).select_related("org").get(pk=pk)
     setattr(obj, _LOCKED, True)
     return obj
 

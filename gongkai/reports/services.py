@@ -160,7 +160,7 @@ def narrative_problems(report: AnnualReport) -> list[Problem]:
 
 
 def _draft(report: AnnualReport, actor: Actor) -> AnnualReport:
-    locked = AnnualReport.objects.select_for_update().select_related("org").get(pk=report.pk)
+    locked = AnnualReport.objects.select_for_update(of=("self",)).select_related("org").get(pk=report.pk)
     policies.require(actor, "report.edit", locked.org)
     if locked.state != ReportState.DRAFT:
         raise IllegalTransition("只有草稿状态的年报可以修改；请先退回修改。", code="not_draft")

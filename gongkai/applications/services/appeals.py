@@ -55,7 +55,7 @@ def appeal_record(
 
 @transaction.atomic
 def appeal_decide(*, actor: Actor, appeal: Appeal, result: str, decided_on: dt.date | None, note: str = "") -> Appeal:
-    appeal = Appeal.objects.select_for_update().select_related("org").get(pk=appeal.pk)
+    appeal = Appeal.objects.select_for_update(of=("self",)).select_related("org").get(pk=appeal.pk)
     policies.require(actor, "appeal.record", appeal.org)
     if result not in AppealResult.values:
         raise ValidationFailed("请选择结果。", code="required", field="result")

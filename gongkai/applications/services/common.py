@@ -145,7 +145,7 @@ def recompute_provisional() -> int:
     candidates = Application.objects.filter(is_open=True, due_provisional=True).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():
-            app = Application.objects.select_for_update().select_related("org").get(pk=pk)
+            app = Application.objects.select_for_update(of=("self",)).select_related("org").get(pk=pk)
             before = (app.due_date, app.due_explanation)
             recompute_deadline(app, calendars.for_org(app.org))
             if (app.due_date, app.due_explanation) == before:
