@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 import gongkai.core.converters  # noqa: F401  (registers <id:…> before the apps' URLs are read)
-from gongkai.api.health import healthz
+from gongkai.api.health import healthz, metrics_view
 from gongkai.workbench.auth_views import ThrottledLoginView
 
 urlpatterns = [
@@ -16,5 +16,6 @@ urlpatterns = [
     path("workbench/", include("gongkai.workbench.urls")),
     path("api/", include("gongkai.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("gongkai.portal.urls")),
 ]

@@ -87,3 +87,30 @@ def test_json_log_lines_carry_the_request_id(client: Client) -> None:
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert lines and all(entry["request_id"] == response["X-Request-ID"] for entry in lines)
     assert lines[0]["level"] == "WARNING" and "Not Found" in lines[0]["message"]
+
+
+def test_prometheus_reads_latency_the_queue_and_what_is_overdue(
+    client: Client, world: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.applications import clock, services
+    from gongkai.applications.models import Application
+    from tests.test_applications import applicant
+
+    settings.GONGKAI_JOBS_EAGER = False
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 11, 2))
+    late = services.submit_online(org=world.edu, applicant=applicant(), secret="my-secret").application
+    Application.objects.filter(pk=late.pk).update(due_date=dt.date(2020, 1, 2))  # long past
+    assert client.get(f"/xxgk/{world.edu.slug}/").status_code == 200
+    scraped = client.get("/metrics")
+    assert scraped.status_code == 200 and scraped["Content-Type"].startswith("text/plain")
+    text = scraped.content.decode()
+    assert 'gongkai_request_seconds_count{method="GET",route="xxgk/<slug:slug>/",status="2xx"}' in text
+    assert "gongkai_applications_overdue 1.0" in text
+    assert 'gongkai_jobs{state="pending"} 1.0' in text  # the receipt's notice, waiting for a worker
+    assert "gongkai_items_overdue 0.0" in text
+    assert late.tracking_code not in text and late.applicant_name not in text
+
+
+def test_metrics_are_only_for_the_monitoring(client: Client) -> None:
+    assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 403
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200

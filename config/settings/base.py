@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later log line of the request carries its id (gongkai.core.logs).
     "gongkai.core.middleware.RequestId",
+    # How long each request takes, for Prometheus (gongkai.core.metrics).
+    "gongkai.core.metrics.RequestMetrics",
     # Whether the request's reads may go to a read replica (gongkai.core.replicas).
     "gongkai.core.replicas.ReadFromReplicas",
     # Before anything reads a body: its declared size, then text no field can hold.
@@ -132,6 +134,10 @@ for _i, _url in enumerate(u.strip() for u in os.environ.get("DATABASE_REPLICA_UR
     DATABASES[f"replica{_i}"] = {**database_from_url(_url), "TEST": {"MIRROR": "default"}}
     if DATABASES[f"replica{_i}"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES[f"replica{_i}"]["OPTIONS"] = {"connect_timeout": 2}
+# Who may read /metrics (Prometheus; addresses or networks, comma-separated).
+GONGKAI_METRICS_FROM = [
+    n.strip() for n in os.environ.get("GONGKAI_METRICS_FROM", "127.0.0.1/32,::1/128").split(",") if n.strip()
+]
 DATABASE_ROUTERS = ["gongkai.core.replicas.ReplicaRouter"]
 GONGKAI_REPLICA_MAX_LAG_BYTES = int(os.environ.get("GONGKAI_REPLICA_MAX_LAG_BYTES", 16 * 1024 * 1024))
 GONGKAI_PRIMARY_AFTER_WRITE_SECONDS = int(os.environ.get("GONGKAI_PRIMARY_AFTER_WRITE_SECONDS", 10))

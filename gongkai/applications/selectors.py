@@ -433,3 +433,9 @@ def case_search(user: Actor, filters: CaseFilters) -> QuerySet[Application]:
 def proactive_conversions(org: Organisation, year: int) -> int:
     """Art. 44: cases of this body whose information was turned into proactive disclosure in the year."""
     return Application.objects.filter(org=org, proactive_marked_on__year=year).count()
+
+
+def overdue_open_count(today: dt.date | None = None) -> int:
+    """Open applications past their reply deadline, over the whole installation (the operators'
+    figure; supervisors see theirs per body)."""
+    return Application.objects.filter(is_open=True, due_date__lt=today or timezone.localdate()).count()

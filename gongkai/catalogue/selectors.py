@@ -173,3 +173,10 @@ def document_history(doc: Document) -> list[HistoryRow]:
         action = ACTION_LABELS.get(event.action, event.action)
         rows.append(HistoryRow(event.created_at, event.actor_label, action, "；".join(parts)))
     return rows
+
+
+def overdue_unpublished_count(today: dt.date | None = None) -> int:
+    """Items not yet published past their Art. 26 deadline, over the whole installation."""
+    from django.utils import timezone
+
+    return Document.objects.filter(state__in=OPEN_STATES, publish_due__lt=today or timezone.localdate()).count()

@@ -30,6 +30,11 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in net for net in networks)
 
 
+def address_in(address: str, networks: list[str]) -> bool:
+    """Whether ``address`` is in one of ``networks`` (addresses or CIDR networks)."""
+    return _is_trusted(address[:64], _trusted(tuple(networks)))
+
+
 def from_trusted_proxy(request: HttpRequest) -> bool:
     """Whether the request came through one of ``GONGKAI_TRUSTED_PROXIES`` (whose headers count)."""
     networks = _trusted(tuple(settings.GONGKAI_TRUSTED_PROXIES))

@@ -33,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 CHECK_SECONDS = 5.0
 PRIMARY_COOKIE = "gk_primary"
 ALWAYS_PRIMARY_APPS = {"sessions", "auth", "contenttypes", "admin", "authtoken"}
-STAFF_PATHS = ("/workbench/", "/admin/", "/accounts/", "/api/v1/staff", "/healthz")
+STAFF_PATHS = ("/workbench/", "/admin/", "/accounts/", "/api/v1/staff", "/healthz", "/metrics")
 
 _READ_REPLICA: ContextVar[bool] = ContextVar("read_replica", default=False)
 
