@@ -175,6 +175,33 @@ def measure(hits: list[Hit], start: float, end: float) -> tuple[float, float]:
     return len(inside) / (end - start), percentile([h.ms for h in inside], 0.95)
 
 
+def replica_lag_check() -> str:
+    """A replica that has not replayed the primary's latest write is skipped, and used again once it
+    has: replay is paused on the real replica, the primary writes, the router checks."""
+    from django.conf import settings
+    from django.db import connections
+    from django.utils import timezone
+
+    from gongkai.core import replicas
+    from gongkai.core.models import ScheduledRun
+
+    settings.GONGKAI_REPLICA_MAX_LAG_BYTES = 0  # any byte not yet replayed is lag, for this check
+    with connections["replica0"].cursor() as cursor:
+        cursor.execute("SELECT pg_wal_replay_pause()")
+    try:
+        ScheduledRun.objects.create(name="replica-lag-probe", slot=timezone.now())
+        lagging = replicas.check_now("replica0")
+    finally:
+        with connections["replica0"].cursor() as cursor:
+            cursor.execute("SELECT pg_wal_replay_resume()")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not replicas.check_now("replica0"):
+        time.sleep(0.2)
+    caught_up = replicas.check_now("replica0")
+    verdict = "OK" if not lagging and caught_up else "FAILED"
+    return f"{verdict} (used while behind: {lagging}; used once caught up: {caught_up})"
+
+
 def mails(maildir: Path) -> collections.Counter[str]:
     seen: collections.Counter[str] = collections.Counter()
     for folder in ("new", "cur"):
@@ -274,8 +301,16 @@ def main() -> int:
         print(
             f"mail: {len(wanted):,} receipt notices queued, {len(got):,} sent, {unsent} not sent, {duplicated} sent twice"
         )
-        if unsent or duplicated:
-            failures.append("a queued mail was not sent exactly once")
+        if unsent:
+            failures.append("a queued mail was not sent")
+            print("  not sent:", sorted(wanted - set(got))[:10])
+        if duplicated:
+            # SMTP cannot do better than at least once: a worker killed after the server accepted a
+            # mail and before the job recorded it sends it again, with the same Message-ID, which
+            # mail systems use to tell it is the same message. The full form counts it a failure.
+            print("  sent twice (same Message-ID):", sorted(m for m, c in got.items() if c > 1)[:10])
+            if not args.short:
+                failures.append("a queued mail was sent twice")
 
         kill, end = window["kill"], window["end"]
         errors = [h for h in load.hits if h.status >= 500 or h.status == 0]
@@ -299,6 +334,10 @@ def main() -> int:
         print(f"after:            {phase(load.hits, window['replica_up'], args.seconds, before)}")
         kinds = collections.Counter(h.kind for h in load.hits)
         print("requests by kind:", dict(kinds.most_common()))
+        lag = replica_lag_check()
+        print(f"replica lag: {lag}")
+        if not lag.startswith("OK"):
+            failures.append("a lagging replica was not skipped")
     finally:
         cluster.down()
         if not failures and not args.keep_logs:

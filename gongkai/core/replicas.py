@@ -56,6 +56,12 @@ def record_health(alias: str, ok: bool) -> None:
     _health[alias] = Health(ok, time.monotonic() + CHECK_SECONDS)
 
 
+def check_now(alias: str) -> bool:
+    """Check ``alias`` at once, whatever was remembered of it (and remember the answer)."""
+    _health.pop(alias, None)
+    return usable(alias)
+
+
 def _lag_ok(alias: str) -> bool:
     replica = connections[alias]
     with replica.cursor() as cursor:
