@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, bench_database, from_words, percentile, person_id
+from common import ROOT, application_body, bench_database, percentile
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -303,20 +303,15 @@ def _drive(base: str, slug: str, clients: int, seconds: int) -> None:
             try:
                 with urllib.request.urlopen(f"{base}/api/v1/applications/challenge", timeout=30) as r:
                     ch = json.loads(r.read())
-                a, b = ch["question"].split("等于")[0].split("加")
-                body = {
-                    "org": slug,
-                    "applicant_type": "NAT",
-                    "applicant_name": f"负载测试{k}",
-                    "id_number": person_id(k * 7919 + n),
-                    "phone": "13800138000",
-                    "description": f"负载测试第{k}号客户端第{n}件申请",
-                    "delivery_form": "electronic",
-                    "delivery_way": "online",
-                    "secret": "load-secret",
-                    "challenge_token": ch["token"],
-                    "challenge_answer": str(from_words(a) + from_words(b)),
-                }
+                body = application_body(
+                    ch,
+                    org=slug,
+                    name="负载测试",
+                    k=k,
+                    n=n,
+                    description=f"负载测试第{k}号客户端第{n}件申请",
+                    secret="load-secret",
+                )
                 req = urllib.request.Request(
                     f"{base}/api/v1/applications",
                     data=json.dumps(body).encode(),

@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "deploy"))
 from cluster import BALANCER, PY, ROOT, Cluster, wait_for
 
 sys.path.insert(0, str(ROOT))
-from common import from_words, percentile, person_id
+from common import application_body, percentile
 
 BASE = f"http://127.0.0.1:{BALANCER}"
 ORG = "hhht-jyj"  # 呼和浩特市教育局 of the demo data
@@ -113,21 +113,16 @@ class Load:
         challenge = self.request("challenge", "/api/v1/applications/challenge")
         if not isinstance(challenge, dict):
             return
-        a, b = str(challenge["question"]).split("等于")[0].split("加")
-        body = {
-            "org": ORG,
-            "applicant_type": "NAT",
-            "applicant_name": f"{NAME}{k}",
-            "id_number": person_id(k * 7919 + n),
-            "phone": "13800138000",
-            "email": f"client{k}-{n}@example.com",
-            "description": f"{NAME}第{k}号客户端第{n}件申请",
-            "delivery_form": "electronic",
-            "delivery_way": "online",
-            "secret": "cluster-secret-7",
-            "challenge_token": challenge["token"],
-            "challenge_answer": str(from_words(a) + from_words(b)),
-        }
+        body = application_body(
+            challenge,
+            org=ORG,
+            name=NAME,
+            k=k,
+            n=n,
+            description=f"{NAME}第{k}号客户端第{n}件申请",
+            secret="cluster-secret-7",
+            email=f"client{k}-{n}@example.com",
+        )
         answer = self.request("submit", "/api/v1/applications", body)
         if isinstance(answer, dict) and answer.get("tracking_code"):
             with self.lock:

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -99,3 +100,27 @@ def person_id(n: int) -> str:
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     first17 = f"11010519800101{n % 1000:03d}"
     return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
+
+
+def application_body(
+    challenge: dict[str, Any], *, org: str, name: str, k: int, n: int, description: str, secret: str, email: str = ""
+) -> dict[str, str]:
+    """The fields of ``POST /api/v1/applications`` for the n-th application of load client k, the
+    anti-abuse question answered as a person reads it."""
+    a, b = str(challenge["question"]).split("等于")[0].split("加")
+    body = {
+        "org": org,
+        "applicant_type": "NAT",
+        "applicant_name": f"{name}{k}",
+        "id_number": person_id(k * 7919 + n),
+        "phone": "13800138000",
+        "description": description,
+        "delivery_form": "electronic",
+        "delivery_way": "online",
+        "secret": secret,
+        "challenge_token": str(challenge["token"]),
+        "challenge_answer": str(from_words(a) + from_words(b)),
+    }
+    if email:
+        body["email"] = email
+    return body

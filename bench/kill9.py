@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from applications import free_port
-from common import ROOT, bench_database, from_words, person_id
+from common import ROOT, application_body, bench_database
 
 PDF = b"%PDF-1.4\n% a scanned identity card, for the kill -9 bench\n" + b"0" * 20_000
 
@@ -168,20 +168,9 @@ def run(args: argparse.Namespace, var: Path) -> None:
 def submit(base: str, k: int, n: int, description: str) -> str:
     with urllib.request.urlopen(f"{base}/api/v1/applications/challenge", timeout=30) as r:
         challenge = json.loads(r.read())
-    a, b = challenge["question"].split("等于")[0].split("加")
-    fields = {
-        "org": "kill9",
-        "applicant_type": "NAT",
-        "applicant_name": f"压力测试{k}",
-        "id_number": person_id(k * 7919 + n),
-        "phone": "13800138000",
-        "description": description,
-        "delivery_form": "electronic",
-        "delivery_way": "online",
-        "secret": "kill9-secret",
-        "challenge_token": challenge["token"],
-        "challenge_answer": str(from_words(a) + from_words(b)),
-    }
+    fields = application_body(
+        challenge, org="kill9", name="压力测试", k=k, n=n, description=description, secret="kill9-secret"
+    )
     boundary = uuid.uuid4().hex
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
