@@ -167,8 +167,10 @@ class Cluster:
 
     # --- the rest -------------------------------------------------------------------------------
 
-    def spawn(self, name: str, command: list[str]) -> None:
+    def spawn(self, name: str, command: list[str], *, nice: int = 0) -> None:
         log = (self.base / f"{name}.log").open("ab")
+        if nice:
+            command = ["nice", "-n", str(nice), *command]
         self.processes[name] = subprocess.Popen(
             command, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -181,7 +183,9 @@ class Cluster:
         self.spawn(f"gunicorn-{port}", command)
 
     def worker(self) -> None:
-        self.spawn("worker", [PY, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"])
+        # As the systemd unit does (Nice=10): on a machine shared with web servers, jobs (rendering
+        # PDFs in Chromium above all) take the CPU the requests leave.
+        self.spawn("worker", [PY, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"], nice=10)
 
     def kill9(self, name: str) -> None:
         """Kill a server or the worker with -9, its child processes too (a machine that dies)."""

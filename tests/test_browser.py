@@ -809,3 +809,42 @@ def test_the_steps_of_articles_32_35_and_36_7_and_recovery_by_mail(world, live_s
     page.wait_for_url("**/apply/status/")
     assert "作出答复" in page.inner_text("#timeline")
     staff.close()
+
+
+def test_a_leader_imports_a_catalogue_file_and_watches_it_finish(world, live_server, page, settings, tmp_path) -> None:
+    """Issue 20 §1: the upload through the page, the job waiting for a worker, the page refreshing
+    itself until the import is done, the rejected line listed with its reason."""
+    import json
+
+    from gongkai.catalogue.models import Document
+    from gongkai.core import jobs
+    from tests.test_import_export import line
+
+    settings.GONGKAI_JOBS_EAGER = False  # as in production: a worker takes the job
+    catalogue = tmp_path / "旧系统目录.jsonl"
+    rows = [line(1), line(2), line(3, written_date="2024-02-30")]
+    catalogue.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    login(page, live_server.url, "edu_leader")
+    page.get_by_role("link", name="政府信息", exact=True).click()
+    page.get_by_role("link", name="批量导入已公开的信息").click()
+    page.wait_for_url("**/documents/imports/")
+    check_accessibility(page)
+    page.get_by_role("button", name="上传并导入").click()  # no file chosen: the browser refuses
+    assert page.url.endswith("/documents/imports/")
+    page.get_by_label("默认发布机构").select_option(label="呼和浩特市教育局")
+    page.set_input_files("#id_file", str(catalogue))
+    page.get_by_role("button", name="上传并导入").click()
+    page.wait_for_selector("text=已上传，正在排队导入")
+    check_accessibility(page)
+    assert page.inner_text("#import-state") == "排队中"
+    assert not Document.objects.exists()
+    jobs.run_ready()  # the worker
+    # Nobody reloads: the page refreshes itself while the import waits or runs.
+    page.wait_for_selector("#import-state:text-is('已完成')", timeout=20_000)
+    assert page.inner_text("#import-progress") == "已处理 3 / 3 行（100%）"
+    assert page.inner_text("#import-created") == "2" and page.inner_text("#import-rejected") == "1"
+    rejected = page.inner_text("table.list")
+    assert "3" in rejected and "2024-02-30" in rejected, rejected
+    assert Document.objects.filter(org=world.edu).count() == 2
+    page.get_by_role("link", name="← 批量导入").click()
+    assert "旧系统目录.jsonl" in page.inner_text("table.list")

@@ -23,7 +23,11 @@ from django.core.management import get_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
-READ = re.compile(r"""os\.environ(?:\.get)?\(\s*"([A-Z_]+)"|os\.environ\["([A-Z_]+)"\]|_required\(\s*"([A-Z_]+)\"""")
+# os.environ reads, and ``env.get`` in the functions the settings pass the environment to (core.s3).
+READ = re.compile(
+    r'os\.environ(?:\.get)?\(\s*"([A-Z_]+)"|os\.environ\["([A-Z_]+)"\]|_required\(\s*"([A-Z_]+)"'
+    r'|\benv\.get\(\s*"([A-Z_0-9]+)"'
+)
 
 
 def variables_read() -> set[str]:

@@ -179,3 +179,21 @@ def test_an_administrator_sees_the_queue_and_retries_by_hand(
     assert "已重新排队 1 个任务" in done.content.decode()
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert AuditEvent.objects.filter(action="job.retried", object_id=str(failed.pk)).exists()
+
+
+def test_a_search_rebuild_can_be_handed_to_a_worker(queued: None, world: Any) -> None:
+    from gongkai.search.models import SearchEntry
+    from gongkai.search.query import search
+    from tests.conftest import draft, publish
+
+    item = publish(world, draft(world, title="关于做好冬季供暖保障工作的通知"))
+    SearchEntry.objects.all().delete()  # an index that has fallen out of step
+    out = StringIO()
+    call_command("search_rebuild", "--queue", stdout=out)
+    (row,) = DBTaskResult.objects.filter(task_path="gongkai.search.jobs.rebuild_index")
+    assert row.status == "READY" and str(row.id) in out.getvalue()
+    assert SearchEntry.objects.count() == 0  # nothing ran in the command's process
+    worker()
+    row.refresh_from_db()
+    assert row.status == "SUCCESSFUL"
+    assert [hit.document.pk for hit in search("冬季供暖").hits] == [item.pk]

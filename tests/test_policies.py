@@ -41,6 +41,8 @@ EXPECTED = {
         "document.publish",
         "document.withdraw",
         "document.revoke",
+        # A bulk import enters items as published, without review: the leader starts it.
+        "document.import",
         "application.approve_extension",
         "application.reveal",
         "application.reply_files",

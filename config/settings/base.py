@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 # Django's generic classes (ModelAdmin[Model], ModelForm[Model], Field[...]) take type arguments for
 # mypy's strict mode (issue 19 §4); this lets them be written so at run time too.
@@ -178,11 +179,20 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Private files (applicants' uploads, correction material, letters): outside every served folder,
 # under random names, served only through views that check who asks (gongkai.core.storage).
 GONGKAI_PRIVATE_ROOT = Path(os.environ.get("GONGKAI_PRIVATE_ROOT", VAR_DIR / "private"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "private": {"BACKEND": "gongkai.core.storage.PrivateStorage"},
 }
+# Files shared by every server: a shared folder (GONGKAI_VAR_DIR / GONGKAI_PRIVATE_ROOT on NFS or
+# the like), or an S3-compatible object store (GONGKAI_STORAGE=s3 and GONGKAI_S3_*; gongkai.core.s3).
+GONGKAI_STORAGE = os.environ.get("GONGKAI_STORAGE", "filesystem")
+if GONGKAI_STORAGE == "s3":
+    from gongkai.core.s3 import storages_from_environment
+
+    STORAGES.update(storages_from_environment(os.environ))
+elif GONGKAI_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"GONGKAI_STORAGE must be filesystem or s3, not {GONGKAI_STORAGE!r}")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/workbench/"
@@ -190,6 +200,9 @@ LOGOUT_REDIRECT_URL = "/"
 
 # Attachments (Art. 24: the platform offers 查阅、下载). Limits are per file.
 GONGKAI_ATTACHMENT_MAX_BYTES = int(os.environ.get("GONGKAI_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024))
+# A catalogue file imported from the workbench (JSONL or CSV, may be gzip-compressed); larger ones are
+# imported with `manage.py catalogue_import`.
+GONGKAI_CATALOGUE_UPLOAD_MAX_BYTES = int(os.environ.get("GONGKAI_CATALOGUE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
 # Office files (DOCX, XLSX) are ZIP containers: caps on their members' count and declared sizes,
 # checked before anything is inflated (gongkai.core.zipcaps).
 GONGKAI_ZIP_MAX_MEMBERS = 2000
@@ -268,6 +281,9 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Run each job in the process that enqueued it, right after the commit (the tests; no worker needed).
 GONGKAI_JOBS_EAGER = os.environ.get("GONGKAI_JOBS_EAGER", "") == "1"
+# Render an issued letter's DOCX and PDF, and a published report's files, in a job right after the
+# step (gongkai.core.rendered), so that no download waits for Chromium. Off, the first download renders.
+GONGKAI_RENDER_AHEAD = os.environ.get("GONGKAI_RENDER_AHEAD", "1") == "1"
 
 
 def logging_config(json_lines: bool) -> dict[str, Any]:

@@ -13,6 +13,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-gongkai.sqlite3")}  # noqa: F405
 # Tests see each job's effect (a mail) as soon as the step commits; tests/test_jobs.py runs the worker.
 GONGKAI_JOBS_EAGER = True
+# Rendering every letter a test issues would print hundreds of PDFs; tests/test_rendered.py turns it on.
+GONGKAI_RENDER_AHEAD = False
 # The test runner empties every table with TRUNCATE between browser tests; the audit table's TRUNCATE
 # trigger lets that through on these connections only (core migration 0003).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405

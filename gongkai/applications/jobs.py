@@ -1,8 +1,9 @@
-"""The applications' durable jobs (``core.jobs``): every mail to an applicant, and the nightly scan.
+"""The applications' durable jobs (``core.jobs``): every mail to an applicant, rendering each issued
+letter to DOCX and PDF, and the nightly scan.
 
 A mail job is enqueued inside the step that causes it, so it exists if and only if the step commits;
 each is idempotent (a letter's notice is marked sent under a lock; an unlock or reset link is made
-when the mail is sent, from the application as it is then).
+when the mail is sent, from the application as it is then; a letter's file is rendered once and kept).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from gongkai.applications import notify
+from django.conf import settings
+
+from gongkai.applications import notify, render
 from gongkai.applications.models import Application, Letter
 from gongkai.core import jobs
 from gongkai.core.jobs import enqueue, job
@@ -37,6 +40,15 @@ def mail_reset_link(application_id: int) -> None:
     access.send_reset_mail(application_id)
 
 
+@job(max_attempts=5, timeout=dt.timedelta(minutes=5), priority=jobs.RENDER)
+def render_letter(letter_id: int) -> None:
+    """Both files of an issued letter, so that the first download does not wait for Chromium."""
+    letter = Letter.objects.filter(pk=letter_id).select_related("application").first()
+    if letter is not None:
+        for fmt in ("docx", "pdf"):
+            render.rendered(letter, fmt)
+
+
 @dataclass(frozen=True)
 class Nightly:
     recomputed: int
@@ -55,10 +67,13 @@ def nightly_scan() -> None:
     nightly()
 
 
-def notice_of(letter: Letter) -> None:
-    """Called by the step that issued ``letter``, inside its transaction."""
+def after_issue(letter: Letter) -> None:
+    """Called by the step that issued ``letter``, inside its transaction: the notice to the applicant
+    and the letter's files."""
     if letter.to_applicant and letter.application.email:
         enqueue(mail_letter_notice, letter.pk)
+    if settings.GONGKAI_RENDER_AHEAD:
+        enqueue(render_letter, letter.pk)
 
 
 def unlock_link(app: Application) -> None:

@@ -4,7 +4,8 @@ DOCX is written with python-docx and names 宋体 for East Asian text, the face 
 (Word has it; other editors substitute their own). The PDF is printed by headless Chromium from the
 letter's HTML in AR PL UMing (a 宋体-style TrueType face): Chromium embeds a subset of each TrueType
 font it uses, so the PDF reads the same on any machine. (Noto CJK, being CFF-based, would be drawn
-as Type 3 glyphs instead.) Files are rendered on first download and kept with the letter; they
+as Type 3 glyphs instead.) Both files are rendered by a job right after the letter is issued (or
+by the first download, if that comes first) and kept with the letter (``core.rendered``); they
 depend only on the letter's frozen text.
 """
 
@@ -12,12 +13,12 @@ from __future__ import annotations
 
 import io
 
-from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 
 from gongkai.applications.letters import cn_date
 from gongkai.applications.models import Letter
 from gongkai.core.pdf import RenderError, chromium_path, print_html
+from gongkai.core.rendered import kept
 
 __all__ = ["RenderError", "chromium_path", "download", "rendered", "to_docx", "to_pdf"]
 
@@ -71,15 +72,8 @@ def to_pdf(letter: Letter) -> bytes:
 
 def rendered(letter: Letter, fmt: str) -> tuple[bytes, str]:
     """The letter's file in this format (docx or pdf), rendered once and kept."""
-    field = {"docx": letter.docx, "pdf": letter.pdf}[fmt]
-    if field:
-        with field.open("rb") as fh:
-            return fh.read(), str(field.name)
-    data = to_docx(letter) if fmt == "docx" else to_pdf(letter)
-    name = f"{letter.number}.{fmt}"
-    field.save(name, ContentFile(data), save=False)
-    Letter.objects.filter(pk=letter.pk).update(**{fmt: field.name})
-    return data, str(field.name)
+    make = (lambda: to_docx(letter)) if fmt == "docx" else (lambda: to_pdf(letter))
+    return kept(letter, fmt, make, f"{letter.number}.{fmt}")
 
 
 CONTENT_TYPES = {

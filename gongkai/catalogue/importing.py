@@ -380,7 +380,7 @@ class Importer:
         data = self.normalise(record)
         org: Organisation = data.pop("org")
         if self.actor is not None:
-            policies.require(self.actor, "document.create", org)
+            policies.require(self.actor, "document.import", org)
         index_number = data.pop("index_number")
         content_hash = hashlib.sha256(
             json.dumps({**data, "org": org.pk, "index_number": index_number}, sort_keys=True, default=str).encode()
@@ -510,13 +510,19 @@ def import_catalogue(
 
     stopped: list[tuple[int, str]] = []
     skip = run.lines_done
-    for index, item in enumerate(read_records(path, fmt, encoding)):
-        if index < skip:
-            importer.note_seen(*item)
-            continue
-        batch.append(item)
-        if len(batch) >= batch_size:
+    try:
+        for index, item in enumerate(read_records(path, fmt, encoding)):
+            if index < skip:
+                importer.note_seen(*item)
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
+    except UnreadableFile:
+        # The lines read before the break are imported, as the message says.
+        if batch:
             flush()
+        raise
     if batch:
         flush()
     run.finished = True

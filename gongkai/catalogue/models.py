@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gongkai.core.storage import private_storage, random_name
+
 
 class Vocabulary(models.TextChoices):
     TOPIC = "topic", "主题分类"
@@ -251,3 +253,62 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.lines_done})"
+
+
+class UploadState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "未完成"
+
+
+def upload_file_name(instance: object, filename: str) -> str:
+    return random_name("catalogue-imports", ".gz" if filename.lower().endswith(".gz") else "")
+
+
+class CatalogueUpload(models.Model):
+    """A catalogue file uploaded in the workbench and imported by a job (``catalogue.jobs``).
+
+    The file is kept in the private store (it is not public until imported, and it is the record of
+    what was imported). Progress is copied from the import's checkpoint (``ImportRun``) after each
+    committed batch, so what the page shows is what is in the catalogue.
+    """
+
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="catalogue_uploads", verbose_name="默认发布机构"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=upload_file_name, storage=private_storage)
+    original_name = models.CharField("文件名", max_length=255)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    fmt = models.CharField("格式", max_length=8)
+    state = models.CharField("状态", max_length=10, choices=UploadState.choices, default=UploadState.QUEUED)
+    total = models.PositiveIntegerField("总行数", null=True, blank=True)
+    lines_done = models.PositiveIntegerField("已处理", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变", default=0)
+    rejected = models.PositiveIntegerField("拒绝", default=0)
+    # [[line, reason], …]: the first REJECTIONS_KEPT rejected lines (``rejected`` counts them all).
+    rejections = models.JSONField(default=list, blank=True)
+    error = models.CharField("未完成的原因", max_length=500, blank=True)
+    job_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    REJECTIONS_KEPT = 500
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["org", "-created_at"], name="upload_org_recent")]
+        verbose_name = "批量导入"
+        verbose_name_plural = "批量导入"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.lines_done * 100 // self.total) if self.total else 0

@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 
 from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.doc_numbers import parse_doc_number
-from gongkai.catalogue.models import Document, DocumentState, Term, Validity, Vocabulary
+from gongkai.catalogue.models import CatalogueUpload, Document, DocumentState, Term, Validity, Vocabulary
 from gongkai.core.errors import NotFound
 from gongkai.core.text import normalise_for_match
 from gongkai.core.types import Actor
@@ -180,3 +180,17 @@ def overdue_unpublished_count(today: dt.date | None = None) -> int:
     from django.utils import timezone
 
     return Document.objects.filter(state__in=OPEN_STATES, publish_due__lt=today or timezone.localdate()).count()
+
+
+def uploads_for(user: Actor) -> QuerySet[CatalogueUpload]:
+    """The uploads of the bodies where the user may import, and the user's own."""
+    orgs = [o.pk for o in policies.orgs_where(user, "document.import")]
+    mine = Q(uploaded_by_id=user.pk) if user.is_authenticated else Q(pk__in=[])
+    return CatalogueUpload.objects.filter(Q(org_id__in=orgs) | mine).select_related("org", "uploaded_by")
+
+
+def upload_for(user: Actor, pk: int) -> CatalogueUpload:
+    found = uploads_for(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("没有这次导入，或您无权查看。")
+    return found

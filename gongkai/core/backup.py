@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from gongkai.core.audit import verify_chain
 from gongkai.core.errors import ValidationFailed
+from gongkai.core.storage import store_alias
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -77,7 +78,7 @@ def _refuse(message: str, code: str) -> ValidationFailed:
 
 
 def _store_of(f: FileField) -> str:
-    return "private" if f.storage is storages["private"] else "default"
+    return store_alias(f.storage)
 
 
 def file_columns() -> list[tuple[str, str, str]]:
@@ -232,7 +233,11 @@ def create_backup(folder: Path, *, progress: Progress = _quiet) -> Path:
                     try:
                         size = storage.size(name)
                         stream = storage.open(name, "rb")
-                    except (FileNotFoundError, OSError):
+                    except Exception:
+                        # A local store raises FileNotFoundError, an object store its client's
+                        # error: a file that is not there is listed missing; any other failure stops.
+                        if storage.exists(name):
+                            raise
                         missing.append(ref)
                         continue
                     with stream:
@@ -431,7 +436,7 @@ def _check(manifest: dict[str, Any]) -> RestoreReport:
         try:
             with storages[store].open(name, "rb") as fh:
                 ok = _sha256(fh) == manifest["members"][f"files/{ref}"]["sha256"]
-        except OSError:
+        except Exception:  # not there, or unreadable: either way not restored
             ok = False
         if ok:
             restored += 1

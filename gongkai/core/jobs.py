@@ -15,7 +15,9 @@ library leaves to its users:
 - **periodic jobs**: apps declare them at start-up (``daily``); the scheduler (``manage.py
   jobs_scheduler``) enqueues each once per slot, guarded by a unique row (``ScheduledRun``), so two
   schedulers never enqueue a slot twice;
-- **retry by hand**: ``retry`` enqueues a failed job again (the admin's action).
+- **retry by hand**: ``retry`` enqueues a failed job again (the admin's action);
+- **giving up**: a job may name ``gave_up``, called with its arguments when its last attempt fails
+  (or its worker is lost on the last attempt), so that what it was doing can say so.
 
 A job must be idempotent: the same job may run twice (a worker killed after the work but before the
 row was marked done). Jobs take only JSON values (ids, not objects).
@@ -44,6 +46,12 @@ from gongkai.core.models import ScheduledRun
 
 log = logging.getLogger(__name__)
 
+# Priorities (a worker takes the highest first): what a person waits for (mail) before files that
+# save a later wait (rendering) before bulk work (imports, rebuilds).
+URGENT = 0
+RENDER = -10
+BULK = -20
+
 RETRY_FIRST = dt.timedelta(seconds=30)
 RETRY_LONGEST = dt.timedelta(hours=1)
 ATTEMPT = "_attempt"  # the keyword argument that carries the attempt number of a retry
@@ -57,6 +65,7 @@ class WorkerLost(Exception):
 class Policy:
     max_attempts: int
     timeout: dt.timedelta
+    gave_up: Callable[..., None] | None = None
 
 
 POLICIES: dict[str, Policy] = {}
@@ -69,9 +78,14 @@ def backoff(attempt: int) -> dt.timedelta:
 
 
 def job(
-    *, max_attempts: int = 5, timeout: dt.timedelta = dt.timedelta(minutes=10), priority: int = 0
+    *,
+    max_attempts: int = 5,
+    timeout: dt.timedelta = dt.timedelta(minutes=10),
+    priority: int = URGENT,
+    gave_up: Callable[..., None] | None = None,
 ) -> Callable[[Callable[..., None]], Task[Any, None]]:
-    """Declare a durable job. ``timeout`` is how long an attempt may run before it is taken for lost."""
+    """Declare a durable job. ``timeout`` is how long an attempt may run before it is taken for lost;
+    ``gave_up`` is called with the job's arguments when its last attempt has failed."""
 
     def declare(fn: Callable[..., None]) -> Task[Any, None]:
         @functools.wraps(fn)
@@ -83,10 +97,12 @@ def job(
                 if number < max_attempts:
                     later = declared.using(run_after=timezone.now() + backoff(number))
                     later.enqueue(*args, **{**kwargs, ATTEMPT: number + 1})
+                elif gave_up is not None:
+                    gave_up(*args, **kwargs)
                 raise
 
         declared: Task[Any, None] = task(priority=priority)(attempt)
-        POLICIES[declared.module_path] = Policy(max_attempts, timeout)
+        POLICIES[declared.module_path] = Policy(max_attempts, timeout, gave_up)
         return declared
 
     return declare
@@ -102,9 +118,8 @@ def enqueue(declared: Task[Any, None], *args: Any, **kwargs: Any) -> str:
 
 def _claim(rows: Any, worker: str) -> DBTaskResult[Any, Any] | None:
     with transaction.atomic():
-        row: DBTaskResult[Any, Any] | None = (
-            rows.ready().select_for_update(skip_locked=True).order_by("enqueued_at").first()
-        )
+        # In the library worker's order: priority, then the time each became due, then enqueued.
+        row: DBTaskResult[Any, Any] | None = rows.ready().select_for_update(skip_locked=True).first()
         if row is not None:
             row.claim(worker)
     return row
@@ -171,6 +186,9 @@ def requeue_stalled(now: dt.datetime | None = None) -> int:
             attempt = attempt_of(locked)
             if attempt < policy.max_attempts:
                 _again(locked, attempt=attempt + 1)
+            elif policy.gave_up is not None:
+                result = locked.task_result
+                policy.gave_up(*result.args, **{k: v for k, v in result.kwargs.items() if k != ATTEMPT})
         found += 1
     return found
 

@@ -7,8 +7,10 @@ listing tells nothing and cannot be guessed, and they leave only through views t
 and log it (the workbench for the handling body's staff, the tracking pages for the applicant).
 
 The location is ``GONGKAI_PRIVATE_ROOT`` (``var/private`` by default), read on every use so that a
-test or a deployment can move it; ``STORAGES["private"]`` can name another backend (an S3 bucket
-without public access, for example).
+test or a deployment can move it; ``STORAGES["private"]`` can name another backend (with
+``GONGKAI_STORAGE=s3``, a bucket without public access: ``core.s3``). Fields name the store through
+``private_storage``, which returns a proxy looked up again whenever ``STORAGES`` changes, so that
+every server, job and test reaches the store the settings name.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, default_storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 
 class PrivateStorage(FileSystemStorage):
@@ -38,8 +43,34 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("private files have no URL; serve them through a view that checks who asks")
 
 
+class _PrivateStore(LazyObject):  # type: ignore[type-arg]
+    def _setup(self) -> None:
+        self._wrapped = storages["private"]
+
+
+# Typed loosely: a proxy that stands for whichever Storage the settings name.
+private_store: Any = _PrivateStore()
+
+
+@receiver(setting_changed)
+def _forget_store(*, setting: str, **kwargs: Any) -> None:
+    if setting == "STORAGES":
+        private_store._wrapped = empty
+
+
 def private_storage() -> Storage:
-    return storages["private"]
+    store: Storage = private_store
+    return store
+
+
+def store_alias(storage: Storage) -> str:
+    """Which entry of ``STORAGES`` a field's storage is: "private" or "default"."""
+    return "private" if storage is private_store else "default"
+
+
+def store(alias: str) -> Storage:
+    chosen: Storage = private_store if alias == "private" else default_storage
+    return chosen
 
 
 def random_name(folder: str, suffix: str = "") -> str:

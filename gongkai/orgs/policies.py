@@ -38,6 +38,9 @@ WORKFLOW_ROLES: dict[str, frozenset[str]] = {
     "document.publish": frozenset({Role.CLERK, Role.LEADER}),
     "document.withdraw": frozenset({Role.LEADER}),
     "document.revoke": frozenset({Role.CLERK, Role.LEADER}),
+    # A bulk import brings in items already public elsewhere and enters them as published, without
+    # the review and approval of Art. 17: the 分管领导, who approves publication, starts it.
+    "document.import": frozenset({Role.LEADER}),
     # Applications (依申请公开): the 公开专员 registers and handles them; an extension needs the
     # approval of the head of the disclosure office (Art. 33(2)), the 分管领导 role here.
     "application.register": frozenset({Role.CLERK}),
@@ -72,6 +75,7 @@ ACTION_LABELS = {
     "document.publish": "发布",
     "document.withdraw": "撤回",
     "document.revoke": "废止",
+    "document.import": "批量导入已公开的信息",
     "application.register": "登记政府信息公开申请",
     "application.handle": "办理政府信息公开申请",
     "application.approve_extension": "批准延期答复",

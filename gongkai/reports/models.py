@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from django.db import models
 
+from gongkai.core.storage import random_name
+
+
+def report_file_name(instance: object, filename: str) -> str:
+    return random_name("reports", "." + filename.rsplit(".", 1)[-1][:5].lower())
+
 
 class ReportState(models.TextChoices):
     DRAFT = "draft", "草稿"
@@ -40,6 +46,10 @@ class AnnualReport(models.Model):
     fee_yuan = models.PositiveIntegerField("本年收取信息处理费（元）", default=0)
     fee_cases = models.PositiveIntegerField("收费件数", default=0)
     published_on = models.DateField("发布日期", null=True, blank=True)
+    # A published report's files, rendered once and kept (core.rendered); public, like the report.
+    docx = models.FileField(upload_to=report_file_name, blank=True)
+    pdf = models.FileField(upload_to=report_file_name, blank=True)
+    xlsx = models.FileField(upload_to=report_file_name, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

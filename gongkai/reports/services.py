@@ -22,7 +22,7 @@ from gongkai.core.types import Actor
 from gongkai.core.workflow import Step, Transition, lock, run_transition
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.reports import compute, tables, workflow
+from gongkai.reports import compute, jobs, tables, workflow
 from gongkai.reports.models import AnnualReport, ReportState
 from gongkai.reports.tables import MAX_AMOUNT, MAX_COUNT, Cell, Problem
 
@@ -273,6 +273,8 @@ def report_transition(*, actor: Actor, report: AnnualReport, action: str, **para
         handle=handle,
         snapshot=lambda r: {"state": r.state, "published_on": r.published_on},
     )
+    if action == "publish":
+        jobs.after_publish(report)  # its files are rendered by a job of this transaction
     return report
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from gongkai.workbench import application_records as records
 from gongkai.workbench import application_views as apps
 from gongkai.workbench import case_views as cases
+from gongkai.workbench import import_views as imports
 from gongkai.workbench import report_views, views
 
 app_name = "workbench"
@@ -15,6 +16,9 @@ urlpatterns = [
     path("documents/<id:pk>/do/<slug:action>/", views.document_transition, name="document_transition"),
     path("documents/<id:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<id:pk>/delete/", views.attachment_delete, name="attachment_delete"),
+    path("documents/imports/", imports.import_list, name="imports"),
+    path("documents/imports/<id:pk>/", imports.import_detail, name="import"),
+    path("documents/imports/<id:pk>/retry/", imports.import_retry, name="import_retry"),
     path("at-risk/", views.at_risk, name="at_risk"),
     path("applications/", apps.inbox, name="applications"),
     path("applications/new/", apps.register, name="application_register"),

@@ -181,5 +181,5 @@ def issue_letter(app: Application, kind: str, *, on: dt.date, **extra: Any) -> L
         issued_on=on,
         to_applicant=to_applicant,
     )
-    jobs.notice_of(letter)  # the mail is a job of this step's transaction
+    jobs.after_issue(letter)  # the mail and the rendering are jobs of this step's transaction
     return letter

@@ -1,6 +1,7 @@
 """``manage.py search_rebuild``: re-derive the whole search index, with a progress bar.
 
 Safe to interrupt and rerun: each batch commits on its own and ordinary writes keep the index right.
+``--queue`` hands the rebuild to a worker (``search.jobs.rebuild_index``) instead of running it here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from django.db import connection
 from tqdm import tqdm
 
 from gongkai.catalogue.models import Document, DocumentState
+from gongkai.core.jobs import enqueue
 from gongkai.search.hot import current
 from gongkai.search.indexing import rebuild, refresh_recent_index
+from gongkai.search.jobs import rebuild_index
 
 
 class Command(BaseCommand):
@@ -23,6 +26,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="enqueue the rebuild as a job for a worker (manage.py db_worker) instead of running it here",
+        )
         parser.add_argument(
             "--bulk",
             action="store_true",
@@ -57,8 +65,12 @@ class Command(BaseCommand):
             refresh_recent_index(hot)
             self.stdout.write("最新条目的词元索引已建立。")
             return
-        total = Document.objects.filter(state=DocumentState.PUBLISHED).count()
         tune = not options["keep_hot"]
+        if options["queue"]:
+            job_id = enqueue(rebuild_index, bulk=options["bulk"], tune=tune)
+            self.stdout.write(f"已排队，作业 {job_id}；进度见日志，状态见管理后台的“作业”。")
+            return
+        total = Document.objects.filter(state=DocumentState.PUBLISHED).count()
         if tune and connection.vendor == "postgresql":
             self.stderr.write("正在从目录中抽样选取常用词元（热词元）……")
         with tqdm(total=total, unit="条", file=sys.stderr, disable=options["no_progress"]) as bar:
