@@ -1,5 +1,6 @@
 import pytest
 
+from gongkai.catalogue import interpretation
 from gongkai.catalogue.models import Document, DocumentState, Validity
 from gongkai.demo.data import load_demo
 from gongkai.orgs.models import Membership, Organisation, OrgKind, Role
@@ -24,4 +25,10 @@ def test_demo_data_covers_every_state_and_role() -> None:
     assert Document.objects.exclude(last_rejection_reason="").filter(state=DocumentState.DRAFT).exists()
     assert Document.objects.values("topic__parent").distinct().count() >= 10
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    # 政策解读: a 规范性文件 with two interpretations, and one still waiting for its interpretation.
+    jyj = Organisation.objects.get(slug="hhht-jyj")
+    year = Document.objects.get(doc_number="呼教规〔2026〕1号").published_date.year
+    figures = interpretation.figures_by_body([jyj], year)
+    assert (figures[0].policies, figures[0].interpreted, figures[0].synchronous) == (2, 1, 1)
+    assert Document.objects.filter(interprets__isnull=False, interpretation_form="graphic").count() == 1
     assert load_demo() == {}  # a second run changes nothing

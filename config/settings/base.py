@@ -213,6 +213,9 @@ GONGKAI_ZIP_MAX_XML_BYTES = 20 * 1024 * 1024
 GONGKAI_MAX_REQUEST_BYTES = int(os.environ.get("GONGKAI_MAX_REQUEST_BYTES", 64 * 1024 * 1024))
 # 第二十六条: 20 working days from formation or change; a law may set another period.
 GONGKAI_PROACTIVE_DISCLOSURE_WORKING_DAYS = 20
+# 三同步 (catalogue.interpretation): an interpretation published within this many working days after
+# its 规章 or 规范性文件 counts as published with it. 0 means the same day. [D] (docs/interpretation.md)
+GONGKAI_INTERPRETATION_SYNC_WORKING_DAYS = 3
 # Items due within this many working days are listed as "at risk".
 GONGKAI_AT_RISK_WORKING_DAYS = 5
 # Index-number format check for imported catalogues (spec §5, configurable [D]).

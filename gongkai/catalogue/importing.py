@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.calendars.services import CalendarCache
@@ -47,6 +48,8 @@ from gongkai.catalogue.models import (
     DocumentState,
     ImportRun,
     Instrument,
+    InterpretationForm,
+    Interpreter,
     Term,
     Validity,
     Vocabulary,
@@ -79,6 +82,10 @@ EXPORT_FIELDS = (
     "repealed_date",
     "keywords",
     "body",
+    "interprets",
+    "interpretation_form",
+    "interpreter",
+    "video_url",
 )
 DATE_FIELDS = ("written_date", "published_date", "formed_date", "effective_date", "amended_date", "repealed_date")
 # Field names other catalogues use for the same things (the shared laws corpus uses the first four).
@@ -374,7 +381,32 @@ class Importer:
         out["index_number"] = str(rec.get("index_number") or "").strip()
         if len(out["index_number"]) > 40:
             raise ValidationFailed(f"索引号过长：{out['index_number'][:40]}……", code="invalid_index_number")
+        out.update(self._interpretation(rec))
         return out
+
+    def _interpretation(self, rec: dict[str, Any]) -> dict[str, Any]:
+        """A 政策解读 names its policy by the policy's 索引号 or source_id (imported before it)."""
+        ref = str(rec.get("interprets") or "").strip()[:100]
+        policy = None
+        if ref:
+            policy = (
+                Document.objects.filter(state=DocumentState.PUBLISHED)
+                .filter(Q(index_number=ref) | Q(source_id=ref))
+                .first()
+            )
+            if policy is None:
+                raise ValidationFailed(
+                    f"找不到所解读的政策文件：{ref[:40]}（应为已导入或已发布信息的索引号或来源编号）。",
+                    code="invalid_policy",
+                )
+        form = str(rec.get("interpretation_form") or "").strip()
+        interpreter = str(rec.get("interpreter") or "").strip()
+        return {
+            "interprets": policy,
+            "interpretation_form": {label: v for v, label in InterpretationForm.choices if v}.get(form, form),
+            "interpreter": {label: v for v, label in Interpreter.choices if v}.get(interpreter, interpreter),
+            "video_url": str(rec.get("video_url") or "").strip()[:500],
+        }
 
     def apply(self, record: dict[str, Any]) -> str:
         data = self.normalise(record)
@@ -382,9 +414,9 @@ class Importer:
         if self.actor is not None:
             policies.require(self.actor, "document.import", org)
         index_number = data.pop("index_number")
-        content_hash = hashlib.sha256(
-            json.dumps({**data, "org": org.pk, "index_number": index_number}, sort_keys=True, default=str).encode()
-        ).hexdigest()
+        policy = data.get("interprets")
+        hashed = {**data, "org": org.pk, "index_number": index_number, "interprets": policy.pk if policy else None}
+        content_hash = hashlib.sha256(json.dumps(hashed, sort_keys=True, default=str).encode()).hexdigest()
         existing = Document.objects.select_for_update().filter(source_id=data["source_id"]).first()
         if existing is not None and existing.source_hash == content_hash:
             return "unchanged"
@@ -535,7 +567,8 @@ class ImportStopped(ValidationFailed):
 
 
 def export_rows(queryset: Any) -> Iterator[dict[str, Any]]:
-    for doc in queryset.select_related("org", "topic", "genre", "art20_item").iterator(chunk_size=500):
+    # select_related: an iterator() cannot prefetch, and the policy of an interpretation is one row.
+    for doc in queryset.select_related("org", "topic", "genre", "art20_item", "interprets").iterator(chunk_size=500):
         row = {
             "source_id": doc.source_id or doc.index_number or f"gongkai-{doc.pk}",
             "org": doc.org.credit_code,
@@ -551,6 +584,10 @@ def export_rows(queryset: Any) -> Iterator[dict[str, Any]]:
             "instrument": doc.instrument,
             "keywords": doc.keywords,
             "body": doc.body,
+            "interprets": (doc.interprets.index_number or "") if doc.interprets else "",
+            "interpretation_form": doc.interpretation_form,
+            "interpreter": doc.interpreter,
+            "video_url": doc.video_url,
         }
         for name in DATE_FIELDS:
             value = getattr(doc, name)

@@ -77,6 +77,26 @@ class Instrument(models.TextChoices):
     NORMATIVE = "normative", "行政规范性文件"
 
 
+class InterpretationForm(models.TextChoices):
+    """How a 政策解读 interprets its policy (文字、图解、视频、问答), as portals label them."""
+
+    NONE = "", "—"
+    TEXT = "text", "文字解读"
+    GRAPHIC = "graphic", "图解"
+    VIDEO = "video", "视频解读"
+    QA = "qa", "问答解读"
+
+
+class Interpreter(models.TextChoices):
+    """Who interprets: the drafting body (谁起草、谁解读), its head, an expert, or the media."""
+
+    NONE = "", "—"
+    OFFICIAL = "official", "起草部门解读"
+    HEAD = "head", "主要负责人解读"
+    EXPERT = "expert", "专家解读"
+    MEDIA = "media", "媒体解读"
+
+
 class DisclosureMethod(models.TextChoices):
     PROACTIVE = "proactive", "主动公开"
     ON_APPLICATION = "on_application", "依申请公开"
@@ -144,6 +164,22 @@ class Document(models.Model):
 
     keywords = models.CharField("主题词", max_length=300, blank=True)
     body = models.TextField("正文", blank=True)
+
+    # 政策解读: an item that interprets another (a 规章 or 规范性文件 above all), shown on both pages;
+    # the 三同步 figures count the policies that have one (catalogue.interpretation).
+    interprets = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interpretations",
+        verbose_name="所解读的政策文件",
+    )
+    interpretation_form = models.CharField(
+        "解读形式", max_length=10, choices=InterpretationForm.choices, default="", blank=True
+    )
+    interpreter = models.CharField("解读主体", max_length=10, choices=Interpreter.choices, default="", blank=True)
+    video_url = models.URLField("视频地址", max_length=500, blank=True)
 
     # 第二十六条: publish within 20 working days of the information being formed or changed.
     formed_date = models.DateField("信息形成（变更）日期")

@@ -98,6 +98,13 @@ def staff_documents(user: Actor) -> QuerySet[Document]:
     return Document.objects.filter(policies.internal_orgs_q(user)).select_related("org", "topic__parent")
 
 
+def interpretations_seen_by(user: Actor, policy: Document) -> list[Document]:
+    """The interpretations of ``policy`` this user may see: the published ones, and those still in
+    preparation at the bodies the user reads internally (another department's draft stays hidden)."""
+    visible = Q(state=DocumentState.PUBLISHED) | policies.internal_orgs_q(user)
+    return list(policy.interpretations.filter(visible).select_related("org").order_by("id"))
+
+
 def staff_document(user: Actor, pk: int) -> Document:
     doc = staff_documents(user).prefetch_related("attachments").filter(pk=pk).first()
     if doc is None:

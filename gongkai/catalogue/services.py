@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.calendars.services import WorkingCalendar
@@ -15,7 +16,17 @@ from gongkai.catalogue import hooks, workflow
 from gongkai.catalogue.attachments import check_and_extract
 from gongkai.catalogue.doc_numbers import parse_doc_number
 from gongkai.catalogue.index_numbers import issue_index_number
-from gongkai.catalogue.models import Attachment, Document, DocumentState, Instrument, Term, Validity, Vocabulary
+from gongkai.catalogue.models import (
+    Attachment,
+    Document,
+    DocumentState,
+    Instrument,
+    InterpretationForm,
+    Interpreter,
+    Term,
+    Validity,
+    Vocabulary,
+)
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
 from gongkai.core.text import clean_filename, normalise_for_match
@@ -23,6 +34,9 @@ from gongkai.core.types import Actor, user_of
 from gongkai.core.workflow import Step, Transition, lock, run_transition
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
+
+# Items still in the publication workflow (an interpretation may name its policy from the start).
+OPEN_STATES = (DocumentState.DRAFT, DocumentState.SUBMITTED, DocumentState.REVIEWED, DocumentState.APPROVED)
 
 EDITABLE_FIELDS = (
     "title",
@@ -42,6 +56,10 @@ EDITABLE_FIELDS = (
     "body",
     "formed_date",
     "disclosure_period_days",
+    "interprets",
+    "interpretation_form",
+    "interpreter",
+    "video_url",
 )
 AUDITED_FIELDS = (*EDITABLE_FIELDS, "state", "index_number", "published_date", "publisher_name")
 
@@ -52,6 +70,8 @@ def snapshot(doc: Document) -> dict[str, Any]:
         value = getattr(doc, name)
         if isinstance(value, Term):
             value = value.code
+        elif isinstance(value, Document):
+            value = value.index_number or f"#{value.pk}"
         if name == "body" and value:
             # The body can be long; the trail keeps its fingerprint, not a copy.
             value = "sha256:" + hashlib.sha256(value.encode()).hexdigest()[:16]
@@ -90,12 +110,59 @@ def validate_document(doc: Document) -> None:
         raise ValidationFailed("已废止的信息须填写废止日期。", code="required", field="repealed_date")
     if doc.validity == Validity.AMENDED and doc.amended_date is None:
         raise ValidationFailed("已修改的信息须填写修改日期。", code="required", field="amended_date")
+    _validate_interpretation(doc)
     parsed = parse_doc_number(doc.doc_number or "")
     doc.doc_number = (doc.doc_number or "").strip()
     doc.doc_number_code = parsed.code[:60]
     doc.doc_number_year = parsed.year
     doc.doc_number_serial = parsed.number
     doc.doc_number_key = normalise_for_match(parsed.canonical or doc.doc_number)[:120]
+
+
+def _validate_interpretation(doc: Document) -> None:
+    """A 政策解读 names the policy it interprets and how; an item that is not one names neither."""
+    if doc.interpretation_form not in InterpretationForm.values:
+        raise ValidationFailed("解读形式不正确。", code="invalid_choice", field="interpretation_form")
+    if doc.interpreter not in Interpreter.values:
+        raise ValidationFailed("解读主体不正确。", code="invalid_choice", field="interpreter")
+    doc.video_url = (doc.video_url or "").strip()
+    if doc.video_url and not doc.video_url.startswith(("https://", "http://")):
+        raise ValidationFailed("视频地址应以 https:// 或 http:// 开头。", code="invalid_url", field="video_url")
+    if doc.interprets_id is None:
+        if doc.interpretation_form or doc.interpreter:
+            raise ValidationFailed("请填写所解读的政策文件的索引号。", code="required", field="interprets")
+        return
+    if doc.pk is not None and doc.interprets_id == doc.pk:
+        raise ValidationFailed("一份信息不能解读它自己。", code="invalid_policy", field="interprets")
+    if not doc.interpretation_form:
+        raise ValidationFailed("请选择解读形式。", code="required", field="interpretation_form")
+    if doc.interpretation_form == InterpretationForm.VIDEO and not doc.video_url:
+        raise ValidationFailed("视频解读须填写视频地址。", code="required", field="video_url")
+
+
+def resolve_policy(actor: Actor | None, org: Organisation, value: Any) -> Document | None:
+    """The item an interpretation names: by its 索引号 any published item, or, by its number in the
+    workbench, one of the body's own still in preparation (三同步: the interpretation is drafted with
+    the policy, before the policy has an index number)."""
+    ref = (value.index_number or str(value.pk)) if isinstance(value, Document) else str(value or "").strip()
+    if not ref:
+        return None
+    visible = Q(state=DocumentState.PUBLISHED) | Q(org=org, state__in=OPEN_STATES)
+    if ref.isdigit() and len(ref) <= 12:
+        found = Document.objects.filter(visible, pk=int(ref)).first()
+    else:
+        found = Document.objects.filter(visible, index_number=ref).first()
+    if found is None:
+        raise ValidationFailed(
+            f"找不到“{ref[:40]}”：请填写已发布政策文件的索引号，或本机关办理中文件的工作台编号。",
+            code="invalid_policy",
+            field="interprets",
+        )
+    if found.interprets_id is not None:
+        raise ValidationFailed(
+            "该信息本身是一份解读，请填写它所解读的政策文件。", code="invalid_policy", field="interprets"
+        )
+    return found
 
 
 def compute_publish_due(doc: Document, calendar: WorkingCalendar | None = None) -> None:
@@ -113,6 +180,8 @@ def document_create(*, actor: Actor, org: Organisation, **fields: Any) -> Docume
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
+    if "interprets" in fields:
+        fields["interprets"] = resolve_policy(actor, org, fields["interprets"])
     doc = Document(org=org, created_by=user_of(actor), state=DocumentState.DRAFT, **fields)
     validate_document(doc)
     compute_publish_due(doc)
@@ -130,6 +199,8 @@ def document_update(*, actor: Actor, document: Document, **changes: Any) -> Docu
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"未知字段：{', '.join(sorted(unknown))}", code="unknown_field")
+    if "interprets" in changes:
+        changes["interprets"] = resolve_policy(actor, doc.org, changes["interprets"])
     before = snapshot(doc)
     for key, value in changes.items():
         setattr(doc, key, value)
@@ -153,6 +224,13 @@ def document_transition(*, actor: Actor, document: Document, action: str, **para
 
     def handle(step: Step) -> None:
         if action == "publish":
+            policy = doc.interprets
+            if policy is not None and policy.state != DocumentState.PUBLISHED:
+                # 三同步: the interpretation goes out with its policy or after it, never before.
+                raise IllegalTransition(
+                    f"所解读的政策文件《{policy.title[:60]}》尚未发布；解读应与它同步发布或在其后发布。",
+                    code="policy_not_published",
+                )
             doc.published_date = step.on
             doc.published_at = timezone.now()
             doc.publisher_name = doc.org.name

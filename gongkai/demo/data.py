@@ -314,6 +314,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
                 docs.document_transition(
                     actor=reviewer, document=doc, action="reject", reason="含有个人信息，请删除后再提交"
                 )
+    created += _demo_interpretations(departments["jyj"], users, terms, min(today, timezone.localdate()))
     applications = _demo_applications(
         rng,
         min(today, timezone.localdate()),
@@ -333,6 +334,50 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
         "applications": applications,
         "password": DEMO_PASSWORD,
     }
+
+
+def _demo_interpretations(org: Organisation, users: dict[str, Any], terms: dict[Any, Term], today: dt.date) -> int:
+    """Two 行政规范性文件 of the education bureau: one published with its interpretations (文字解读 and
+    图解, 三同步), one without (it shows on the 政策解读 to-do list and in the supervisor's figures)."""
+    clerk, reviewer, leader = users["jyj_clerk"], users["jyj_reviewer"], users["jyj_leader"]
+    published = today - dt.timedelta(days=30)
+
+    def item(title: str, number: str, **fields: Any) -> Any:
+        doc = docs.document_create(
+            actor=clerk,
+            org=org,
+            title=title,
+            doc_number=number,
+            written_date=published - dt.timedelta(days=7),
+            formed_date=published - dt.timedelta(days=7),
+            topic=terms[("topic", "T1102")],
+            art20_item=terms[("art20", "ART20_01")],
+            body="\n\n".join(p.format(area="义务教育") for p in PARAGRAPHS),
+            **fields,
+        )
+        for action, actor in (("submit", clerk), ("review", reviewer), ("approve", leader), ("publish", clerk)):
+            doc = docs.document_transition(
+                actor=actor, document=doc, action=action, on=published if action == "publish" else None
+            )
+        return doc
+
+    policy = item("呼和浩特市义务教育学校招生入学管理办法", "呼教规〔2026〕1号", instrument="normative")
+    item(
+        "《呼和浩特市义务教育学校招生入学管理办法》政策解读",
+        "",
+        interprets=policy.index_number,
+        interpretation_form="text",
+        interpreter="official",
+    )
+    item(
+        "一图读懂《呼和浩特市义务教育学校招生入学管理办法》",
+        "",
+        interprets=policy.index_number,
+        interpretation_form="graphic",
+        interpreter="official",
+    )
+    item("呼和浩特市中小学校课后服务管理办法", "呼教规〔2026〕2号", instrument="normative")
+    return 4
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

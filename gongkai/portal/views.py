@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from gongkai.catalogue.interpretation import public_interpretations
 from gongkai.catalogue.models import Attachment
 from gongkai.catalogue.selectors import BrowseFilters, browse_facets, browse_public, public_document, public_documents
 from gongkai.core.errors import NotFound
@@ -106,7 +107,19 @@ def item(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not doc.org.path.startswith(org.path):
         raise Http404("该信息不属于本栏目。")
     paragraphs = [p for p in doc.body.split("\n") if p.strip()]
-    return render(request, "portal/item.html", {"org": org, "doc": doc, "section": "browse", "paragraphs": paragraphs})
+    policy = doc.interprets if doc.interprets_id and doc.interprets and doc.interprets.is_public else None
+    return render(
+        request,
+        "portal/item.html",
+        {
+            "org": org,
+            "doc": doc,
+            "section": "browse",
+            "paragraphs": paragraphs,
+            "policy": policy,
+            "interpretations": list(public_interpretations(doc).select_related("org")),
+        },
+    )
 
 
 def attachment(request: HttpRequest, pk: int) -> FileResponse:

@@ -19,9 +19,18 @@ class DocumentForm(forms.ModelForm[Document]):
 
     org = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="发布机构", required=True)
 
+    # The policy an interpretation names, by its 索引号 (a choice among every item would be a list of
+    # millions); the catalogue service finds it and checks it may be named.
+    interprets = forms.CharField(
+        label="所解读的政策文件（索引号或工作台编号）",
+        required=False,
+        max_length=40,
+        help_text="本信息是政策解读时填写：已发布文件的索引号，或本机关尚在办理中文件的工作台编号；否则留空。",
+    )
+
     class Meta:
         model = Document
-        fields = list(EDITABLE_FIELDS)
+        fields = [f for f in EDITABLE_FIELDS if f != "interprets"]
         widgets = {
             "written_date": forms.DateInput(attrs={"type": "date"}),
             "formed_date": forms.DateInput(attrs={"type": "date"}),
@@ -35,6 +44,7 @@ class DocumentForm(forms.ModelForm[Document]):
             "formed_date": "信息形成或者变更之日；据此计算第二十六条规定的20个工作日公开期限。",
             "doc_number": "如：呼府发〔2026〕12号",
             "disclosure_period_days": "法律、法规对公开期限另有规定的，按其规定填写。",
+            "video_url": "视频解读填写视频的网址。",
         }
 
     def __init__(self, *args: Any, orgs: list[Organisation] | None = None, **kwargs: Any) -> None:
@@ -49,6 +59,9 @@ class DocumentForm(forms.ModelForm[Document]):
         self.fields["art20_item"] = TermChoiceField(
             queryset=terms.filter(vocabulary=Vocabulary.ART20), label="公开事项（条例第二十条）", required=False
         )
+        if self.instance.pk and self.instance.interprets_id and not self.is_bound:
+            policy = self.instance.interprets
+            self.initial["interprets"] = (policy.index_number or str(policy.pk)) if policy else ""
         if orgs is None:
             del self.fields["org"]
         else:

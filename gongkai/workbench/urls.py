@@ -4,7 +4,7 @@ from gongkai.workbench import application_records as records
 from gongkai.workbench import application_views as apps
 from gongkai.workbench import case_views as cases
 from gongkai.workbench import import_views as imports
-from gongkai.workbench import report_views, views
+from gongkai.workbench import interpretation_views, report_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/imports/", imports.import_list, name="imports"),
     path("documents/imports/<id:pk>/", imports.import_detail, name="import"),
     path("documents/imports/<id:pk>/retry/", imports.import_retry, name="import_retry"),
+    path("interpretations/", interpretation_views.interpretations, name="interpretations"),
     path("at-risk/", views.at_risk, name="at_risk"),
     path("applications/", apps.inbox, name="applications"),
     path("applications/new/", apps.register, name="application_register"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.applications import selectors as application_selectors
 from gongkai.calendars.counting import DeadlineResult
-from gongkai.catalogue import selectors, services, workflow
+from gongkai.catalogue import interpretation, selectors, services, workflow
 from gongkai.catalogue.models import Attachment, Document, DocumentState
 from gongkai.core.errors import ApplicationError, NotFound
 from gongkai.orgs import policies
@@ -53,6 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "extensions": extensions,
             "reports_to_approve": reports_to_approve,
             "awaiting_count": len(extensions) + len(reports_to_approve),
+            "awaiting_interpretation": interpretation.awaiting_count(user),
             "nav": "home",
         },
     )
@@ -81,7 +82,11 @@ def document_create(request: HttpRequest) -> HttpResponse:
     if not orgs:
         messages.error(request, "您没有新建政府信息的权限。")
         return redirect("workbench:dashboard")
-    form = DocumentForm(request.POST or None, orgs=orgs, initial={"formed_date": timezone.localdate()})
+    initial: dict[str, object] = {"formed_date": timezone.localdate()}
+    policy_ref = request.GET.get("interprets", "").strip()[:40]
+    if policy_ref:  # from the 政策解读 to-do list: a new interpretation of this policy
+        initial.update(interprets=policy_ref, interpretation_form="text", interpreter="official")
+    form = DocumentForm(request.POST or None, orgs=orgs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             doc = services.document_create(actor=request.user, org=form.cleaned_data["org"], **form.service_fields())
@@ -125,6 +130,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "step_forms": [step_form(t) for t in actions],
             "history": selectors.document_history(doc),
+            "interpretations": selectors.interpretations_seen_by(request.user, doc),
             "can_edit": doc.state == DocumentState.DRAFT and policies.can(request.user, "document.edit", doc.org),
             "attachment_form": AttachmentForm(),
             "due_explanation": _explain(doc),

@@ -1,0 +1,41 @@
+"""The catalogue in the admin: read-only. Items change only through the workbench and the services
+(the publication workflow, its audit trail and the search index); an operator looks things up here,
+for example which items interpret a policy, or what a bulk import did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from gongkai.catalogue.models import CatalogueUpload, Document
+
+
+class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnly):
+    list_display = ("title", "org", "state", "index_number", "published_date", "instrument", "interpretation_form")
+    list_filter = ("state", "instrument", "interpretation_form", "validity")
+    search_fields = ("title", "index_number", "doc_number")
+    list_select_related = ("org",)
+    raw_id_fields = ("interprets",)
+    show_full_result_count = False  # a count of millions of rows on every page is not worth its time
+
+
+@admin.register(CatalogueUpload)
+class CatalogueUploadAdmin(ReadOnly):
+    list_display = ("original_name", "org", "uploaded_by", "state", "lines_done", "total", "rejected", "created_at")
+    list_filter = ("state",)
+    search_fields = ("original_name",)
+    exclude = ("file",)  # a private file: it is not linked from here
