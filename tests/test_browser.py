@@ -898,3 +898,165 @@ def test_a_clerk_publishes_an_interpretation_of_a_normative_document(world, live
     page.goto(f"{base}/workbench/interpretations/?year={norm.published_date.year}")
     assert "没有待解读的规章、规范性文件" in page.inner_text("#todo")
     assert "100%" in page.inner_text("#figures")
+
+
+def test_a_citizen_writes_to_the_leaders_mailbox_and_reads_the_published_reply(
+    world, live_server, page, settings
+) -> None:
+    """Issue 21 §6: the citizen writes to the 领导信箱 with consent to publish; the clerk replies and
+    publishes the question and answer without the writer's name; the citizen reads the reply with
+    the tracking code, and anyone reads the published Q&A on the portal."""
+    from gongkai.interaction import services as interaction
+    from tests.test_application_pages import from_words
+
+    settings.GONGKAI_FORM_MIN_SECONDS = 0
+    interaction.box_configure(
+        actor=world.user("city_admin"), org=world.edu, channel="leader", enabled=True, reply_working_days=10
+    )
+    base = live_server.url
+    page.goto(f"{base}/xxgk/edu/")
+    page.get_by_role("link", name="政民互动").click()
+    page.wait_for_url("**/hudong/")
+    check_accessibility(page)
+    page.get_by_role("link", name="写信：领导信箱").click()
+    page.wait_for_url("**/hudong/write/leader/")
+    check_accessibility(page)
+    page.get_by_label("姓名", exact=False).first.fill("赵丽华")
+    page.fill("#id_phone", "13912345678")
+    page.get_by_label("电子邮箱").fill("zhao@example.com")
+    page.get_by_label("标题").fill("校门口早高峰拥堵")
+    page.get_by_label("留言内容").fill("我是赵丽华。第十中学门口早高峰拥堵，建议设置临时停车点。")
+    page.get_by_label("同意在答复后将留言和答复公开").check()
+    page.get_by_label("设置查询密码").fill("zhao-secret-1")
+    page.get_by_label("再次输入查询密码").fill("zhao-secret-1")
+    question = page.inner_text("label[for=id_challenge_answer]")
+    a, b = re.search(r"验证问题：(\S+?)加(\S+?)等于多少", question).groups()
+    page.fill("#id_challenge_answer", str(from_words(a) + from_words(b)))
+    page.get_by_role("button", name="提交留言").click()
+    page.wait_for_url("**/hudong/done/")
+    code = page.inner_text("#tracking-code").strip()
+    assert re.fullmatch(r"M\d{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
+
+    staff = page.context.browser.new_page()
+    login(staff, base, "edu_clerk")
+    staff.get_by_role("link", name="政民互动").click()
+    staff.wait_for_url("**/workbench/messages/")
+    check_accessibility(staff)
+    assert "赵**" in staff.inner_text("#messages") and "赵丽华" not in staff.inner_text("#messages")
+    staff.get_by_role("link", name=code).click()
+    check_accessibility(staff)
+    staff.fill("#reply-reply", "已协调交警部门于本周起在校门东侧设置临时停车点。")
+    staff.get_by_role("button", name="答复", exact=True).click()
+    staff.wait_for_selector("text=已答复。")
+    assert staff.inner_text("#message-state") == "已答复"
+    question_box = staff.locator("#publish-question")
+    assert "我是赵丽华" in question_box.input_value()  # the form starts from the message
+    question_box.fill("第十中学门口早高峰拥堵，建议设置临时停车点。")
+    staff.get_by_role("button", name="公开问答").click()
+    staff.wait_for_selector("text=已公开问答。")
+    staff.close()
+
+    page.goto(f"{base}/hudong/track/")
+    page.fill("#id_tracking_code", code)
+    page.fill("#id_secret", "zhao-secret-1")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/hudong/status/")
+    assert "临时停车点" in page.inner_text("#reply")
+    page.get_by_label("满意", exact=True).check()
+    page.get_by_role("button", name="提交评价").click()
+    page.wait_for_selector("#rated")
+    assert "满意" in page.inner_text("#rated")
+    page.get_by_role("link", name="公开", exact=True).click()
+    page.wait_for_url("**/hudong/*/")
+    assert "建议设置临时停车点" in page.inner_text("#question") and "赵丽华" not in page.inner_text("main")
+    page.goto(f"{base}/xxgk/edu/hudong/")
+    page.fill("#q", "停车点")
+    page.get_by_role("button", name="查找").click()
+    assert "校门口早高峰拥堵" in page.inner_text("#published")
+
+
+def test_channels_are_set_and_messages_converted_dismissed_revealed_and_taken_down(world, live_server, page) -> None:
+    """Issue 21 §6, the rest of the staff's controls: the administrator switches a channel on; the
+    clerk reveals the writer (logged), turns one message into an application, declines another;
+    the leader takes a published answer down."""
+    from gongkai.core.models import AuditEvent
+    from gongkai.interaction import services as interaction
+    from gongkai.interaction.models import Message
+
+    base = live_server.url
+    login(page, base, "city_admin")
+    page.goto(f"{base}/workbench/messages/boxes/?org=edu")
+    check_accessibility(page)
+    box = page.locator("#box-consult")
+    box.get_by_label("开通咨询").check()
+    box.get_by_label("答复时限（工作日）").fill("5")
+    box.get_by_label("说明").fill("咨询教育政策。")
+    box.get_by_role("button", name="保存咨询").click()
+    page.wait_for_selector("text=已保存。")
+    logout(page)
+    page.goto(f"{base}/xxgk/edu/hudong/")
+    assert "写信：咨询" in page.inner_text("#channels") and "5个工作日内答复" in page.inner_text("#channels")
+
+    consult = world.edu.message_boxes.get(channel="consult")
+    writer = {"writer_name": "钱多多", "phone": "13700001111", "email": ""}
+    asks = interaction.message_submit(
+        box=consult,
+        writer={**writer, "subject": "招生计划", "body": "请提供2026年招生计划文件。"},
+        secret="qian-secret-1",
+        consent=True,
+    )
+    noise = interaction.message_submit(
+        box=consult, writer={**writer, "subject": "测试", "body": "测试测试"}, secret="qian-secret-1", consent=False
+    )
+    login(page, base, "edu_clerk")
+    page.goto(f"{base}/workbench/messages/{asks.pk}/")
+    page.get_by_role("button", name="显示留言人完整联系方式（将记录查看）").click()
+    assert "13700001111" in page.inner_text("#writer")
+    assert AuditEvent.objects.filter(action="message.reveal").count() == 1
+    page.select_option("#convert-applicant_type", "NAT")
+    page.fill("#convert-id_number", "11010519491231002X")
+    page.fill("#convert-description", "2026年招生计划文件")
+    page.select_option("#convert-delivery_form", "electronic")
+    page.select_option("#convert-delivery_way", "online")
+    page.get_by_role("button", name="转为政府信息公开申请").click()
+    page.wait_for_selector("text=已转为政府信息公开申请。")
+    asks.refresh_from_db()
+    assert asks.state == "converted" and asks.application.tracking_code in page.inner_text("main")
+    page.goto(f"{base}/workbench/messages/{noise.pk}/")
+    page.fill("#dismiss-reason", "无实质内容")
+    page.get_by_role("button", name="不予答复").click()
+    page.wait_for_selector("text=已不予答复。")
+    assert Message.objects.get(pk=noise.pk).state == "dismissed"
+    page.goto(f"{base}/workbench/messages/")
+    tally = page.locator("#tally-form")
+    tally.get_by_label("渠道").select_option(label="热线电话")
+    tally.get_by_label("月", exact=True).fill("1")
+    tally.get_by_label("件数").fill("42")
+    tally.get_by_label("数据来源").fill("12345热线系统导出")
+    tally.get_by_role("button", name="记录").click()
+    page.wait_for_selector("text=已记录线下渠道件数。")
+    assert "12345热线系统导出" in page.inner_text("#tallies")
+    page.get_by_label("状态").select_option(label="不予答复")
+    page.get_by_role("button", name="筛选").click()
+    assert noise.tracking_code in page.inner_text("#messages") and asks.tracking_code not in page.inner_text(
+        "#messages"
+    )
+    logout(page)
+
+    published = interaction.message_submit(
+        box=consult,
+        writer={**writer, "subject": "开学时间", "body": "何时开学？"},
+        secret="qian-secret-1",
+        consent=True,
+    )
+    interaction.message_transition(actor=world.user("edu_clerk"), message=published, action="reply", reply="9月1日。")
+    interaction.message_transition(
+        actor=world.user("edu_clerk"), message=published, action="publish", question="何时开学？", answer="9月1日。"
+    )
+    login(page, base, "edu_leader")
+    page.goto(f"{base}/workbench/messages/{published.pk}/")
+    page.fill("#unpublish-reason", "政策有调整")
+    page.get_by_role("button", name="撤下公开").click()
+    page.wait_for_selector("text=已撤下公开。")
+    response = page.goto(f"{base}/xxgk/edu/hudong/{published.pk}/")
+    assert response is not None and response.status == 404

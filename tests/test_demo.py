@@ -31,4 +31,9 @@ def test_demo_data_covers_every_state_and_role() -> None:
     figures = interpretation.figures_by_body([jyj], year)
     assert (figures[0].policies, figures[0].interpreted, figures[0].synchronous) == (2, 1, 1)
     assert Document.objects.filter(interprets__isnull=False, interpretation_form="graphic").count() == 1
+    # 政民互动: 领导信箱 and 咨询 with messages in every state but dismissed, one published.
+    from gongkai.interaction.models import Message
+
+    assert set(Message.objects.values_list("state", flat=True)) == {"received", "replied", "converted"}
+    assert Message.objects.filter(published=True).count() == 1
     assert load_demo() == {}  # a second run changes nothing

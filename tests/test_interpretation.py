@@ -16,6 +16,7 @@ from gongkai.catalogue import interpretation
 from gongkai.catalogue import services as doc_services
 from gongkai.catalogue.models import Document
 from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.orgs.selectors import bodies_seen_by
 from tests.conftest import World, draft, publish
 
 pytestmark = pytest.mark.django_db
@@ -136,8 +137,8 @@ def test_three_syncs_figures_to_do_list_and_share(world: World) -> None:
     assert interpretation.awaiting_interpretation(world.user("health_clerk")) == []
     assert interpretation.awaiting_count(world.user("edu_leader")) == 1
     # The supervisor above sees the body's figures; the pages and the API say the same.
-    assert world.edu in interpretation.bodies_of(world.user("city_supervisor"))
-    assert interpretation.bodies_of(world.user("health_clerk")) == [world.health]
+    assert world.edu in bodies_seen_by(world.user("city_supervisor"))
+    assert bodies_seen_by(world.user("health_clerk")) == [world.health]
     client = Client()
     client.force_login(world.user("city_supervisor"))
     page = client.get("/workbench/interpretations/?year=2026").content.decode()

@@ -25,6 +25,9 @@ EXPECTED = {
         "appeal.record",
         "report.edit",
         "report.publish",
+        "message.reply",
+        "message.publish",
+        "message.reveal",
     },
     "edu_reviewer": {
         "document.review",
@@ -33,6 +36,7 @@ EXPECTED = {
         "application.reply_files",
         "report.review",
         "report.reject",
+        "message.reveal",
     },
     # The head of the disclosure office approves extensions (Art. 33(2)); the clerk cannot.
     "edu_leader": {
@@ -50,6 +54,8 @@ EXPECTED = {
         "report.approve",
         "report.publish",
         "report.reject",
+        "message.publish",
+        "message.reveal",
     },
     "city_supervisor": set(),
     "city_admin": set(),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "gongkai.catalogue",
     "gongkai.search",
     "gongkai.applications",
+    "gongkai.interaction",
     "gongkai.reports",
     "gongkai.portal",
     "gongkai.workbench",

@@ -20,6 +20,7 @@ from gongkai.catalogue import interpretation
 from gongkai.catalogue.models import Document
 from gongkai.catalogue.selectors import public_document
 from gongkai.core.numbers import parse_int
+from gongkai.orgs.selectors import bodies_seen_by
 
 
 class ItemLinkOut(serializers.Serializer):
@@ -145,7 +146,7 @@ class StaffInterpretationsView(APIView):
         year = parse_int(
             request.query_params.get("year") or timezone.localdate().year, label="年度", lo=2000, hi=2100, field="year"
         )
-        figures = interpretation.figures_by_body(interpretation.bodies_of(request.user), year)
+        figures = interpretation.figures_by_body(bodies_seen_by(request.user), year)
         data = {
             "year": year,
             "sync_working_days": settings.GONGKAI_INTERPRETATION_SYNC_WORKING_DAYS,

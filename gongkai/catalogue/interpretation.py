@@ -23,7 +23,6 @@ from gongkai.catalogue.models import Document, DocumentState, Instrument, Validi
 from gongkai.core.types import Actor
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.orgs.selectors import org_subtree
 
 POLICY_INSTRUMENTS = (Instrument.REGULATION, Instrument.NORMATIVE)
 
@@ -151,12 +150,3 @@ def missing_counts(org_ids: Iterable[int]) -> dict[int, int]:
 
 def public_interpretations(policy: Document) -> QuerySet[Document]:
     return policy.interpretations.filter(state=DocumentState.PUBLISHED).order_by("published_date", "id")
-
-
-def bodies_of(user: Actor) -> list[Organisation]:
-    """The bodies whose figures the user sees: those it works at, and every body below those it
-    oversees (a supervisor's subtree)."""
-    seen = {m.org_id: m.org for m in policies.memberships_of(user) if m.role in policies.WORKING_ROLES}
-    for top in policies.orgs_overseen(user):
-        seen.update((o.pk, o) for o in org_subtree(top))
-    return sorted(seen.values(), key=lambda o: o.path)

@@ -315,6 +315,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
                     actor=reviewer, document=doc, action="reject", reason="含有个人信息，请删除后再提交"
                 )
     created += _demo_interpretations(departments["jyj"], users, terms, min(today, timezone.localdate()))
+    _demo_messages(departments["jyj"], users, admin, min(today, timezone.localdate()))
     applications = _demo_applications(
         rng,
         min(today, timezone.localdate()),
@@ -378,6 +379,56 @@ def _demo_interpretations(org: Organisation, users: dict[str, Any], terms: dict[
     )
     item("呼和浩特市中小学校课后服务管理办法", "呼教规〔2026〕2号", instrument="normative")
     return 4
+
+
+def _demo_messages(org: Organisation, users: dict[str, Any], admin: Any, today: dt.date) -> None:
+    """The education bureau's 领导信箱 and 咨询 (政民互动): a message answered and published, one
+    turned into an application, and two waiting (one past its limit)."""
+    from gongkai.interaction import services as interaction
+
+    clerk = users["jyj_clerk"]
+    leader_box = interaction.box_configure(
+        actor=admin, org=org, channel="leader", enabled=True, reply_working_days=10, intro="局长信箱，欢迎来信。"
+    )
+    consult = interaction.box_configure(actor=admin, org=org, channel="consult", enabled=True, reply_working_days=5)
+
+    def write(box: Any, name: str, subject: str, body: str, days_ago: int, consent: bool = True) -> Any:
+        return interaction.message_submit(
+            box=box,
+            writer={"writer_name": name, "phone": "13800000000", "email": "", "subject": subject, "body": body},
+            secret=DEMO_PASSWORD,
+            consent=consent,
+            today=today - dt.timedelta(days=days_ago),
+        )
+
+    answered = write(consult, "王芳", "小学入学年龄", "孩子8月31日后出生，今年能否入学？", 12)
+    interaction.message_transition(
+        actor=clerk,
+        message=answered,
+        action="reply",
+        reply="按照规定，当年8月31日前（含）年满6周岁的儿童入学；之后出生的，次年入学。",
+        on=today - dt.timedelta(days=9),
+    )
+    interaction.message_transition(
+        actor=clerk,
+        message=answered,
+        action="publish",
+        question="孩子8月31日后出生，今年能否入学？",
+        answer="按照规定，当年8月31日前（含）年满6周岁的儿童入学；之后出生的，次年入学。",
+        on=today - dt.timedelta(days=8),
+    )
+    asks = write(leader_box, "李明", "申请公开学校改扩建资金", "请公开第十中学改扩建工程的资金使用明细。", 6)
+    interaction.message_transition(
+        actor=clerk,
+        message=asks,
+        action="convert",
+        applicant_type="NAT",
+        id_number="150102198001010014",
+        description="第十中学改扩建工程的资金使用明细",
+        on=today - dt.timedelta(days=5),
+    )
+    write(leader_box, "张伟", "校车安全", "建议加强对校车驾驶员的培训和检查。", 2, consent=False)
+    write(consult, "刘洋", "课后服务收费", "课后服务如何收费？", 20)
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

@@ -53,6 +53,11 @@ WORKFLOW_ROLES: dict[str, frozenset[str]] = {
     # The files a reply provides are the applicant's and the handling body's (Art. 36): its working
     # staff open them; a supervisor sees that they exist, not what they hold.
     "application.reply_files": frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER}),
+    # 政民互动: the clerk answers the public's messages and publishes a reply the writer agreed to
+    # publish; the writer's contact details are the body's working staff's only (every reveal logged).
+    "message.reply": frozenset({Role.CLERK}),
+    "message.publish": frozenset({Role.CLERK, Role.LEADER}),
+    "message.reveal": frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER}),
     # Annual reports (Art. 49–50): the clerk compiles, the reviewer checks, the leader approves.
     "report.edit": frozenset({Role.CLERK}),
     "report.review": frozenset({Role.REVIEWER}),
@@ -91,6 +96,10 @@ ACTION_LABELS = {
     "org.edit": "修改机构信息",
     "calendar.edit": "维护工作日历",
     "membership.manage": "管理人员角色",
+    "message.reply": "答复留言",
+    "message.publish": "公开留言及答复",
+    "message.reveal": "查看留言人联系方式",
+    "interaction.configure": "设置互动渠道",
 }
 
 
@@ -151,7 +160,7 @@ def _reaches(m: Membership, org: Organisation) -> bool:
 def can(user: Actor | None, action: str, org: Organisation) -> bool:
     if action in WORKFLOW_ROLES:
         return bool(roles_at(user, org) & WORKFLOW_ROLES[action])
-    if action in {"org.edit", "membership.manage", "calendar.edit", "letters.edit"}:
+    if action in {"org.edit", "membership.manage", "calendar.edit", "letters.edit", "interaction.configure"}:
         if _is_authenticated(user) and user.is_superuser:
             return True
         return any(m.role == Role.ADMIN and _reaches(m, org) for m in _memberships(user))

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from gongkai.core.types import Actor
+from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 
 
@@ -28,3 +30,12 @@ def public_orgs() -> QuerySet[Organisation]:
 
 def org_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug, is_active=True).first()
+
+
+def bodies_seen_by(user: Actor) -> list[Organisation]:
+    """The bodies whose figures a user sees: those it works at, and every body below those it
+    oversees (a supervisor's subtree), in tree order."""
+    seen = {m.org_id: m.org for m in policies.memberships_of(user) if m.role in policies.WORKING_ROLES}
+    for top in policies.orgs_overseen(user):
+        seen.update((o.pk, o) for o in org_subtree(top))
+    return sorted(seen.values(), key=lambda o: o.path)

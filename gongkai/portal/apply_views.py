@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -38,6 +39,7 @@ from gongkai.core.formfields import MultiFileField
 from gongkai.orgs.selectors import org_by_slug
 
 SESSION_KEY = "gongkai_applicant_cases"
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
@@ -181,7 +183,35 @@ class ResetByCodeForm(NewSecretForm):
     field_order = ["tracking_code", "reset_code", "secret", "secret2"]
 
 
-def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
+def report_script_check(form: forms.Form) -> None:
+    """On a form with errors, report the check against scripts too ("提交过快", a wrong answer), so
+    that every error shows at once rather than after the others are mended."""
+    try:
+        antiabuse.check(
+            form.data.get("challenge_token", ""), form.data.get("challenge_answer", ""), form.data.get("website", "")
+        )
+    except ApplicationError as exc:
+        if not form.has_error("challenge_answer"):
+            field_error(form, exc)
+        elif exc.code != "challenge_wrong":  # an empty answer is reported already
+            form.add_error(None, exc.message)
+
+
+def fresh_challenge(form: forms.Form) -> str:
+    """Put a new question in the form (a challenge is used once) and return it; the answer typed
+    before is cleared."""
+    question, token = antiabuse.new_challenge()
+    data = form.data.copy() if isinstance(form.data, QueryDict) else None
+    if data is not None:
+        data["challenge_token"] = token
+        data["challenge_answer"] = ""
+        form.data = data
+    else:
+        form.initial["challenge_token"] = token
+    return question
+
+
+def field_error(form: forms.Form, exc: ApplicationError) -> None:
     field = exc.field if exc.field in form.fields else None
     if exc.field == "challenge":
         field = "challenge_answer"
@@ -202,19 +232,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, "您提交申请过于频繁，请一小时后再试。已提交的申请不受影响。")
             status = 429
         elif not form.is_valid():
-            # Every error at once: the check against scripts ("提交过快", a wrong answer) is reported
-            # beside the fields' errors rather than after they are mended.
-            try:
-                antiabuse.check(
-                    form.data.get("challenge_token", ""),
-                    form.data.get("challenge_answer", ""),
-                    form.data.get("website", ""),
-                )
-            except ApplicationError as exc:
-                if not form.has_error("challenge_answer"):
-                    _apply_error(form, exc)
-                elif exc.code != "challenge_wrong":  # an empty answer is reported already
-                    form.add_error(None, exc.message)
+            report_script_check(form)
             status = 400
         else:
             try:
@@ -231,7 +249,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
                     uploads=from_files(form.cleaned_data["attachments"]),
                 )
             except ApplicationError as exc:
-                _apply_error(form, exc)
+                field_error(form, exc)
                 status = 400
             except Exception:
                 # Issue 4 §10: the submission is atomic, so on any failure nothing was saved; say so.
@@ -242,14 +260,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
                 _remember(request, result.application)
                 request.session["gongkai_just_submitted"] = result.application.pk
                 return redirect("portal:apply_done")
-    question, token = antiabuse.new_challenge()
-    data = form.data.copy() if isinstance(form.data, QueryDict) else None
-    if data is not None:
-        data["challenge_token"] = token
-        data["challenge_answer"] = ""
-        form.data = data
-    else:
-        form.initial["challenge_token"] = token
+    question = fresh_challenge(form)
     return render(
         request,
         "portal/apply/form.html",
@@ -287,25 +298,30 @@ def apply_done(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/apply/done.html", {"app": app, "org": app.org, "section": "apply"})
 
 
-def track(request: HttpRequest) -> HttpResponse:
+def sign_in_with_code(request: HttpRequest, form: TrackForm, verify: Callable[[str, str], T]) -> tuple[T | None, int]:
+    """Check a tracking code and password sent with ``form``: the record, or None with the page's
+    status (a failure counts against the address, and too many in an hour stop it for a while)."""
+    if request.method != "POST" or not form.is_valid():
+        return None, 200
     who = ratelimit.client_address(request)
+    if ratelimit.exceeded("track-fail", who, settings.GONGKAI_TRACK_FAILURES_PER_HOUR):
+        form.add_error(None, "查询失败次数过多，请一小时后再试。")
+        return None, 429
+    try:
+        return verify(form.cleaned_data["tracking_code"], form.cleaned_data["secret"]), 200
+    except ApplicationError as exc:
+        ratelimit.hit("track-fail", who)
+        form.add_error(None, exc.message)
+        return None, 403
+
+
+def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        if ratelimit.exceeded("track-fail", who, settings.GONGKAI_TRACK_FAILURES_PER_HOUR):
-            form.add_error(None, "查询失败次数过多，请一小时后再试。")
-            status = 429
-        else:
-            try:
-                app = access.verify_applicant(form.cleaned_data["tracking_code"], form.cleaned_data["secret"])
-            except ApplicationError as exc:
-                ratelimit.hit("track-fail", who)
-                form.add_error(None, exc.message)
-                status = 403
-            else:
-                _remember(request, app)
-                request.session["gongkai_current_case"] = app.pk
-                return redirect("portal:apply_status")
+    app, status = sign_in_with_code(request, form, access.verify_applicant)
+    if app is not None:
+        _remember(request, app)
+        request.session["gongkai_current_case"] = app.pk
+        return redirect("portal:apply_status")
     return render(request, "portal/apply/track.html", {"form": form}, status=status)
 
 
@@ -374,7 +390,7 @@ def rate(request: HttpRequest) -> HttpResponse:
                 application=app, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
             )
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            field_error(form, exc)
         else:
             messages.success(request, "感谢您的评价。")
             return redirect("portal:apply_status")
@@ -399,7 +415,7 @@ def recover(request: HttpRequest) -> HttpResponse:
             try:
                 access.request_secret_reset(mail_form.cleaned_data["tracking_code"], mail_form.cleaned_data["email"])
             except ApplicationError as exc:
-                _apply_error(mail_form, exc)
+                field_error(mail_form, exc)
                 status = 400
             else:
                 # The same answer whether or not code and address matched.
@@ -412,7 +428,7 @@ def recover(request: HttpRequest) -> HttpResponse:
                     code_form.cleaned_data["secret"],
                 )
             except ApplicationError as exc:
-                _apply_error(code_form, exc)
+                field_error(code_form, exc)
                 status = 400
             else:
                 messages.success(request, f"查询码 {app.tracking_code} 的查询密码已重新设置，请用新密码查询。")
@@ -434,7 +450,7 @@ def reset(request: HttpRequest, token: str) -> HttpResponse:
         try:
             access.reset_with_token(token, form.cleaned_data["secret"])
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            field_error(form, exc)
         else:
             messages.success(request, f"查询码 {app.tracking_code} 的查询密码已重新设置，请用新密码查询。")
             return redirect("portal:apply_track")
@@ -456,7 +472,7 @@ def correction(request: HttpRequest) -> HttpResponse:
                 application=app, text=form.cleaned_data["text"], uploads=from_files(form.cleaned_data["attachments"])
             )
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            field_error(form, exc)
         else:
             messages.success(request, "补正材料已提交。答复期限自收到补正之日起重新计算。")
             return redirect("portal:apply_status")

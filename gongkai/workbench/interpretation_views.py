@@ -12,6 +12,7 @@ from django.utils import timezone
 from gongkai.catalogue import interpretation
 from gongkai.core.errors import ApplicationError
 from gongkai.core.numbers import parse_int
+from gongkai.orgs.selectors import bodies_seen_by
 
 
 @login_required
@@ -21,7 +22,7 @@ def interpretations(request: HttpRequest) -> HttpResponse:
         year = parse_int(request.GET.get("year") or this_year, label="年度", lo=2000, hi=2100)
     except ApplicationError:
         year = this_year
-    bodies = interpretation.bodies_of(request.user)
+    bodies = bodies_seen_by(request.user)
     figures = [f for f in interpretation.figures_by_body(bodies, year) if f.policies]
     total = interpretation.BodyFigures(org=bodies[0]) if bodies else None
     if total is not None:

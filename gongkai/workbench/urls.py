@@ -5,6 +5,7 @@ from gongkai.workbench import application_views as apps
 from gongkai.workbench import case_views as cases
 from gongkai.workbench import import_views as imports
 from gongkai.workbench import interpretation_views, report_views, views
+from gongkai.workbench import message_views as msgs
 
 app_name = "workbench"
 urlpatterns = [
@@ -19,6 +20,12 @@ urlpatterns = [
     path("documents/imports/", imports.import_list, name="imports"),
     path("documents/imports/<id:pk>/", imports.import_detail, name="import"),
     path("documents/imports/<id:pk>/retry/", imports.import_retry, name="import_retry"),
+    path("messages/", msgs.message_list, name="messages"),
+    path("messages/boxes/", msgs.message_boxes, name="message_boxes"),
+    path("messages/offline/", msgs.tally_enter, name="message_tally"),
+    path("messages/<id:pk>/", msgs.message_detail, name="message"),
+    path("messages/<id:pk>/reveal/", msgs.message_reveal, name="message_reveal"),
+    path("messages/<id:pk>/do/<slug:action>/", msgs.message_act, name="message_act"),
     path("interpretations/", interpretation_views.interpretations, name="interpretations"),
     path("at-risk/", views.at_risk, name="at_risk"),
     path("applications/", apps.inbox, name="applications"),
