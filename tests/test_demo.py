@@ -36,4 +36,8 @@ def test_demo_data_covers_every_state_and_role() -> None:
 
     assert set(Message.objects.values_list("state", flat=True)) == {"received", "replied", "converted"}
     assert Message.objects.filter(published=True).count() == 1
+    from gongkai.openness.models import PressConference, TrainingSession
+
+    assert PressConference.objects.get().interpretations.count() == 1
+    assert set(TrainingSession.objects.values_list("kind", flat=True)) == {"training", "meeting"}
     assert load_demo() == {}  # a second run changes nothing

@@ -28,6 +28,7 @@ EXPECTED = {
         "message.reply",
         "message.publish",
         "message.reveal",
+        "openness.record",
     },
     "edu_reviewer": {
         "document.review",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.applications",
     "gongkai.interaction",
+    "gongkai.openness",
     "gongkai.reports",
     "gongkai.portal",
     "gongkai.workbench",

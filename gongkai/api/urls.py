@@ -2,13 +2,14 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from gongkai.api import application_steps as steps
-from gongkai.api import applications, items, messages, views
+from gongkai.api import applications, items, messages, openness, views
 
 app_name = "api"
 urlpatterns = [
     path("v1/search", views.SearchView.as_view(), name="search"),
     path("v1/items/<id:pk>", items.ItemView.as_view(), name="item"),
     path("v1/messages", messages.PublishedMessagesView.as_view(), name="messages"),
+    path("v1/press-conferences", openness.PressConferencesView.as_view(), name="press_conferences"),
     path("v1/staff/interpretations", items.StaffInterpretationsView.as_view(), name="staff_interpretations"),
     path("v1/schema", SpectacularAPIView.as_view(), name="schema"),
     path("v1/applications/challenge", applications.ChallengeView.as_view(), name="challenge"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from gongkai.catalogue.models import CatalogueUpload, Document
@@ -30,6 +31,8 @@ class DocumentAdmin(ReadOnly):
     search_fields = ("title", "index_number", "doc_number")
     list_select_related = ("org",)
     raw_id_fields = ("interprets",)
+    # Django 6 assumes https for a URL typed without a scheme; say so now (no deprecation warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     show_full_result_count = False  # a count of millions of rows on every page is not worth its time
 
 

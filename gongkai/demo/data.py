@@ -316,6 +316,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
                 )
     created += _demo_interpretations(departments["jyj"], users, terms, min(today, timezone.localdate()))
     _demo_messages(departments["jyj"], users, admin, min(today, timezone.localdate()))
+    _demo_openness(departments["jyj"], users, min(today, timezone.localdate()))
     applications = _demo_applications(
         rng,
         min(today, timezone.localdate()),
@@ -429,6 +430,41 @@ def _demo_messages(org: Organisation, users: dict[str, Any], admin: Any, today: 
     )
     write(leader_box, "张伟", "校车安全", "建议加强对校车驾驶员的培训和检查。", 2, consent=False)
     write(consult, "刘洋", "课后服务收费", "课后服务如何收费？", 20)
+
+
+def _demo_openness(org: Organisation, users: dict[str, Any], today: dt.date) -> None:
+    """A press conference of the education bureau that released the interpretation of its 招生入学
+    办法 (the head attended), a training session and a meeting."""
+    from gongkai.catalogue.models import Document
+    from gongkai.openness import services as openness
+
+    clerk = users["jyj_clerk"]
+    reading = Document.objects.filter(org=org, interprets__isnull=False, interpretation_form="text").first()
+    openness.press_conference_record(
+        actor=clerk,
+        org=org,
+        held_on=today - dt.timedelta(days=29),
+        topic="义务教育学校招生入学政策新闻发布会",
+        speakers="局长、新闻发言人",
+        head_attended=True,
+        interpretations=[reading.index_number] if reading and reading.index_number else [],
+    )
+    openness.training_record(
+        actor=clerk,
+        org=org,
+        kind="training",
+        held_on=today - dt.timedelta(days=40),
+        title="政府信息公开条例专题培训",
+        attendance=86,
+    )
+    openness.training_record(
+        actor=clerk,
+        org=org,
+        kind="meeting",
+        held_on=today - dt.timedelta(days=10),
+        title="政务公开工作推进会",
+        attendance=32,
+    )
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

@@ -58,6 +58,8 @@ WORKFLOW_ROLES: dict[str, frozenset[str]] = {
     "message.reply": frozenset({Role.CLERK}),
     "message.publish": frozenset({Role.CLERK, Role.LEADER}),
     "message.reveal": frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER}),
+    # The other openness records (新闻发布会, 培训和会议): kept by the body's 公开专员.
+    "openness.record": frozenset({Role.CLERK}),
     # Annual reports (Art. 49–50): the clerk compiles, the reviewer checks, the leader approves.
     "report.edit": frozenset({Role.CLERK}),
     "report.review": frozenset({Role.REVIEWER}),
@@ -100,6 +102,7 @@ ACTION_LABELS = {
     "message.publish": "公开留言及答复",
     "message.reveal": "查看留言人联系方式",
     "interaction.configure": "设置互动渠道",
+    "openness.record": "记录新闻发布会、培训和会议",
 }
 
 

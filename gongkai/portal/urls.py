@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.portal import apply_views, interaction_views, search_views, views
+from gongkai.portal import apply_views, interaction_views, openness_views, search_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
     path("apply/recover/", apply_views.recover, name="apply_recover"),
     path("apply/reset/<str:token>/", apply_views.reset, name="apply_reset"),
     path("apply/leave/", apply_views.leave, name="apply_leave"),
+    path("xxgk/<slug:slug>/xwfbh/", openness_views.press_conferences, name="press_conferences"),
     path("xxgk/<slug:slug>/hudong/", interaction_views.hudong, name="hudong"),
     path("xxgk/<slug:slug>/hudong/<id:pk>/", interaction_views.hudong_item, name="hudong_item"),
     path("xxgk/<slug:slug>/hudong/write/<slug:channel>/", interaction_views.hudong_write, name="hudong_write"),

@@ -12,6 +12,7 @@ from gongkai.catalogue.models import Attachment
 from gongkai.catalogue.selectors import BrowseFilters, browse_facets, browse_public, public_document, public_documents
 from gongkai.core.errors import NotFound
 from gongkai.core.numbers import int_param
+from gongkai.openness.selectors import reading_points
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import org_ancestors, org_by_slug, org_subtree, public_orgs
 from gongkai.reports.downloads import CONTENT_TYPES, export_response
@@ -45,7 +46,12 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "portal/guide.html",
-        {"org": org, "section": "guide", "supervisor": ancestors[-1] if ancestors else None},
+        {
+            "org": org,
+            "section": "guide",
+            "supervisor": ancestors[-1] if ancestors else None,
+            "reading_points": reading_points([org.pk], active_only=True),
+        },
     )
 
 

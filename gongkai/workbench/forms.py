@@ -14,6 +14,14 @@ class TermChoiceField(forms.ModelChoiceField[Term]):
         return obj.path_label
 
 
+class HttpsURLField(forms.URLField):
+    """A URL typed without a scheme is taken as https (Django 6's default, chosen now)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class DocumentForm(forms.ModelForm[Document]):
     """Input parsing only; rules live in the catalogue services."""
 
@@ -31,6 +39,7 @@ class DocumentForm(forms.ModelForm[Document]):
     class Meta:
         model = Document
         fields = [f for f in EDITABLE_FIELDS if f != "interprets"]
+        field_classes = {"video_url": HttpsURLField}
         widgets = {
             "written_date": forms.DateInput(attrs={"type": "date"}),
             "formed_date": forms.DateInput(attrs={"type": "date"}),

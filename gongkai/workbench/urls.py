@@ -4,7 +4,7 @@ from gongkai.workbench import application_records as records
 from gongkai.workbench import application_views as apps
 from gongkai.workbench import case_views as cases
 from gongkai.workbench import import_views as imports
-from gongkai.workbench import interpretation_views, report_views, views
+from gongkai.workbench import interpretation_views, openness_views, report_views, views
 from gongkai.workbench import message_views as msgs
 
 app_name = "workbench"
@@ -26,6 +26,16 @@ urlpatterns = [
     path("messages/<id:pk>/", msgs.message_detail, name="message"),
     path("messages/<id:pk>/reveal/", msgs.message_reveal, name="message_reveal"),
     path("messages/<id:pk>/do/<slug:action>/", msgs.message_act, name="message_act"),
+    path("openness/", openness_views.openness, name="openness"),
+    path("openness/press/", openness_views.press_record, name="press_record"),
+    path("openness/training/", openness_views.training_record, name="training_record"),
+    path("openness/responses/", openness_views.response_record, name="response_record"),
+    path("openness/proposals/", openness_views.proposal_record, name="proposal_record"),
+    path("openness/proposals/<id:pk>/reply/", openness_views.proposal_reply, name="proposal_reply"),
+    path("openness/reading-points/", openness_views.reading_point_add, name="reading_point_add"),
+    path("openness/reading-points/tally/", openness_views.reading_tally_enter, name="reading_tally"),
+    path("openness/new-media/", openness_views.new_media_add, name="new_media_add"),
+    path("openness/new-media/figures/", openness_views.new_media_figures, name="new_media_figures"),
     path("interpretations/", interpretation_views.interpretations, name="interpretations"),
     path("at-risk/", views.at_risk, name="at_risk"),
     path("applications/", apps.inbox, name="applications"),

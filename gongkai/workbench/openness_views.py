@@ -1,0 +1,327 @@
+"""新闻发布会 and 培训、会议 in the workbench: recorded as they happen by the body's clerk, listed,
+and counted per body for the year (a supervisor sees the figures of every body below it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from gongkai.core.errors import ApplicationError
+from gongkai.openness import selectors, services
+from gongkai.openness.models import (
+    NewMediaAccount,
+    Platform,
+    PointKind,
+    ProposalKind,
+    ReadingPoint,
+    ResponseChannel,
+    SessionKind,
+)
+from gongkai.orgs import policies
+from gongkai.orgs.models import Organisation
+from gongkai.orgs.selectors import bodies_seen_by
+
+
+class _BodyForm(forms.Form):
+    org = forms.ModelChoiceField(label="机构", queryset=Organisation.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, orgs: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in orgs])  # type: ignore[attr-defined]
+
+
+class PressForm(_BodyForm):
+    held_on = forms.DateField(label="举行日期", widget=forms.DateInput(attrs={"type": "date"}))
+    topic = forms.CharField(label="主题", max_length=200)
+    speakers = forms.CharField(label="发布人（新闻发言人、负责人等）", max_length=300)
+    head_attended = forms.BooleanField(label="主要负责人出席", required=False)
+    transcript = forms.CharField(label="实录的索引号（可选）", max_length=40, required=False)
+    interpretations = forms.CharField(
+        label="发布的政策解读的索引号（可选，多个以空格分隔）", max_length=500, required=False
+    )
+
+
+class TrainingForm(_BodyForm):
+    kind = forms.ChoiceField(label="类型", choices=SessionKind.choices)
+    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label="名称", max_length=200)
+    attendance = forms.IntegerField(label="参加人次", min_value=1, max_value=1_000_000)
+
+
+class ResponseForm(_BodyForm):
+    responded_on = forms.DateField(label="回应日期", widget=forms.DateInput(attrs={"type": "date"}))
+    concern = forms.CharField(label="关切事项", max_length=300)
+    channel = forms.ChoiceField(label="回应渠道", choices=ResponseChannel.choices)
+    public_opinion = forms.BooleanField(label="属于舆情回应", required=False)
+    items = forms.CharField(label="相关信息的索引号（可选，多个以空格分隔）", max_length=500, required=False)
+
+
+class ProposalForm(_BodyForm):
+    kind = forms.ChoiceField(label="建议或提案", choices=ProposalKind.choices)
+    number = forms.CharField(label="编号", max_length=40)
+    title = forms.CharField(label="案由", max_length=300)
+    received_on = forms.DateField(label="交办日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PointForm(_BodyForm):
+    kind = forms.ChoiceField(label="查阅点类型", choices=PointKind.choices)
+    name = forms.CharField(label="查阅点名称", max_length=100)
+    address = forms.CharField(label="地址", max_length=200)
+    hours = forms.CharField(label="开放时间", max_length=200)
+    holdings = forms.CharField(label="可查阅的内容（可选）", max_length=300, required=False)
+
+
+class ReadingTallyForm(forms.Form):
+    point = forms.ModelChoiceField(label="查阅点", queryset=ReadingPoint.objects.none(), empty_label=None)
+    year = forms.IntegerField(label="年", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月", min_value=1, max_value=12)
+    visits = forms.IntegerField(label="接待人次", min_value=0, max_value=10_000_000)
+    items_consulted = forms.IntegerField(label="查阅件次", min_value=0, max_value=10_000_000)
+    source = forms.CharField(label="数据来源", max_length=200)
+
+    def __init__(self, *args: Any, org_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = selectors.reading_points(org_ids)  # type: ignore[attr-defined]
+
+
+class AccountForm(_BodyForm):
+    platform = forms.ChoiceField(label="平台", choices=Platform.choices)
+    name = forms.CharField(label="账号名称", max_length=100)
+    operator = forms.CharField(label="运营主体", max_length=100)
+
+
+class AccountFiguresForm(forms.Form):
+    account = forms.ModelChoiceField(label="账号", queryset=NewMediaAccount.objects.none(), empty_label=None)
+    year = forms.IntegerField(label="年", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月", min_value=1, max_value=12)
+    posts = forms.IntegerField(label="发布信息条数", min_value=0, max_value=10_000_000)
+    followers = forms.IntegerField(label="月末关注人数", min_value=0, max_value=2_000_000_000)
+    source = forms.CharField(label="数据来源", max_length=200)
+
+    def __init__(self, *args: Any, org_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = NewMediaAccount.objects.filter(org_id__in=org_ids)  # type: ignore[attr-defined]
+
+
+class ReplyForm(forms.Form):
+    replied_on = forms.DateField(label="答复日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reply_item = forms.CharField(label="公开的答复的索引号（可选）", max_length=40, required=False)
+
+
+def _errors(form: forms.Form) -> str:
+    """The form's errors in one line, each with its field's label."""
+    parts: list[str] = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.extend(f"{label}：{e}" if label else str(e) for e in errors)
+    return "；".join(parts)
+
+
+def _orgs(request: HttpRequest) -> list[Organisation]:
+    return policies.orgs_where(request.user, "openness.record")
+
+
+@login_required
+def openness(request: HttpRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    orgs = _orgs(request)
+    own = selectors.working_org_ids(request.user)
+    bodies = bodies_seen_by(request.user)
+    figures = selectors.figures([o.pk for o in bodies], year)
+    return render(
+        request,
+        "workbench/openness.html",
+        {
+            "year": year,
+            "press_form": PressForm(orgs=orgs, prefix="press") if orgs else None,
+            "training_form": TrainingForm(orgs=orgs, prefix="training") if orgs else None,
+            "conferences": selectors.press_conferences(own).filter(held_on__year=year),
+            "sessions": selectors.training_sessions(own).filter(held_on__year=year),
+            "figures": [(o, figures[o.pk]) for o in bodies],
+            "response_form": ResponseForm(orgs=orgs, prefix="response") if orgs else None,
+            "proposal_form": ProposalForm(orgs=orgs, prefix="proposal") if orgs else None,
+            "responses": selectors.concern_responses(own).filter(responded_on__year=year),
+            "proposals": selectors.deputy_proposals(own).filter(received_on__year__gte=year - 1),
+            "point_form": PointForm(orgs=orgs, prefix="point") if orgs else None,
+            "reading_form": (
+                ReadingTallyForm(org_ids=[o.pk for o in orgs], prefix="reading", initial={"year": year})
+                if orgs
+                else None
+            ),
+            "points": selectors.reading_points(own),
+            "account_form": AccountForm(orgs=orgs, prefix="account") if orgs else None,
+            "account_figures_form": (
+                AccountFiguresForm(org_ids=[o.pk for o in orgs], prefix="figures", initial={"year": year})
+                if orgs
+                else None
+            ),
+            # The list a supervisor keeps: every account of the bodies it sees.
+            "accounts": selectors.new_media_accounts([o.pk for o in bodies]),
+            "nav": "openness",
+        },
+    )
+
+
+@login_required
+@require_POST
+def press_record(request: HttpRequest) -> HttpResponse:
+    form = PressForm(request.POST, orgs=_orgs(request), prefix="press")
+    if not form.is_valid():
+        messages.error(request, "新闻发布会未记录：" + _errors(form))
+        return redirect("workbench:openness")
+    data = form.cleaned_data
+    try:
+        services.press_conference_record(
+            actor=request.user,
+            org=data["org"],
+            held_on=data["held_on"],
+            topic=data["topic"],
+            speakers=data["speakers"],
+            head_attended=data["head_attended"],
+            transcript=data["transcript"],
+            interpretations=data["interpretations"].split(),
+        )
+    except ApplicationError as exc:
+        messages.error(request, f"新闻发布会未记录：{exc.message}")
+    else:
+        messages.success(request, "已记录新闻发布会。")
+    return redirect("workbench:openness")
+
+
+@login_required
+@require_POST
+def training_record(request: HttpRequest) -> HttpResponse:
+    form = TrainingForm(request.POST, orgs=_orgs(request), prefix="training")
+    if not form.is_valid():
+        messages.error(request, "培训或会议未记录：" + _errors(form))
+        return redirect("workbench:openness")
+    try:
+        services.training_record(actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, f"培训或会议未记录：{exc.message}")
+    else:
+        messages.success(request, "已记录培训或会议。")
+    return redirect("workbench:openness")
+
+
+@login_required
+@require_POST
+def response_record(request: HttpRequest) -> HttpResponse:
+    form = ResponseForm(request.POST, orgs=_orgs(request), prefix="response")
+    if not form.is_valid():
+        messages.error(request, "回应关切未记录：" + _errors(form))
+        return redirect("workbench:openness")
+    data = form.cleaned_data
+    try:
+        services.response_record(actor=request.user, **{**data, "items": data["items"].split()})
+    except ApplicationError as exc:
+        messages.error(request, f"回应关切未记录：{exc.message}")
+    else:
+        messages.success(request, "已记录回应关切。")
+    return redirect("workbench:openness")
+
+
+@login_required
+@require_POST
+def proposal_record(request: HttpRequest) -> HttpResponse:
+    form = ProposalForm(request.POST, orgs=_orgs(request), prefix="proposal")
+    if not form.is_valid():
+        messages.error(request, "建议提案未登记：" + _errors(form))
+        return redirect("workbench:openness")
+    try:
+        services.proposal_record(actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, f"建议提案未登记：{exc.message}")
+    else:
+        messages.success(request, "已登记建议提案。")
+    return redirect("workbench:openness")
+
+
+@login_required
+@require_POST
+def proposal_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.deputy_proposals(selectors.working_org_ids(request.user)).filter(pk=pk).first()
+    if proposal is None:
+        raise Http404("没有这件建议提案，或您无权登记。")
+    form = ReplyForm(request.POST, prefix=f"reply{pk}")
+    if not form.is_valid():
+        messages.error(request, "答复未登记：" + _errors(form))
+        return redirect("workbench:openness")
+    try:
+        services.proposal_reply(actor=request.user, proposal=proposal, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, f"答复未登记：{exc.message}")
+    else:
+        messages.success(request, f"已登记{proposal.number}的答复。")
+    return redirect("workbench:openness")
+
+
+@login_required
+@require_POST
+def reading_point_add(request: HttpRequest) -> HttpResponse:
+    form = PointForm(request.POST, orgs=_orgs(request), prefix="point")
+    if not form.is_valid():
+        messages.error(request, "查阅点未添加：" + _errors(form))
+        return redirect("workbench:openness")
+    try:
+        services.reading_point_add(actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, f"查阅点未添加：{exc.message}")
+    else:
+        messages.success(request, "已添加查阅点，并列入政府信息公开指南。")
+    return redirect("workbench:openness")
+
+
+@login_required
+@require_POST
+def reading_tally_enter(request: HttpRequest) -> HttpResponse:
+    form = ReadingTallyForm(request.POST, org_ids=[o.pk for o in _orgs(request)], prefix="reading")
+    if not form.is_valid():
+        messages.error(request, "接待情况未记录：" + _errors(form))
+        return redirect("workbench:openness")
+    try:
+        services.reading_tally_enter(actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, f"接待情况未记录：{exc.message}")
+    else:
+        messages.success(request, "已记录查阅点接待情况。")
+    return redirect("workbench:openness")
+
+
+@login_required
+@require_POST
+def new_media_add(request: HttpRequest) -> HttpResponse:
+    form = AccountForm(request.POST, orgs=_orgs(request), prefix="account")
+    if not form.is_valid():
+        messages.error(request, "账号未登记：" + _errors(form))
+        return redirect("workbench:openness")
+    try:
+        services.new_media_add(actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, f"账号未登记：{exc.message}")
+    else:
+        messages.success(request, "已登记政务新媒体账号。")
+    return redirect("workbench:openness")
+
+
+@login_required
+@require_POST
+def new_media_figures(request: HttpRequest) -> HttpResponse:
+    form = AccountFiguresForm(request.POST, org_ids=[o.pk for o in _orgs(request)], prefix="figures")
+    if not form.is_valid():
+        messages.error(request, "月度数据未记录：" + _errors(form))
+        return redirect("workbench:openness")
+    try:
+        services.new_media_figures_enter(actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, f"月度数据未记录：{exc.message}")
+    else:
+        messages.success(request, "已记录政务新媒体月度数据。")
+    return redirect("workbench:openness")
