@@ -21,8 +21,8 @@ from django.db.models import Min, Q, QuerySet
 from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.models import Document, DocumentState, Instrument, Validity
 from gongkai.core.types import Actor
-from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
+from gongkai.orgs.selectors import working_org_ids
 
 POLICY_INSTRUMENTS = (Instrument.REGULATION, Instrument.NORMATIVE)
 
@@ -115,13 +115,9 @@ def figures_by_body(orgs: Iterable[Organisation], year: int) -> list[BodyFigures
     return sorted(by_org.values(), key=lambda f: f.org.path)
 
 
-def _working_at(user: Actor) -> list[int]:
-    return [m.org_id for m in policies.memberships_of(user) if m.role in policies.WORKING_ROLES]
-
-
 def _awaiting(user: Actor) -> QuerySet[Document]:
     # Work for the body's own staff; a supervisor sees the figures, not a to-do list.
-    qs = published_policies(Q(org_id__in=_working_at(user))).exclude(validity=Validity.REPEALED)
+    qs = published_policies(Q(org_id__in=working_org_ids(user))).exclude(validity=Validity.REPEALED)
     return qs.exclude(interpretations__state=DocumentState.PUBLISHED)
 
 

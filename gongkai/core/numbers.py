@@ -9,10 +9,13 @@ in Chinese naming the field.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from decimal import Decimal
 from typing import Any
+
+from django.utils import timezone
 
 from gongkai.core.errors import ValidationFailed
 
@@ -73,3 +76,10 @@ def int_param(value: str | None, lo: int = 0, hi: int = 2**31 - 1) -> int | None
         return None
     number = int(value.strip())
     return number if lo <= number <= hi else None
+
+
+def check_past_month(year: int, month: int, *, today: dt.date | None = None) -> None:
+    """A month that has begun (figures are entered for a month under way or past, never ahead)."""
+    today = today or timezone.localdate()
+    if not (year >= 2000 and 1 <= month <= 12) or (year, month) > (today.year, today.month):
+        raise ValidationFailed("年月不正确（不能晚于本月）。", code="invalid_period", field="month")

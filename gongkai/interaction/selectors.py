@@ -12,8 +12,8 @@ from gongkai.applications.selectors import mask_name, mask_phone
 from gongkai.core.errors import NotFound
 from gongkai.core.types import Actor
 from gongkai.interaction.models import Message, MessageBox, MessageState, OfflineTally, Satisfaction
-from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
+from gongkai.orgs.selectors import working_org_ids
 
 MAX_QUERY = 50
 
@@ -45,13 +45,9 @@ def published_message(org: Organisation, pk: int) -> Message:
     return found
 
 
-def _working_org_ids(user: Actor) -> list[int]:
-    return [m.org_id for m in policies.memberships_of(user) if m.role in policies.WORKING_ROLES]
-
-
 def staff_messages(user: Actor) -> QuerySet[Message]:
     """The messages of the bodies the user works at (a supervisor sees counts, not messages)."""
-    return Message.objects.filter(org_id__in=_working_org_ids(user)).select_related("org", "box", "application")
+    return Message.objects.filter(org_id__in=working_org_ids(user)).select_related("org", "box", "application")
 
 
 def staff_message(user: Actor, pk: int) -> Message:
@@ -141,4 +137,4 @@ def counts(org_ids: list[int], year: int, today: dt.date) -> dict[int, Counts]:
 
 def tallies(user: Actor, year: int) -> QuerySet[OfflineTally]:
     """The monthly tallies of the bodies the user works at, for the year."""
-    return OfflineTally.objects.filter(org_id__in=_working_org_ids(user), year=year).select_related("org")
+    return OfflineTally.objects.filter(org_id__in=working_org_ids(user), year=year).select_related("org")

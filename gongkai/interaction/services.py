@@ -22,6 +22,7 @@ from gongkai.applications.secret_rules import secret_problem
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from gongkai.core.numbers import check_past_month
 from gongkai.core.text import has_control_characters
 from gongkai.core.types import Actor, user_of
 from gongkai.core.workflow import Step, Transition, lock, run_transition
@@ -268,9 +269,7 @@ def tally_enter(
     user = policies.require(actor, "message.reply", org)
     if channel not in OfflineChannel.values:
         raise ValidationFailed("渠道不正确。", code="invalid_choice", field="channel")
-    today = timezone.localdate()
-    if not (2000 <= year <= today.year and 1 <= month <= 12) or (year, month) > (today.year, today.month):
-        raise ValidationFailed("年月不正确（不能晚于本月）。", code="invalid_period", field="month")
+    check_past_month(year, month)
     if not 0 <= count <= 10_000_000:
         raise ValidationFailed("件数应为0至10000000。", code="out_of_range", field="count")
     source = source.strip()

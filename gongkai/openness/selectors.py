@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
-from gongkai.core.types import Actor
 from gongkai.openness.models import (
     ConcernResponse,
     DeputyProposal,
@@ -20,7 +19,6 @@ from gongkai.openness.models import (
     SessionKind,
     TrainingSession,
 )
-from gongkai.orgs import policies
 
 
 def press_conferences(org_ids: list[int]) -> QuerySet[PressConference]:
@@ -30,10 +28,6 @@ def press_conferences(org_ids: list[int]) -> QuerySet[PressConference]:
         .prefetch_related("interpretations__org")
         .order_by("-held_on", "-id")
     )
-
-
-def working_org_ids(user: Actor) -> list[int]:
-    return [m.org_id for m in policies.memberships_of(user) if m.role in policies.WORKING_ROLES]
 
 
 def training_sessions(org_ids: list[int]) -> QuerySet[TrainingSession]:

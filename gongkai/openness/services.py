@@ -13,6 +13,7 @@ from django.utils import timezone
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.core.numbers import check_past_month
 from gongkai.core.text import has_control_characters
 from gongkai.core.types import Actor
 from gongkai.openness.models import (
@@ -260,9 +261,7 @@ def reading_tally_enter(
 ) -> ReadingTally:
     """A reading point's month (entering the same month again replaces it; the trail keeps both)."""
     user = policies.require(actor, "openness.record", point.org)
-    today = timezone.localdate()
-    if not (year >= 2000 and 1 <= month <= 12) or (year, month) > (today.year, today.month):
-        raise ValidationFailed("年月不正确（不能晚于本月）。", code="invalid_period", field="month")
+    check_past_month(year, month)
     if not (0 <= visits <= 10_000_000 and 0 <= items_consulted <= 10_000_000):
         raise ValidationFailed("人次和件次应为0至10000000。", code="out_of_range", field="visits")
     source = _text(source, "数据来源", "source", 200)
@@ -310,9 +309,7 @@ def new_media_figures_enter(
 ) -> NewMediaFigures:
     """An account's month (entering the same month again replaces it; the trail keeps both)."""
     user = policies.require(actor, "openness.record", account.org)
-    today = timezone.localdate()
-    if not (year >= 2000 and 1 <= month <= 12) or (year, month) > (today.year, today.month):
-        raise ValidationFailed("年月不正确（不能晚于本月）。", code="invalid_period", field="month")
+    check_past_month(year, month)
     if not (0 <= posts <= 10_000_000 and 0 <= followers <= 2_000_000_000):
         raise ValidationFailed("条数或人数超出范围。", code="out_of_range", field="posts")
     source = _text(source, "数据来源", "source", 200)

@@ -32,6 +32,12 @@ def org_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug, is_active=True).first()
 
 
+def working_org_ids(user: Actor) -> list[int]:
+    """The bodies where the user holds a working role (公开专员, 保密审查, 分管领导): where its own work
+    (to-do lists, records it keeps) lies; oversight reaches further but acts on nothing."""
+    return [m.org_id for m in policies.memberships_of(user) if m.role in policies.WORKING_ROLES]
+
+
 def bodies_seen_by(user: Actor) -> list[Organisation]:
     """The bodies whose figures a user sees: those it works at, and every body below those it
     oversees (a supervisor's subtree), in tree order."""

@@ -26,7 +26,7 @@ from gongkai.openness.models import (
 )
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.orgs.selectors import bodies_seen_by
+from gongkai.orgs.selectors import bodies_seen_by, working_org_ids
 
 
 class _BodyForm(forms.Form):
@@ -132,7 +132,7 @@ def _orgs(request: HttpRequest) -> list[Organisation]:
 def openness(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     orgs = _orgs(request)
-    own = selectors.working_org_ids(request.user)
+    own = working_org_ids(request.user)
     bodies = bodies_seen_by(request.user)
     figures = selectors.figures([o.pk for o in bodies], year)
     return render(
@@ -247,7 +247,7 @@ def proposal_record(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.deputy_proposals(selectors.working_org_ids(request.user)).filter(pk=pk).first()
+    proposal = selectors.deputy_proposals(working_org_ids(request.user)).filter(pk=pk).first()
     if proposal is None:
         raise Http404("没有这件建议提案，或您无权登记。")
     form = ReplyForm(request.POST, prefix=f"reply{pk}")
