@@ -3,6 +3,7 @@ and counted per body for the year (a supervisor sees the figures of every body b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -124,6 +125,23 @@ def _errors(form: forms.Form) -> str:
     return "；".join(parts)
 
 
+def _record(
+    request: HttpRequest, form: forms.Form, what: str, done: str, write: Callable[[dict[str, Any]], object]
+) -> HttpResponse:
+    """One recording form's submission: the form's checks, then the service's (``write``), each
+    refusal said in one line naming the field; back to the page either way."""
+    if not form.is_valid():
+        messages.error(request, f"{what}：{_errors(form)}")
+    else:
+        try:
+            write(form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, f"{what}：{exc.message}")
+        else:
+            messages.success(request, done)
+    return redirect("workbench:openness")
+
+
 def _orgs(request: HttpRequest) -> list[Organisation]:
     return policies.orgs_where(request.user, "openness.record")
 
@@ -172,76 +190,45 @@ def openness(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def press_record(request: HttpRequest) -> HttpResponse:
-    form = PressForm(request.POST, orgs=_orgs(request), prefix="press")
-    if not form.is_valid():
-        messages.error(request, "新闻发布会未记录：" + _errors(form))
-        return redirect("workbench:openness")
-    data = form.cleaned_data
-    try:
-        services.press_conference_record(
-            actor=request.user,
-            org=data["org"],
-            held_on=data["held_on"],
-            topic=data["topic"],
-            speakers=data["speakers"],
-            head_attended=data["head_attended"],
-            transcript=data["transcript"],
-            interpretations=data["interpretations"].split(),
+    def write(data: dict[str, Any]) -> object:
+        return services.press_conference_record(
+            actor=request.user, **{**data, "interpretations": data["interpretations"].split()}
         )
-    except ApplicationError as exc:
-        messages.error(request, f"新闻发布会未记录：{exc.message}")
-    else:
-        messages.success(request, "已记录新闻发布会。")
-    return redirect("workbench:openness")
+
+    form = PressForm(request.POST, orgs=_orgs(request), prefix="press")
+    return _record(request, form, "新闻发布会未记录", "已记录新闻发布会。", write)
 
 
 @login_required
 @require_POST
 def training_record(request: HttpRequest) -> HttpResponse:
     form = TrainingForm(request.POST, orgs=_orgs(request), prefix="training")
-    if not form.is_valid():
-        messages.error(request, "培训或会议未记录：" + _errors(form))
-        return redirect("workbench:openness")
-    try:
-        services.training_record(actor=request.user, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, f"培训或会议未记录：{exc.message}")
-    else:
-        messages.success(request, "已记录培训或会议。")
-    return redirect("workbench:openness")
+    return _record(
+        request,
+        form,
+        "培训或会议未记录",
+        "已记录培训或会议。",
+        lambda d: services.training_record(actor=request.user, **d),
+    )
 
 
 @login_required
 @require_POST
 def response_record(request: HttpRequest) -> HttpResponse:
+    def write(data: dict[str, Any]) -> object:
+        return services.response_record(actor=request.user, **{**data, "items": data["items"].split()})
+
     form = ResponseForm(request.POST, orgs=_orgs(request), prefix="response")
-    if not form.is_valid():
-        messages.error(request, "回应关切未记录：" + _errors(form))
-        return redirect("workbench:openness")
-    data = form.cleaned_data
-    try:
-        services.response_record(actor=request.user, **{**data, "items": data["items"].split()})
-    except ApplicationError as exc:
-        messages.error(request, f"回应关切未记录：{exc.message}")
-    else:
-        messages.success(request, "已记录回应关切。")
-    return redirect("workbench:openness")
+    return _record(request, form, "回应关切未记录", "已记录回应关切。", write)
 
 
 @login_required
 @require_POST
 def proposal_record(request: HttpRequest) -> HttpResponse:
     form = ProposalForm(request.POST, orgs=_orgs(request), prefix="proposal")
-    if not form.is_valid():
-        messages.error(request, "建议提案未登记：" + _errors(form))
-        return redirect("workbench:openness")
-    try:
-        services.proposal_record(actor=request.user, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, f"建议提案未登记：{exc.message}")
-    else:
-        messages.success(request, "已登记建议提案。")
-    return redirect("workbench:openness")
+    return _record(
+        request, form, "建议提案未登记", "已登记建议提案。", lambda d: services.proposal_record(actor=request.user, **d)
+    )
 
 
 @login_required
@@ -251,77 +238,58 @@ def proposal_reply(request: HttpRequest, pk: int) -> HttpResponse:
     if proposal is None:
         raise Http404("没有这件建议提案，或您无权登记。")
     form = ReplyForm(request.POST, prefix=f"reply{pk}")
-    if not form.is_valid():
-        messages.error(request, "答复未登记：" + _errors(form))
-        return redirect("workbench:openness")
-    try:
-        services.proposal_reply(actor=request.user, proposal=proposal, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, f"答复未登记：{exc.message}")
-    else:
-        messages.success(request, f"已登记{proposal.number}的答复。")
-    return redirect("workbench:openness")
+    return _record(
+        request,
+        form,
+        "答复未登记",
+        f"已登记{proposal.number}的答复。",
+        lambda d: services.proposal_reply(actor=request.user, proposal=proposal, **d),
+    )
 
 
 @login_required
 @require_POST
 def reading_point_add(request: HttpRequest) -> HttpResponse:
     form = PointForm(request.POST, orgs=_orgs(request), prefix="point")
-    if not form.is_valid():
-        messages.error(request, "查阅点未添加：" + _errors(form))
-        return redirect("workbench:openness")
-    try:
-        services.reading_point_add(actor=request.user, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, f"查阅点未添加：{exc.message}")
-    else:
-        messages.success(request, "已添加查阅点，并列入政府信息公开指南。")
-    return redirect("workbench:openness")
+    return _record(
+        request,
+        form,
+        "查阅点未添加",
+        "已添加查阅点，并列入政府信息公开指南。",
+        lambda d: services.reading_point_add(actor=request.user, **d),
+    )
 
 
 @login_required
 @require_POST
 def reading_tally_enter(request: HttpRequest) -> HttpResponse:
     form = ReadingTallyForm(request.POST, org_ids=[o.pk for o in _orgs(request)], prefix="reading")
-    if not form.is_valid():
-        messages.error(request, "接待情况未记录：" + _errors(form))
-        return redirect("workbench:openness")
-    try:
-        services.reading_tally_enter(actor=request.user, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, f"接待情况未记录：{exc.message}")
-    else:
-        messages.success(request, "已记录查阅点接待情况。")
-    return redirect("workbench:openness")
+    return _record(
+        request,
+        form,
+        "接待情况未记录",
+        "已记录查阅点接待情况。",
+        lambda d: services.reading_tally_enter(actor=request.user, **d),
+    )
 
 
 @login_required
 @require_POST
 def new_media_add(request: HttpRequest) -> HttpResponse:
     form = AccountForm(request.POST, orgs=_orgs(request), prefix="account")
-    if not form.is_valid():
-        messages.error(request, "账号未登记：" + _errors(form))
-        return redirect("workbench:openness")
-    try:
-        services.new_media_add(actor=request.user, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, f"账号未登记：{exc.message}")
-    else:
-        messages.success(request, "已登记政务新媒体账号。")
-    return redirect("workbench:openness")
+    return _record(
+        request, form, "账号未登记", "已登记政务新媒体账号。", lambda d: services.new_media_add(actor=request.user, **d)
+    )
 
 
 @login_required
 @require_POST
 def new_media_figures(request: HttpRequest) -> HttpResponse:
     form = AccountFiguresForm(request.POST, org_ids=[o.pk for o in _orgs(request)], prefix="figures")
-    if not form.is_valid():
-        messages.error(request, "月度数据未记录：" + _errors(form))
-        return redirect("workbench:openness")
-    try:
-        services.new_media_figures_enter(actor=request.user, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, f"月度数据未记录：{exc.message}")
-    else:
-        messages.success(request, "已记录政务新媒体月度数据。")
-    return redirect("workbench:openness")
+    return _record(
+        request,
+        form,
+        "月度数据未记录",
+        "已记录政务新媒体月度数据。",
+        lambda d: services.new_media_figures_enter(actor=request.user, **d),
+    )
