@@ -81,3 +81,24 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"
+
+
+class MonthlyFigures(models.Model):
+    """Figures for one month kept outside the platform (a hotline's system, a reading room's
+    register, a new-media account's back office), entered by hand with their source. A month is
+    entered once per subject; entering it again replaces the figures and the audit trail keeps
+    both. Subclasses add the subject, the figures and the uniqueness of (subject, year, month)."""
+
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    source = models.CharField("数据来源", max_length=200)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12), name="%(app_label)s_%(class)s_month"
+            )
+        ]

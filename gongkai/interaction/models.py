@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gongkai.core.models import MonthlyFigures
+
 
 class Channel(models.TextChoices):
     LEADER = "leader", "领导信箱"
@@ -114,24 +116,19 @@ class OfflineChannel(models.TextChoices):
     LETTER = "letter", "来信"
 
 
-class OfflineTally(models.Model):
+class OfflineTally(MonthlyFigures):
     """What came in through a channel outside the platform in a month, entered with its source (the
     hotline's system, the reception register): counted with the messages, never typed into a report."""
 
     org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="offline_tallies")
     channel = models.CharField("渠道", max_length=10, choices=OfflineChannel.choices)
-    year = models.PositiveSmallIntegerField("年")
-    month = models.PositiveSmallIntegerField("月")
     count = models.PositiveIntegerField("件数")
-    source = models.CharField("数据来源", max_length=200)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(MonthlyFigures.Meta):
         ordering = ["org__path", "-year", "-month", "channel"]
         constraints = [
+            *MonthlyFigures.Meta.constraints,
             models.UniqueConstraint(fields=["org", "channel", "year", "month"], name="offline_tally_one_per_month"),
-            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="offline_tally_month"),
         ]
         verbose_name = "线下渠道件数"
         verbose_name_plural = "线下渠道件数"

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from gongkai.core.models import MonthlyFigures
+
 
 class PressConference(models.Model):
     """新闻发布会: when, on what, who spoke (and whether the body's head attended, 主要负责人出席),
@@ -166,23 +168,18 @@ class ReadingPoint(models.Model):
         return self.name
 
 
-class ReadingTally(models.Model):
+class ReadingTally(MonthlyFigures):
     """A reading point's month: visits and items consulted, with where the figures come from."""
 
     point = models.ForeignKey(ReadingPoint, on_delete=models.PROTECT, related_name="tallies")
-    year = models.PositiveSmallIntegerField("年")
-    month = models.PositiveSmallIntegerField("月")
     visits = models.PositiveIntegerField("接待人次")
     items_consulted = models.PositiveIntegerField("查阅件次")
-    source = models.CharField("数据来源", max_length=200)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(MonthlyFigures.Meta):
         ordering = ["-year", "-month"]
         constraints = [
+            *MonthlyFigures.Meta.constraints,
             models.UniqueConstraint(fields=["point", "year", "month"], name="reading_tally_one_per_month"),
-            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="reading_tally_month"),
         ]
         verbose_name = "查阅点接待情况"
         verbose_name_plural = "查阅点接待情况"
@@ -220,23 +217,18 @@ class NewMediaAccount(models.Model):
         return f"{self.get_platform_display()}“{self.name}”"
 
 
-class NewMediaFigures(models.Model):
+class NewMediaFigures(MonthlyFigures):
     """An account's month: posts published and followers at the month's end, with their source."""
 
     account = models.ForeignKey(NewMediaAccount, on_delete=models.PROTECT, related_name="figures")
-    year = models.PositiveSmallIntegerField("年")
-    month = models.PositiveSmallIntegerField("月")
     posts = models.PositiveIntegerField("发布信息条数")
     followers = models.PositiveIntegerField("关注人数（月末）")
-    source = models.CharField("数据来源", max_length=200)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(MonthlyFigures.Meta):
         ordering = ["-year", "-month"]
         constraints = [
+            *MonthlyFigures.Meta.constraints,
             models.UniqueConstraint(fields=["account", "year", "month"], name="new_media_one_per_month"),
-            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="new_media_month"),
         ]
         verbose_name = "政务新媒体月度数据"
         verbose_name_plural = "政务新媒体月度数据"
