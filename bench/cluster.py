@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import collections
 import email
+import http.client
 import json
 import os
 import random
@@ -85,8 +86,9 @@ class Load:
                 payload = json.loads(raw) if response.headers.get_content_type() == "application/json" else raw
         except urllib.error.HTTPError as exc:
             status = exc.code
-        except OSError:
-            status = 0
+        except (OSError, http.client.HTTPException):
+            # No answer, or an answer cut off (a server killed while it was sending one).
+            status, payload = 0, None
         with self.lock:
             self.hits.append(Hit(t0 - self.started, (time.perf_counter() - t0) * 1000, status, kind))
         return payload if 200 <= status < 300 else None
