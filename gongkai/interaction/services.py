@@ -22,6 +22,7 @@ from gongkai.applications.secret_rules import secret_problem
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from gongkai.core.monthly import replace_month
 from gongkai.core.numbers import check_past_month
 from gongkai.core.text import has_control_characters
 from gongkai.core.types import Actor, user_of
@@ -275,18 +276,16 @@ def tally_enter(
     source = source.strip()
     if not source or has_control_characters(source):
         raise ValidationFailed("请写明数据来源（如热线系统导出、接待登记簿）。", code="required", field="source")
-    tally = OfflineTally.objects.select_for_update().filter(org=org, channel=channel, year=year, month=month).first()
-    before = {"count": tally.count, "source": tally.source} if tally else {}
-    if tally is None:
-        tally = OfflineTally(org=org, channel=channel, year=year, month=month)
-    tally.count, tally.source, tally.entered_by = count, source[:200], user
-    tally.save()
-    audit.record(
+    return replace_month(
+        OfflineTally,
+        subject={"org": org, "channel": channel},
+        year=year,
+        month=month,
+        figures={"count": count},
+        source=source[:200],
         actor=actor,
+        entered_by=user,
         action="message.tally_entered",
-        obj=tally,
-        before=before,
-        after={"channel": channel, "year": year, "month": month, "count": count, "source": tally.source},
         org_id=org.pk,
+        shown={"channel": channel},
     )
-    return tally

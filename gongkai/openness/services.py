@@ -13,6 +13,7 @@ from django.utils import timezone
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.core.monthly import replace_month
 from gongkai.core.numbers import check_past_month
 from gongkai.core.text import has_control_characters
 from gongkai.core.types import Actor
@@ -264,21 +265,18 @@ def reading_tally_enter(
     check_past_month(year, month)
     if not (0 <= visits <= 10_000_000 and 0 <= items_consulted <= 10_000_000):
         raise ValidationFailed("人次和件次应为0至10000000。", code="out_of_range", field="visits")
-    source = _text(source, "数据来源", "source", 200)
-    tally = ReadingTally.objects.select_for_update().filter(point=point, year=year, month=month).first()
-    before = {"visits": tally.visits, "items_consulted": tally.items_consulted} if tally else {}
-    tally = tally or ReadingTally(point=point, year=year, month=month)
-    tally.visits, tally.items_consulted, tally.source, tally.entered_by = visits, items_consulted, source, user
-    tally.save()
-    audit.record(
+    return replace_month(
+        ReadingTally,
+        subject={"point": point},
+        year=year,
+        month=month,
+        figures={"visits": visits, "items_consulted": items_consulted},
+        source=_text(source, "数据来源", "source", 200),
         actor=actor,
+        entered_by=user,
         action="reading_point.tally_entered",
-        obj=tally,
-        before=before,
-        after={"year": year, "month": month, "visits": visits, "items_consulted": items_consulted, "source": source},
         org_id=point.org_id,
     )
-    return tally
 
 
 @transaction.atomic
@@ -312,18 +310,15 @@ def new_media_figures_enter(
     check_past_month(year, month)
     if not (0 <= posts <= 10_000_000 and 0 <= followers <= 2_000_000_000):
         raise ValidationFailed("条数或人数超出范围。", code="out_of_range", field="posts")
-    source = _text(source, "数据来源", "source", 200)
-    figures = NewMediaFigures.objects.select_for_update().filter(account=account, year=year, month=month).first()
-    before = {"posts": figures.posts, "followers": figures.followers} if figures else {}
-    figures = figures or NewMediaFigures(account=account, year=year, month=month)
-    figures.posts, figures.followers, figures.source, figures.entered_by = posts, followers, source, user
-    figures.save()
-    audit.record(
+    return replace_month(
+        NewMediaFigures,
+        subject={"account": account},
+        year=year,
+        month=month,
+        figures={"posts": posts, "followers": followers},
+        source=_text(source, "数据来源", "source", 200),
         actor=actor,
+        entered_by=user,
         action="new_media.figures_entered",
-        obj=figures,
-        before=before,
-        after={"year": year, "month": month, "posts": posts, "followers": followers, "source": source},
         org_id=account.org_id,
     )
-    return figures
