@@ -201,6 +201,7 @@ def test_the_admin_lists_the_records_and_changes_none(world: World) -> None:
         "deputyproposal",
         "readingpoint",
         "readingtally",
+        "gazetteissue",
     ):
         assert client.get(f"/admin/openness/{model}/").status_code == 200
         assert client.get(f"/admin/openness/{model}/add/").status_code == 403
@@ -232,3 +233,57 @@ def test_new_media_accounts_and_their_monthly_figures(world: World) -> None:
     client = Client()
     client.force_login(world.user("city_supervisor"))
     assert "呼和浩特教育" in client.get("/workbench/openness/").content.decode().split('id="accounts"', 1)[1]
+
+
+def test_a_gazette_issue_prints_its_contents_in_order_and_is_counted(world: World) -> None:
+    """Issue 21 §4: an issue's table of contents is catalogue items; the year's counts come from the
+    records; the portal and the API show each issue with its contents."""
+    clerk, today = world.user("edu_clerk"), timezone.localdate()
+    rule = publish(world, draft(world, title="呼和浩特市校外培训管理办法", instrument="normative"))
+    reading = publish(
+        world, draft(world, title="校外培训管理办法解读", interprets=rule.index_number, interpretation_form="text")
+    )
+    other = publish(world, draft(world, title="教育事业统计公报"))
+    issue = services.gazette_issue_record(
+        actor=clerk,
+        org=world.edu,
+        year=today.year,
+        number=3,
+        published_on=today,
+        items=[rule.index_number, reading.index_number, other.index_number],
+    )
+    assert [e.document for e in issue.entries.order_by("position")] == [rule, reading, other]
+    assert AuditEvent.objects.filter(action="gazette.recorded", object_id=str(issue.pk)).count() == 1
+    refusals = [
+        ({"number": 3, "items": [other.index_number]}, "duplicate_issue"),
+        ({"number": 4, "items": []}, "required"),
+        ({"number": 4, "items": [rule.index_number, rule.index_number]}, "duplicate_item"),
+        ({"number": 4, "items": ["000000000/2000-00000"]}, "invalid_item"),
+        ({"number": 0, "items": [other.index_number]}, "out_of_range"),
+        ({"number": 4, "items": [other.index_number], "year": today.year - 2}, "invalid_date"),
+    ]
+    for change, code in refusals:
+        fields = {"year": today.year, "published_on": today, **change}
+        with pytest.raises(ValidationFailed) as err:
+            services.gazette_issue_record(actor=clerk, org=world.edu, **fields)
+        assert err.value.code == code, change
+    with pytest.raises(PermissionDenied):
+        services.gazette_issue_record(
+            actor=world.user("edu_leader"), org=world.edu, year=today.year, number=5, published_on=today, items=[]
+        )
+    from gongkai.openness.models import GazetteEntry, GazetteIssue
+
+    assert GazetteIssue.objects.count() == 1 and GazetteEntry.objects.count() == 3  # nothing half-saved
+    edu = selectors.figures([world.edu.pk], today.year)[world.edu.pk]
+    assert (edu.gazette_issues, edu.gazette_items) == (1, 3)
+    assert selectors.figures([world.edu.pk], today.year - 1)[world.edu.pk].gazette_issues == 0
+    listing = Client().get("/xxgk/edu/gongbao/").content.decode()
+    assert f"{today.year}年第3期" in listing and f"/xxgk/edu/gongbao/{issue.pk}/" in listing
+    toc = Client().get(f"/xxgk/edu/gongbao/{issue.pk}/").content.decode()
+    toc_list = toc.split('id="gazette-toc"', 1)[1]
+    assert toc_list.index("校外培训管理办法</a>") < toc_list.index("管理办法解读") < toc_list.index("统计公报")
+    assert "行政规范性文件" in toc_list and "政策解读" in toc_list
+    assert Client().get(f"/xxgk/hhht/gongbao/{issue.pk}/").status_code == 404  # another body's address
+    api = Client().get(f"/api/v1/gazette-issues?org=edu&year={today.year}").json()
+    first = api["results"][0]["contents"][0]
+    assert api["total"] == 1 and (first["title"], first["instrument"]) == (rule.title, "normative")

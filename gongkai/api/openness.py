@@ -1,4 +1,5 @@
-"""REST API v1: a body's press conferences (新闻发布会), as the portal lists them."""
+"""REST API v1: a body's press conferences (新闻发布会) and gazette issues (政府公报), as the portal
+lists them."""
 
 from __future__ import annotations
 
@@ -82,3 +83,75 @@ class PressConferencesView(APIView):
                 }
             )
         return Response(out(PressConferencesOut, {"total": found.count(), "page": page, "results": results}))
+
+
+class GazetteEntryOut(serializers.Serializer):
+    position = serializers.IntegerField(help_text="在本期目录中的序号")
+    title = serializers.CharField()
+    doc_number = serializers.CharField(help_text="文号")
+    instrument = serializers.CharField(help_text="regulation（规章）、normative（行政规范性文件）或空")
+    url = serializers.URLField(allow_null=True, help_text="信息页面；已撤回的信息为空")
+
+
+class GazetteIssueOut(serializers.Serializer):
+    year = serializers.IntegerField()
+    number = serializers.IntegerField(help_text="期号")
+    published_on = serializers.DateField()
+    contents = GazetteEntryOut(many=True)
+
+
+class GazetteIssuesOut(serializers.Serializer):
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    results = GazetteIssueOut(many=True)
+
+
+class GazetteIssuesView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        summary="一个机关的政府公报（各期及目录）",
+        parameters=[
+            OpenApiParameter("org", str, required=True, description="机关网址标识"),
+            OpenApiParameter("year", int, required=False),
+            OpenApiParameter("page", int, required=False),
+        ],
+        responses={200: GazetteIssuesOut, **ERRORS},
+        tags=["政府信息"],
+    )
+    def get(self, request: Request) -> Response:
+        org = org_by_slug(str(request.query_params.get("org", "")))
+        if org is None:
+            raise NotFound("没有这个机关。")
+        found = selectors.gazette_issues([org.pk])
+        year = int_param(request.query_params.get("year"), lo=2000, hi=2100)
+        if year is not None:
+            found = found.filter(year=year)
+        page = int_param(request.query_params.get("page"), lo=1, hi=100_000) or 1
+
+        def entry(e: Any) -> dict[str, Any]:
+            doc = e.document
+            url = (
+                request.build_absolute_uri(reverse("portal:item", args=[doc.org.slug, doc.pk]))
+                if doc.state == DocumentState.PUBLISHED
+                else None
+            )
+            return {
+                "position": e.position,
+                "title": doc.title,
+                "doc_number": doc.doc_number,
+                "instrument": doc.instrument,
+                "url": url,
+            }
+
+        results = [
+            {
+                "year": g.year,
+                "number": g.number,
+                "published_on": g.published_on,
+                "contents": [entry(e) for e in g.entries.all()],
+            }
+            for g in found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        ]
+        return Response(out(GazetteIssuesOut, {"total": found.count(), "page": page, "results": results}))

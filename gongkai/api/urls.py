@@ -10,6 +10,7 @@ urlpatterns = [
     path("v1/items/<id:pk>", items.ItemView.as_view(), name="item"),
     path("v1/messages", messages.PublishedMessagesView.as_view(), name="messages"),
     path("v1/press-conferences", openness.PressConferencesView.as_view(), name="press_conferences"),
+    path("v1/gazette-issues", openness.GazetteIssuesView.as_view(), name="gazette_issues"),
     path("v1/staff/interpretations", items.StaffInterpretationsView.as_view(), name="staff_interpretations"),
     path("v1/schema", SpectacularAPIView.as_view(), name="schema"),
     path("v1/applications/challenge", applications.ChallengeView.as_view(), name="challenge"),

@@ -434,7 +434,8 @@ def _demo_messages(org: Organisation, users: dict[str, Any], admin: Any, today: 
 
 def _demo_openness(org: Organisation, users: dict[str, Any], today: dt.date) -> None:
     """A press conference of the education bureau that released the interpretation of its 招生入学
-    办法 (the head attended), a training session and a meeting."""
+    办法 (the head attended), a training session and a meeting, and a gazette issue printing the
+    办法 and its interpretation."""
     from gongkai.catalogue.models import Document
     from gongkai.openness import services as openness
 
@@ -465,6 +466,16 @@ def _demo_openness(org: Organisation, users: dict[str, Any], today: dt.date) -> 
         title="政务公开工作推进会",
         attendance=32,
     )
+    if reading is not None and reading.interprets is not None:
+        printed = max(reading.published_date or today, reading.interprets.published_date or today)
+        openness.gazette_issue_record(
+            actor=clerk,
+            org=org,
+            year=printed.year,
+            number=1,
+            published_on=printed,
+            items=[str(reading.interprets.index_number), str(reading.index_number)],
+        )
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

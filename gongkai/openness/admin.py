@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from gongkai.openness.models import (
     ConcernResponse,
     DeputyProposal,
+    GazetteEntry,
+    GazetteIssue,
     NewMediaAccount,
     NewMediaFigures,
     PressConference,
@@ -85,3 +87,26 @@ class NewMediaAccountAdmin(ReadOnly):
 class NewMediaFiguresAdmin(ReadOnly):
     list_display = ("account", "year", "month", "posts", "followers", "source")
     list_filter = ("year",)
+
+
+class GazetteEntryInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = GazetteEntry
+    raw_id_fields = ("document",)
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.method in ("GET", "HEAD")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(GazetteIssue)
+class GazetteIssueAdmin(ReadOnly):
+    list_display = ("__str__", "org", "published_on")
+    list_filter = ("year",)
+    search_fields = ("org__name",)
+    inlines = [GazetteEntryInline]

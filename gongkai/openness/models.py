@@ -235,3 +235,45 @@ class NewMediaFigures(MonthlyFigures):
 
     def __str__(self) -> str:
         return f"{self.account.name}{self.year}年{self.month}月"
+
+
+class GazetteIssue(models.Model):
+    """政府公报: one issue of the body's gazette (year, issue number, date of publication), whose
+    contents are catalogue items (规章, 规范性文件, 解读 and others), in the order the issue prints them.
+    The 公报 counts of a year come from these records."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="gazette_issues")
+    year = models.PositiveSmallIntegerField("年份")
+    number = models.PositiveSmallIntegerField("期号")
+    published_on = models.DateField("出版日期")
+    items = models.ManyToManyField(
+        "catalogue.Document", through="GazetteEntry", related_name="gazette_issues", verbose_name="目录"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["org", "year", "number"], name="gazette_one_issue_number")]
+        verbose_name = "政府公报"
+        verbose_name_plural = "政府公报"
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.number}期"
+
+
+class GazetteEntry(models.Model):
+    """One item of an issue's table of contents, at its place."""
+
+    issue = models.ForeignKey(GazetteIssue, on_delete=models.CASCADE, related_name="entries")
+    document = models.ForeignKey("catalogue.Document", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["issue", "position"]
+        constraints = [models.UniqueConstraint(fields=["issue", "document"], name="gazette_item_once")]
+        verbose_name = "公报目录条目"
+        verbose_name_plural = "公报目录条目"
+
+    def __str__(self) -> str:
+        return f"{self.issue} {self.position}"

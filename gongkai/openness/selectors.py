@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
 from gongkai.openness.models import (
     ConcernResponse,
     DeputyProposal,
+    GazetteEntry,
+    GazetteIssue,
     NewMediaAccount,
     NewMediaFigures,
     PressConference,
@@ -52,6 +54,8 @@ class Figures:
     new_media_posts: int = 0  # posts in the year
     visits: int = 0
     items_consulted: int = 0
+    gazette_issues: int = 0  # 政府公报 issues of the year
+    gazette_items: int = 0  # items they printed
 
 
 def figures(org_ids: list[int], year: int) -> dict[int, Figures]:
@@ -103,7 +107,24 @@ def figures(org_ids: list[int], year: int) -> dict[int, Figures]:
     posted = NewMediaFigures.objects.filter(account__org_id__in=org_ids, year=year).values("account__org_id")
     for posts_row in posted.annotate(posts=Sum("posts")):
         out[posts_row["account__org_id"]].new_media_posts = int(posts_row["posts"] or 0)
+    gazettes = GazetteIssue.objects.filter(org_id__in=org_ids, year=year).values("org_id")
+    for gazette_row in gazettes.annotate(n=Count("id", distinct=True), items=Count("entries")):
+        out[gazette_row["org_id"]].gazette_issues = gazette_row["n"]
+        out[gazette_row["org_id"]].gazette_items = gazette_row["items"]
     return out
+
+
+def gazette_issues(org_ids: list[int]) -> QuerySet[GazetteIssue]:
+    """Issues of these bodies, newest first, each with its table of contents (``entries``, in print
+    order, with the item and its body)."""
+    return (
+        GazetteIssue.objects.filter(org_id__in=org_ids)
+        .select_related("org")
+        .prefetch_related(
+            Prefetch("entries", queryset=GazetteEntry.objects.select_related("document__org").order_by("position"))
+        )
+        .order_by("-year", "-number")
+    )
 
 
 def new_media_accounts(org_ids: list[int]) -> QuerySet[NewMediaAccount]:

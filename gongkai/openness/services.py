@@ -20,6 +20,8 @@ from gongkai.core.types import Actor
 from gongkai.openness.models import (
     ConcernResponse,
     DeputyProposal,
+    GazetteEntry,
+    GazetteIssue,
     NewMediaAccount,
     NewMediaFigures,
     Platform,
@@ -322,3 +324,50 @@ def new_media_figures_enter(
         action="new_media.figures_entered",
         org_id=account.org_id,
     )
+
+
+@transaction.atomic
+def gazette_issue_record(
+    *,
+    actor: Actor,
+    org: Organisation,
+    year: Any,
+    number: Any,
+    published_on: Any,
+    items: list[str],
+) -> GazetteIssue:
+    """An issue of the body's 政府公报 with its table of contents: published catalogue items named by
+    索引号 in the order the issue prints them. An issue number is used once a year; an issue comes out
+    in its year or, for the last issues, early in the next."""
+    user = policies.require(actor, "openness.record", org)
+    try:
+        year, number = int(str(year).strip()), int(str(number).strip())
+    except ValueError:
+        raise ValidationFailed("年份和期号应为整数。", code="invalid_number", field="number") from None
+    if not 1 <= number <= 400:
+        raise ValidationFailed("期号应为1至400。", code="out_of_range", field="number")
+    day = _day(published_on, "published_on")
+    if day.year not in (year, year + 1):
+        raise ValidationFailed(f"出版日期应在{year}年或次年年初。", code="invalid_date", field="published_on")
+    if GazetteIssue.objects.filter(org=org, year=year, number=number).exists():
+        raise ValidationFailed(f"{year}年第{number}期已经登记。", code="duplicate_issue", field="number")
+    refs = [ref.strip() for ref in items if ref.strip()]
+    if not refs:
+        raise ValidationFailed("请填写本期刊载的信息的索引号。", code="required", field="items")
+    if len(refs) > 300:
+        raise ValidationFailed("一期最多登记300条信息。", code="too_many", field="items")
+    if len(set(refs)) != len(refs):
+        raise ValidationFailed("同一条信息在一期中只能刊载一次。", code="duplicate_item", field="items")
+    contents = [_published(ref, "items") for ref in refs]
+    issue = GazetteIssue.objects.create(org=org, year=year, number=number, published_on=day, recorded_by=user)
+    GazetteEntry.objects.bulk_create(
+        GazetteEntry(issue=issue, document=doc, position=n) for n, doc in enumerate(contents, start=1)
+    )
+    audit.record(
+        actor=actor,
+        action="gazette.recorded",
+        obj=issue,
+        after={"year": year, "number": number, "published_on": day, "items": refs},
+        org_id=org.pk,
+    )
+    return issue

@@ -102,7 +102,7 @@ ACTION_LABELS = {
     "message.publish": "公开留言及答复",
     "message.reveal": "查看留言人联系方式",
     "interaction.configure": "设置互动渠道",
-    "openness.record": "记录新闻发布会、培训和会议",
+    "openness.record": "记录政务公开工作（发布会、培训、公报、新媒体等）",
 }
 
 

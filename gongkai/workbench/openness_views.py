@@ -1,5 +1,6 @@
-"""新闻发布会 and 培训、会议 in the workbench: recorded as they happen by the body's clerk, listed,
-and counted per body for the year (a supervisor sees the figures of every body below it)."""
+"""新闻发布会, 培训、会议, 政府公报 and the other openness records in the workbench: recorded as they
+happen by the body's clerk, listed, and counted per body for the year (a supervisor sees the
+figures of every body below it)."""
 
 from __future__ import annotations
 
@@ -111,6 +112,17 @@ class AccountFiguresForm(forms.Form):
         self.fields["account"].queryset = NewMediaAccount.objects.filter(org_id__in=org_ids)  # type: ignore[attr-defined]
 
 
+class GazetteForm(_BodyForm):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    number = forms.IntegerField(label="期号", min_value=1, max_value=400)
+    published_on = forms.DateField(label="出版日期", widget=forms.DateInput(attrs={"type": "date"}))
+    items = forms.CharField(
+        label="本期目录：刊载的信息的索引号（按刊载顺序，以空格或换行分隔）",
+        max_length=15_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class ReplyForm(forms.Form):
     replied_on = forms.DateField(label="答复日期", widget=forms.DateInput(attrs={"type": "date"}))
     reply_item = forms.CharField(label="公开的答复的索引号（可选）", max_length=40, required=False)
@@ -180,6 +192,8 @@ def openness(request: HttpRequest) -> HttpResponse:
                 if orgs
                 else None
             ),
+            "gazette_form": GazetteForm(orgs=orgs, prefix="gazette", initial={"year": year}) if orgs else None,
+            "gazettes": selectors.gazette_issues(own).filter(year__gte=year - 1),
             # The list a supervisor keeps: every account of the bodies it sees.
             "accounts": selectors.new_media_accounts([o.pk for o in bodies]),
             "nav": "openness",
@@ -293,3 +307,13 @@ def new_media_figures(request: HttpRequest) -> HttpResponse:
         "已记录政务新媒体月度数据。",
         lambda d: services.new_media_figures_enter(actor=request.user, **d),
     )
+
+
+@login_required
+@require_POST
+def gazette_record(request: HttpRequest) -> HttpResponse:
+    def write(data: dict[str, Any]) -> object:
+        return services.gazette_issue_record(actor=request.user, **{**data, "items": data["items"].split()})
+
+    form = GazetteForm(request.POST, orgs=_orgs(request), prefix="gazette")
+    return _record(request, form, "政府公报未登记", "已登记政府公报。", write)

@@ -35,6 +35,7 @@ urlpatterns = [
     path("openness/reading-points/", openness_views.reading_point_add, name="reading_point_add"),
     path("openness/reading-points/tally/", openness_views.reading_tally_enter, name="reading_tally"),
     path("openness/new-media/", openness_views.new_media_add, name="new_media_add"),
+    path("openness/gazette/", openness_views.gazette_record, name="gazette_record"),
     path("openness/new-media/figures/", openness_views.new_media_figures, name="new_media_figures"),
     path("interpretations/", interpretation_views.interpretations, name="interpretations"),
     path("at-risk/", views.at_risk, name="at_risk"),
