@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests.conftest import draft, publish
 
@@ -1164,3 +1165,45 @@ def test_a_clerk_records_a_press_conference_and_a_training_session(world, live_s
     check_accessibility(page)
     page.locator("#press-conferences").get_by_role("link", name="学生资助办法解读").click()
     page.wait_for_url(f"**/content/{reading.pk}/")
+
+
+def test_documents_are_registered_with_their_attribute_and_one_is_made_proactive(world, live_server, page) -> None:
+    """Issue 21 §11: the reviewer registers documents with their 公开属性 and reason; the rate shows; the
+    clerk switches a 依申请公开 document to 主动公开 (Art. 44) and lands on its catalogue draft."""
+    base = live_server.url
+    login(page, base, "edu_reviewer")
+    page.get_by_role("link", name="公文公开属性").click()
+    page.wait_for_url("**/workbench/issued/")
+    check_accessibility(page)
+    form = page.locator("#issued-form")
+    for title, attribute, reason in (
+        ("学校布局调整方案", "依申请公开", None),
+        ("局务会议纪要", "不予公开", "过程性信息（第十六条第二款）"),
+        ("关于做好招生工作的通知", "主动公开", None),
+    ):
+        form.get_by_label("公文标题").fill(title)
+        form.get_by_label("成文日期").fill(timezone.localdate().isoformat())
+        form.get_by_label("公开属性").select_option(label=attribute)
+        if reason:
+            form.get_by_label("不予公开的理由").select_option(label=reason)
+        form.get_by_role("button", name="登记公文").click()
+        page.wait_for_selector(f"text=已登记“{title}”")
+    figures = page.inner_text("#attribute-figures")
+    assert "33.3%" in figures and "过程性信息（第十六条第二款） 1件" in figures
+    form.get_by_label("公文标题").fill("缺理由的公文")
+    form.get_by_label("成文日期").fill(timezone.localdate().isoformat())
+    form.get_by_label("公开属性").select_option(label="不予公开")
+    form.get_by_role("button", name="登记公文").click()
+    page.wait_for_selector("text=不予公开的，请选择理由")
+    page.context.clear_cookies()
+    login(page, base, "edu_clerk")
+    page.goto(f"{base}/workbench/issued/")
+    row = page.locator("#issued-documents tr", has_text="学校布局调整方案")
+    row.get_by_label("主题分类").select_option(index=1)
+    row.get_by_label("依据（如申请编号）").fill("三人申请同一信息")
+    row.get_by_role("button", name="转为主动公开（第四十四条）").click()
+    page.wait_for_selector("text=已转为主动公开")
+    assert "学校布局调整方案" in page.inner_text("h1")
+    page.goto(f"{base}/workbench/issued/")
+    assert "由依申请公开转为主动公开" in page.inner_text("#issued-documents")
+    assert "66.7%" in page.inner_text("#attribute-figures")

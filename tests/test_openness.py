@@ -259,7 +259,7 @@ def test_a_gazette_issue_prints_its_contents_in_order_and_is_counted(world: Worl
         ({"number": 4, "items": []}, "required"),
         ({"number": 4, "items": [rule.index_number, rule.index_number]}, "duplicate_item"),
         ({"number": 4, "items": ["000000000/2000-00000"]}, "invalid_item"),
-        ({"number": 0, "items": [other.index_number]}, "out_of_range"),
+        ({"number": 0, "items": [other.index_number]}, "invalid_number"),
         ({"number": 4, "items": [other.index_number], "year": today.year - 2}, "invalid_date"),
     ]
     for change, code in refusals:

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
 
-from gongkai.catalogue.models import CatalogueUpload, Document
+from gongkai.catalogue.models import CatalogueUpload, Document, IssuedDocument
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -42,3 +42,11 @@ class CatalogueUploadAdmin(ReadOnly):
     list_filter = ("state",)
     search_fields = ("original_name",)
     exclude = ("file",)  # a private file: it is not linked from here
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(ReadOnly):
+    list_display = ("title", "doc_number", "org", "written_date", "attribute", "reason")
+    list_filter = ("attribute", "reason")
+    search_fields = ("title", "doc_number", "org__name")
+    raw_id_fields = ("item",)

@@ -2,6 +2,10 @@
 
 Process state (where an item is in the publication workflow) is kept apart from validity (有效性,
 whether the instrument is still in force): a revoked (废止) instrument stays published and public.
+
+Over 400 lines on purpose: the catalogue's schema (the item and its vocabularies, attachments, the
+import checkpoints and uploads, the register of issued documents) is read as one, and each model is
+short.
 """
 
 from __future__ import annotations
@@ -348,3 +352,67 @@ class CatalogueUpload(models.Model):
     @property
     def percent(self) -> int:
         return min(100, self.lines_done * 100 // self.total) if self.total else 0
+
+
+class DisclosureAttribute(models.TextChoices):
+    """公开属性, decided for every document in its confidentiality review (Art. 17)."""
+
+    PROACTIVE = "proactive", "主动公开"
+    ON_APPLICATION = "on_application", "依申请公开"
+    WITHHELD = "withheld", "不予公开"
+
+
+class WithholdingReason(models.TextChoices):
+    """Why a document is not made public, by the article that allows or requires it."""
+
+    STATE_SECRET = "state_secret", "依法确定为国家秘密（第十四条）"
+    LAW_FORBIDS = "law_forbids", "法律、行政法规禁止公开（第十四条）"
+    THREE_SECURITIES = "three_securities", "公开后可能危及国家安全、公共安全、经济安全、社会稳定（第十四条）"
+    TRADE_SECRET = "trade_secret", "涉及商业秘密（第十五条）"
+    PRIVACY = "privacy", "涉及个人隐私（第十五条）"
+    INTERNAL = "internal", "内部事务信息（第十六条第一款）"
+    PROCESS = "process", "过程性信息（第十六条第二款）"
+    ENFORCEMENT = "enforcement", "行政执法案卷信息（第十六条第二款）"
+
+
+class IssuedDocument(models.Model):
+    """A document the body issued (公文), registered with the 公开属性 its confidentiality review
+    decided. Only metadata is kept: a 主动公开 document is published through the catalogue (``item``),
+    the others are not published at all. The share made public (公文主动公开率) and the reasons for
+    the rest are counted from these records; a 依申请公开 document can be switched to 主动公开 (Art. 44),
+    keeping what it was before."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="issued_documents")
+    title = models.CharField("公文标题", max_length=500)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    written_date = models.DateField("成文日期")
+    attribute = models.CharField("公开属性", max_length=16, choices=DisclosureAttribute.choices)
+    reason = models.CharField("不予公开的理由", max_length=20, choices=WithholdingReason.choices, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    item = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="主动公开的信息"
+    )
+    switched_on = models.DateField("转为主动公开日期", null=True, blank=True)
+    switched_from = models.CharField("原公开属性", max_length=16, choices=DisclosureAttribute.choices, blank=True)
+    switch_basis = models.CharField("转为主动公开的依据", max_length=300, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_date", "-id"]
+        indexes = [models.Index(fields=["org", "written_date"], name="issued_org_written")]
+        constraints = [
+            # 不予公开 always names its reason; the other attributes never carry one.
+            models.CheckConstraint(
+                condition=(Q(attribute="withheld") & ~Q(reason="")) | (~Q(attribute="withheld") & Q(reason="")),
+                name="issued_reason_iff_withheld",
+            ),
+            models.UniqueConstraint(
+                fields=["org", "doc_number"], condition=~Q(doc_number=""), name="issued_doc_number_once"
+            ),
+        ]
+        verbose_name = "公文公开属性"
+        verbose_name_plural = "公文公开属性"
+
+    def __str__(self) -> str:
+        return self.title

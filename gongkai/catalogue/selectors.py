@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,17 @@ from django.db.models.functions import ExtractYear
 
 from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.doc_numbers import parse_doc_number
-from gongkai.catalogue.models import CatalogueUpload, Document, DocumentState, Term, Validity, Vocabulary
+from gongkai.catalogue.models import (
+    CatalogueUpload,
+    DisclosureAttribute,
+    Document,
+    DocumentState,
+    IssuedDocument,
+    Term,
+    Validity,
+    Vocabulary,
+    WithholdingReason,
+)
 from gongkai.core.errors import NotFound
 from gongkai.core.text import normalise_for_match
 from gongkai.core.types import Actor
@@ -201,3 +212,60 @@ def upload_for(user: Actor, pk: int) -> CatalogueUpload:
     if found is None:
         raise NotFound("没有这次导入，或您无权查看。")
     return found
+
+
+# --- 公文公开属性 ---------------------------------------------------------------------------------
+
+
+@dataclass
+class AttributeFigures:
+    """A body's documents written in a year, by 公开属性 (switches under Art. 44 count as 主动公开)."""
+
+    total: int = 0
+    proactive: int = 0
+    on_application: int = 0
+    withheld: int = 0
+    switched: int = 0  # of the 主动公开, those switched from 依申请公开 (Art. 44)
+    unpublished: int = 0  # 主动公开 but not (yet) published in the catalogue
+    reasons: dict[str, int] = field(default_factory=dict)  # 不予公开, by reason label
+
+    @property
+    def rate(self) -> Decimal | None:
+        """公文主动公开率 (%, one decimal): 主动公开 among all documents registered; none without any."""
+        if not self.total:
+            return None
+        return (Decimal(self.proactive * 100) / self.total).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def issued_documents(org_ids: list[int]) -> QuerySet[IssuedDocument]:
+    return (
+        IssuedDocument.objects.filter(org_id__in=org_ids).select_related("org", "item").order_by("-written_date", "-id")
+    )
+
+
+def attribute_figures(org_ids: list[int], year: int) -> dict[int, AttributeFigures]:
+    out = {i: AttributeFigures() for i in org_ids}
+    labels = dict(WithholdingReason.choices)
+    rows = (
+        IssuedDocument.objects.filter(org_id__in=org_ids, written_date__year=year)
+        .values("org_id", "attribute", "reason")
+        .annotate(
+            n=Count("id"),
+            switched=Count("id", filter=~Q(switched_from="")),
+            unpublished=Count("id", filter=~Q(item__state=DocumentState.PUBLISHED) | Q(item__isnull=True)),
+        )
+    )
+    for row in rows:
+        f = out[row["org_id"]]
+        f.total += row["n"]
+        if row["attribute"] == DisclosureAttribute.PROACTIVE:
+            f.proactive += row["n"]
+            f.switched += row["switched"]
+            f.unpublished += row["unpublished"]
+        elif row["attribute"] == DisclosureAttribute.ON_APPLICATION:
+            f.on_application += row["n"]
+        else:
+            f.withheld += row["n"]
+            label = labels.get(row["reason"], row["reason"])
+            f.reasons[label] = f.reasons.get(label, 0) + row["n"]
+    return out

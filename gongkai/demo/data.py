@@ -317,6 +317,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
     created += _demo_interpretations(departments["jyj"], users, terms, min(today, timezone.localdate()))
     _demo_messages(departments["jyj"], users, admin, min(today, timezone.localdate()))
     _demo_openness(departments["jyj"], users, min(today, timezone.localdate()))
+    _demo_issued(departments["jyj"], users, min(today, timezone.localdate()))
     applications = _demo_applications(
         rng,
         min(today, timezone.localdate()),
@@ -476,6 +477,51 @@ def _demo_openness(org: Organisation, users: dict[str, Any], today: dt.date) -> 
             published_on=printed,
             items=[str(reading.interprets.index_number), str(reading.index_number)],
         )
+
+
+def _demo_issued(org: Organisation, users: dict[str, Any], today: dt.date) -> None:
+    """The education bureau's documents of the last months with their 公开属性: the published ones
+    as 主动公开 (linked to their items), two 依申请公开 (one switched under Art. 44) and three
+    不予公开 with their reasons, so the 公文主动公开率 shows a realistic share."""
+    from gongkai.catalogue import register
+    from gongkai.catalogue.models import Document, DocumentState
+
+    reviewer, clerk = users["jyj_reviewer"], users["jyj_clerk"]
+    published = Document.objects.filter(org=org, state=DocumentState.PUBLISHED, interprets__isnull=True)
+    seen: set[str] = set()
+    for doc in published.exclude(doc_number="").order_by("published_date", "pk")[:12]:
+        if doc.doc_number in seen:
+            continue
+        seen.add(doc.doc_number)
+        register.issued_register(
+            actor=reviewer,
+            org=org,
+            title=doc.title,
+            doc_number=doc.doc_number,
+            written_date=min(doc.written_date or doc.formed_date, today),
+            attribute="proactive",
+            item=str(doc.index_number),
+        )
+    others = [
+        (f"关于{today.year}年教育收费专项检查情况的通报", "on_application", "", 12),
+        ("关于学校布局调整方案征求意见的函", "on_application", "", 20),
+        ("关于调整局机关处室工作人员的通知", "withheld", "internal", 25),
+        ("关于高考试卷运送安保工作的通知", "withheld", "state_secret", 35),
+        ("局党组会议纪要", "withheld", "process", 8),
+    ]
+    for title, attribute, reason, age in others:
+        record = register.issued_register(
+            actor=reviewer,
+            org=org,
+            title=title,
+            written_date=today - dt.timedelta(days=age),
+            attribute=attribute,
+            reason=reason,
+        )
+        if title.startswith("关于学校布局"):
+            register.issued_make_proactive(
+                actor=clerk, record=record, topic="T1102", basis="多人申请公开同一信息（第四十四条）"
+            )
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

@@ -4,18 +4,16 @@ audit event."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, ValidationFailed
+from gongkai.core.inputs import optional_text, past_date, required_text
 from gongkai.core.monthly import replace_month
-from gongkai.core.numbers import check_past_month
-from gongkai.core.text import has_control_characters
+from gongkai.core.numbers import check_past_month, parse_int
 from gongkai.core.types import Actor
 from gongkai.openness.models import (
     ConcernResponse,
@@ -36,30 +34,6 @@ from gongkai.openness.models import (
 )
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-
-
-def _text(value: Any, label: str, field: str, limit: int) -> str:
-    text = str(value or "").strip()
-    if not text:
-        raise ValidationFailed(f"请填写{label}。", code="required", field=field)
-    if len(text) > limit:
-        raise ValidationFailed(f"{label}不能超过{limit}个字。", code="too_long", field=field)
-    if has_control_characters(text):
-        raise ValidationFailed(f"{label}含有控制字符，请删除后重新填写。", code="invalid_characters", field=field)
-    return text
-
-
-def _day(value: Any, field: str) -> dt.date:
-    if isinstance(value, dt.date):
-        day = value
-    else:
-        try:
-            day = dt.date.fromisoformat(str(value or "").strip())
-        except ValueError:
-            raise ValidationFailed("请填写日期（如2026-03-10）。", code="invalid_date", field=field) from None
-    if day > timezone.localdate() or day.year < 2000:
-        raise ValidationFailed("日期应在2000年至今天之间。", code="invalid_date", field=field)
-    return day
 
 
 def _published(ref: str, field: str, *, interpretation: bool = False) -> Document:
@@ -87,9 +61,9 @@ def press_conference_record(
     user = policies.require(actor, "openness.record", org)
     conference = PressConference(
         org=org,
-        held_on=_day(held_on, "held_on"),
-        topic=_text(topic, "主题", "topic", 200),
-        speakers=_text(speakers, "发布人", "speakers", 300),
+        held_on=past_date(held_on, "held_on"),
+        topic=required_text(topic, "主题", "topic", 200),
+        speakers=required_text(speakers, "发布人", "speakers", 300),
         head_attended=bool(head_attended),
         transcript=_published(transcript, "transcript") if str(transcript or "").strip() else None,
         recorded_by=user,
@@ -128,8 +102,8 @@ def training_record(
     session = TrainingSession.objects.create(
         org=org,
         kind=kind,
-        held_on=_day(held_on, "held_on"),
-        title=_text(title, "名称", "title", 200),
+        held_on=past_date(held_on, "held_on"),
+        title=required_text(title, "名称", "title", 200),
         attendance=people,
         recorded_by=user,
     )
@@ -160,8 +134,8 @@ def response_record(
         raise ValidationFailed("请选择回应渠道。", code="invalid_choice", field="channel")
     response = ConcernResponse(
         org=org,
-        responded_on=_day(responded_on, "responded_on"),
-        concern=_text(concern, "关切事项", "concern", 300),
+        responded_on=past_date(responded_on, "responded_on"),
+        concern=required_text(concern, "关切事项", "concern", 300),
         channel=channel,
         public_opinion=bool(public_opinion),
         recorded_by=user,
@@ -192,15 +166,15 @@ def proposal_record(
     user = policies.require(actor, "openness.record", org)
     if kind not in ProposalKind.values:
         raise ValidationFailed("请选择建议或提案。", code="invalid_choice", field="kind")
-    number = _text(number, "编号", "number", 40)
+    number = required_text(number, "编号", "number", 40)
     if DeputyProposal.objects.filter(org=org, kind=kind, number=number).exists():
         raise ValidationFailed(f"编号 {number} 已经登记。", code="duplicate_number", field="number")
     proposal = DeputyProposal.objects.create(
         org=org,
         kind=kind,
         number=number,
-        title=_text(title, "案由", "title", 300),
-        received_on=_day(received_on, "received_on"),
+        title=required_text(title, "案由", "title", 300),
+        received_on=past_date(received_on, "received_on"),
         recorded_by=user,
     )
     audit.record(
@@ -220,7 +194,7 @@ def proposal_reply(*, actor: Actor, proposal: DeputyProposal, replied_on: Any, r
     policies.require(actor, "openness.record", proposal.org)
     if proposal.replied_on is not None:
         raise IllegalTransition("该建议提案已登记答复。", code="already_replied")
-    day = _day(replied_on, "replied_on")
+    day = past_date(replied_on, "replied_on")
     if day < proposal.received_on:
         raise ValidationFailed("答复日期不能早于交办日期。", code="invalid_date", field="replied_on")
     proposal.replied_on = day
@@ -247,10 +221,10 @@ def reading_point_add(
     point = ReadingPoint.objects.create(
         org=org,
         kind=kind,
-        name=_text(name, "名称", "name", 100),
-        address=_text(address, "地址", "address", 200),
-        hours=_text(hours, "开放时间", "hours", 200),
-        holdings=_text(holdings, "可查阅的内容", "holdings", 300) if str(holdings or "").strip() else "",
+        name=required_text(name, "名称", "name", 100),
+        address=required_text(address, "地址", "address", 200),
+        hours=required_text(hours, "开放时间", "hours", 200),
+        holdings=optional_text(holdings, "可查阅的内容", "holdings", 300),
     )
     audit.record(
         actor=actor, action="reading_point.added", obj=point, after={"kind": kind, "name": point.name}, org_id=org.pk
@@ -273,7 +247,7 @@ def reading_tally_enter(
         year=year,
         month=month,
         figures={"visits": visits, "items_consulted": items_consulted},
-        source=_text(source, "数据来源", "source", 200),
+        source=required_text(source, "数据来源", "source", 200),
         actor=actor,
         entered_by=user,
         action="reading_point.tally_entered",
@@ -287,11 +261,11 @@ def new_media_add(*, actor: Actor, org: Organisation, platform: str, name: str, 
     policies.require(actor, "openness.record", org)
     if platform not in Platform.values:
         raise ValidationFailed("请选择平台。", code="invalid_choice", field="platform")
-    name = _text(name, "账号名称", "name", 100)
+    name = required_text(name, "账号名称", "name", 100)
     if NewMediaAccount.objects.filter(platform=platform, name=name).exists():
         raise ValidationFailed(f"该平台上已登记“{name}”。", code="duplicate_account", field="name")
     account = NewMediaAccount.objects.create(
-        org=org, platform=platform, name=name, operator=_text(operator, "运营主体", "operator", 100)
+        org=org, platform=platform, name=name, operator=required_text(operator, "运营主体", "operator", 100)
     )
     audit.record(
         actor=actor,
@@ -318,7 +292,7 @@ def new_media_figures_enter(
         year=year,
         month=month,
         figures={"posts": posts, "followers": followers},
-        source=_text(source, "数据来源", "source", 200),
+        source=required_text(source, "数据来源", "source", 200),
         actor=actor,
         entered_by=user,
         action="new_media.figures_entered",
@@ -340,13 +314,9 @@ def gazette_issue_record(
     索引号 in the order the issue prints them. An issue number is used once a year; an issue comes out
     in its year or, for the last issues, early in the next."""
     user = policies.require(actor, "openness.record", org)
-    try:
-        year, number = int(str(year).strip()), int(str(number).strip())
-    except ValueError:
-        raise ValidationFailed("年份和期号应为整数。", code="invalid_number", field="number") from None
-    if not 1 <= number <= 400:
-        raise ValidationFailed("期号应为1至400。", code="out_of_range", field="number")
-    day = _day(published_on, "published_on")
+    year = parse_int(year, label="年份", lo=2000, hi=2100, field="year")
+    number = parse_int(number, label="期号", lo=1, hi=400, field="number")
+    day = past_date(published_on, "published_on")
     if day.year not in (year, year + 1):
         raise ValidationFailed(f"出版日期应在{year}年或次年年初。", code="invalid_date", field="published_on")
     if GazetteIssue.objects.filter(org=org, year=year, number=number).exists():

@@ -85,3 +85,22 @@ class DocumentForm(forms.ModelForm[Document]):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label="选择文件（PDF、DOCX、XLSX、TXT）")
+
+
+class BodyForm(forms.Form):
+    """A recording form's first field: which of the user's bodies the record is for."""
+
+    org = forms.ModelChoiceField(label="机构", queryset=Organisation.objects.none(), empty_label=None)
+
+    def __init__(self, *args: Any, orgs: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in orgs])  # type: ignore[attr-defined]
+
+
+def errors_in_one_line(form: forms.Form) -> str:
+    """The form's errors in one line, each with its field's label."""
+    parts: list[str] = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.extend(f"{label}：{e}" if label else str(e) for e in errors)
+    return "；".join(parts)

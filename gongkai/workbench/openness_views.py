@@ -29,17 +29,10 @@ from gongkai.openness.models import (
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import bodies_seen_by, working_org_ids
+from gongkai.workbench.forms import BodyForm, errors_in_one_line
 
 
-class _BodyForm(forms.Form):
-    org = forms.ModelChoiceField(label="机构", queryset=Organisation.objects.none(), empty_label=None)
-
-    def __init__(self, *args: Any, orgs: list[Organisation], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in orgs])  # type: ignore[attr-defined]
-
-
-class PressForm(_BodyForm):
+class PressForm(BodyForm):
     held_on = forms.DateField(label="举行日期", widget=forms.DateInput(attrs={"type": "date"}))
     topic = forms.CharField(label="主题", max_length=200)
     speakers = forms.CharField(label="发布人（新闻发言人、负责人等）", max_length=300)
@@ -50,14 +43,14 @@ class PressForm(_BodyForm):
     )
 
 
-class TrainingForm(_BodyForm):
+class TrainingForm(BodyForm):
     kind = forms.ChoiceField(label="类型", choices=SessionKind.choices)
     held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(label="名称", max_length=200)
     attendance = forms.IntegerField(label="参加人次", min_value=1, max_value=1_000_000)
 
 
-class ResponseForm(_BodyForm):
+class ResponseForm(BodyForm):
     responded_on = forms.DateField(label="回应日期", widget=forms.DateInput(attrs={"type": "date"}))
     concern = forms.CharField(label="关切事项", max_length=300)
     channel = forms.ChoiceField(label="回应渠道", choices=ResponseChannel.choices)
@@ -65,14 +58,14 @@ class ResponseForm(_BodyForm):
     items = forms.CharField(label="相关信息的索引号（可选，多个以空格分隔）", max_length=500, required=False)
 
 
-class ProposalForm(_BodyForm):
+class ProposalForm(BodyForm):
     kind = forms.ChoiceField(label="建议或提案", choices=ProposalKind.choices)
     number = forms.CharField(label="编号", max_length=40)
     title = forms.CharField(label="案由", max_length=300)
     received_on = forms.DateField(label="交办日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class PointForm(_BodyForm):
+class PointForm(BodyForm):
     kind = forms.ChoiceField(label="查阅点类型", choices=PointKind.choices)
     name = forms.CharField(label="查阅点名称", max_length=100)
     address = forms.CharField(label="地址", max_length=200)
@@ -93,7 +86,7 @@ class ReadingTallyForm(forms.Form):
         self.fields["point"].queryset = selectors.reading_points(org_ids)  # type: ignore[attr-defined]
 
 
-class AccountForm(_BodyForm):
+class AccountForm(BodyForm):
     platform = forms.ChoiceField(label="平台", choices=Platform.choices)
     name = forms.CharField(label="账号名称", max_length=100)
     operator = forms.CharField(label="运营主体", max_length=100)
@@ -112,7 +105,7 @@ class AccountFiguresForm(forms.Form):
         self.fields["account"].queryset = NewMediaAccount.objects.filter(org_id__in=org_ids)  # type: ignore[attr-defined]
 
 
-class GazetteForm(_BodyForm):
+class GazetteForm(BodyForm):
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
     number = forms.IntegerField(label="期号", min_value=1, max_value=400)
     published_on = forms.DateField(label="出版日期", widget=forms.DateInput(attrs={"type": "date"}))
@@ -128,22 +121,13 @@ class ReplyForm(forms.Form):
     reply_item = forms.CharField(label="公开的答复的索引号（可选）", max_length=40, required=False)
 
 
-def _errors(form: forms.Form) -> str:
-    """The form's errors in one line, each with its field's label."""
-    parts: list[str] = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts.extend(f"{label}：{e}" if label else str(e) for e in errors)
-    return "；".join(parts)
-
-
 def _record(
     request: HttpRequest, form: forms.Form, what: str, done: str, write: Callable[[dict[str, Any]], object]
 ) -> HttpResponse:
     """One recording form's submission: the form's checks, then the service's (``write``), each
     refusal said in one line naming the field; back to the page either way."""
     if not form.is_valid():
-        messages.error(request, f"{what}：{_errors(form)}")
+        messages.error(request, f"{what}：{errors_in_one_line(form)}")
     else:
         try:
             write(form.cleaned_data)

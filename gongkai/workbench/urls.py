@@ -4,7 +4,7 @@ from gongkai.workbench import application_records as records
 from gongkai.workbench import application_views as apps
 from gongkai.workbench import case_views as cases
 from gongkai.workbench import import_views as imports
-from gongkai.workbench import interpretation_views, openness_views, report_views, views
+from gongkai.workbench import interpretation_views, openness_views, register_views, report_views, views
 from gongkai.workbench import message_views as msgs
 
 app_name = "workbench"
@@ -37,6 +37,10 @@ urlpatterns = [
     path("openness/new-media/", openness_views.new_media_add, name="new_media_add"),
     path("openness/gazette/", openness_views.gazette_record, name="gazette_record"),
     path("openness/new-media/figures/", openness_views.new_media_figures, name="new_media_figures"),
+    path("issued/", register_views.issued, name="issued"),
+    path("issued/register/", register_views.issued_register, name="issued_register"),
+    path("issued/<id:pk>/link/", register_views.issued_link, name="issued_link"),
+    path("issued/<id:pk>/proactive/", register_views.issued_make_proactive, name="issued_make_proactive"),
     path("interpretations/", interpretation_views.interpretations, name="interpretations"),
     path("at-risk/", views.at_risk, name="at_risk"),
     path("applications/", apps.inbox, name="applications"),
