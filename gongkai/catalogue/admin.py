@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
 
-from gongkai.catalogue.models import CatalogueUpload, Document, IssuedDocument
+from gongkai.catalogue.columns import key_area_save
+from gongkai.catalogue.models import CatalogueUpload, Document, IssuedDocument, KeyArea, KeyColumn
+from gongkai.core.errors import ApplicationError
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -50,3 +52,40 @@ class IssuedDocumentAdmin(ReadOnly):
     list_filter = ("attribute", "reason")
     search_fields = ("title", "doc_number", "org__name")
     raw_id_fields = ("item",)
+
+
+@admin.register(KeyArea)
+class KeyAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The key-area list is data the administrator keeps: add an area, rename one, retire one (an
+    area a column uses cannot be deleted; untick 可选用 instead)."""
+
+    list_display = ("code", "label", "source", "position", "is_current")
+    list_filter = ("source", "is_current")
+    search_fields = ("code", "label")
+    fields = ("code", "label", "source", "position", "is_current")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("code",) if obj is not None else ()  # the code is the area's identity
+
+    def save_model(self, request: HttpRequest, obj: KeyArea, form: Any, change: bool) -> None:
+        try:
+            key_area_save(
+                actor=request.user,
+                code=obj.code,
+                label=obj.label,
+                source=obj.source,
+                position=obj.position,
+                is_current=obj.is_current,
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(KeyColumn)
+class KeyColumnAdmin(ReadOnly):
+    list_display = ("name", "org", "area", "frequency", "active")
+    list_filter = ("frequency", "active")
+    search_fields = ("name", "org__name")

@@ -416,3 +416,77 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AreaSource(models.TextChoices):
+    STANDARD = "standard", "基层政务公开标准目录"
+    ART20 = "art20", "条例第二十条"
+    ART21 = "art21", "条例第二十一条"
+
+
+class KeyArea(models.Model):
+    """A key area of disclosure (重点领域) a body can open a column for: the national 基层政务公开标准
+    目录 areas and the items of Art. 20 and 21 by default. Data the administrator edits (an area in
+    use is never deleted, only retired)."""
+
+    code = models.CharField("代码", max_length=20, unique=True)
+    label = models.CharField("名称", max_length=100)
+    source = models.CharField("出处", max_length=10, choices=AreaSource.choices)
+    position = models.PositiveIntegerField("排序", default=0)
+    is_current = models.BooleanField("可选用", default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = "重点领域"
+        verbose_name_plural = "重点领域"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class UpdateFrequency(models.TextChoices):
+    """How often a column promises new information; a column silent for longer is flagged."""
+
+    ON_CHANGE = "on_change", "随信息形成或变更更新"
+    MONTHLY = "monthly", "每月更新"
+    QUARTERLY = "quarterly", "每季度更新"
+    HALF_YEARLY = "half_yearly", "每半年更新"
+    YEARLY = "yearly", "每年更新"
+
+
+class KeyColumn(models.Model):
+    """A body's column for a key area on its 政府信息公开 column, with the update frequency it declares;
+    published catalogue items are filed into it (``ColumnEntry``)."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="key_columns")
+    area = models.ForeignKey(KeyArea, on_delete=models.PROTECT, related_name="columns", verbose_name="重点领域")
+    name = models.CharField("栏目名称", max_length=100)
+    frequency = models.CharField("更新频率", max_length=12, choices=UpdateFrequency.choices)
+    active = models.BooleanField("开设中", default=True)
+    items = models.ManyToManyField(Document, through="ColumnEntry", related_name="key_columns")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["org__path", "area__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["org", "name"], name="key_column_unique_name")]
+        verbose_name = "重点领域栏目"
+        verbose_name_plural = "重点领域栏目"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ColumnEntry(models.Model):
+    column = models.ForeignKey(KeyColumn, on_delete=models.CASCADE, related_name="entries")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["column", "document"], name="column_item_once")]
+        verbose_name = "栏目信息"
+        verbose_name_plural = "栏目信息"
+
+    def __str__(self) -> str:
+        return f"{self.column_id}:{self.document_id}"

@@ -8,8 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.doc_numbers import parse_doc_number
@@ -19,7 +20,9 @@ from gongkai.catalogue.models import (
     Document,
     DocumentState,
     IssuedDocument,
+    KeyColumn,
     Term,
+    UpdateFrequency,
     Validity,
     Vocabulary,
     WithholdingReason,
@@ -269,3 +272,53 @@ def attribute_figures(org_ids: list[int], year: int) -> dict[int, AttributeFigur
             label = labels.get(row["reason"], row["reason"])
             f.reasons[label] = f.reasons.get(label, 0) + row["n"]
     return out
+
+
+# --- 重点领域 columns -------------------------------------------------------------------------------
+
+# The longest a column may stay without a new item under its declared frequency (a month, a quarter,
+# half a year, a year, each at its longest); 随信息形成或变更更新 is never flagged.
+FREQUENCY_DAYS = {
+    UpdateFrequency.MONTHLY: 31,
+    UpdateFrequency.QUARTERLY: 92,
+    UpdateFrequency.HALF_YEARLY: 184,
+    UpdateFrequency.YEARLY: 366,
+}
+
+
+@dataclass
+class ColumnStatus:
+    column: KeyColumn
+    items: int  # published items filed
+    last_update: dt.date | None  # the newest filed item's publication date
+    due: dt.date | None  # the next item is due by then (None: no declared period)
+
+    def stale_on(self, today: dt.date) -> bool:
+        return self.due is not None and today > self.due
+
+
+def key_columns(org_ids: list[int], *, active_only: bool = True) -> list[ColumnStatus]:
+    """The columns of these bodies with their published items, last update and the date by which the
+    next update is due (counted from the last update, or from the opening for an empty column)."""
+    published = Q(entries__document__state=DocumentState.PUBLISHED)
+    qs = (
+        KeyColumn.objects.filter(org_id__in=org_ids)
+        .select_related("org", "area")
+        .annotate(n=Count("entries", filter=published), last=Max("entries__document__published_date", filter=published))
+        .order_by("org__path", "area__position", "id")
+    )
+    if active_only:
+        qs = qs.filter(active=True)
+    out = []
+    for column in qs:
+        opened = timezone.localdate(column.created_at)
+        since = max(column.last or opened, opened)
+        days = FREQUENCY_DAYS.get(UpdateFrequency(column.frequency))
+        due = since + dt.timedelta(days=days) if days else None
+        out.append(ColumnStatus(column=column, items=column.n, last_update=column.last, due=due))
+    return out
+
+
+def column_items(column: KeyColumn) -> QuerySet[Document]:
+    """The published items filed into a column, newest first."""
+    return public_documents().filter(key_columns=column).order_by("-published_date", "-id")

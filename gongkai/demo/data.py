@@ -318,6 +318,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
     _demo_messages(departments["jyj"], users, admin, min(today, timezone.localdate()))
     _demo_openness(departments["jyj"], users, min(today, timezone.localdate()))
     _demo_issued(departments["jyj"], users, min(today, timezone.localdate()))
+    _demo_key_columns(departments["jyj"], users, min(today, timezone.localdate()))
     applications = _demo_applications(
         rng,
         min(today, timezone.localdate()),
@@ -522,6 +523,22 @@ def _demo_issued(org: Organisation, users: dict[str, Any], today: dt.date) -> No
             register.issued_make_proactive(
                 actor=clerk, record=record, topic="T1102", basis="多人申请公开同一信息（第四十四条）"
             )
+
+
+def _demo_key_columns(org: Organisation, users: dict[str, Any], today: dt.date) -> None:
+    """Three key-area columns of the education bureau: 义务教育 (monthly, its items filed), 财政预决算
+    (yearly) and 公共资源交易 (monthly, opened last year and silent since, so it shows as overdue)."""
+    from gongkai.catalogue import columns
+    from gongkai.catalogue.models import Document, DocumentState, KeyColumn
+
+    clerk = users["jyj_clerk"]
+    education = columns.column_open(actor=clerk, org=org, area="BZ20", frequency="monthly")
+    filed = Document.objects.filter(org=org, state=DocumentState.PUBLISHED).order_by("-published_date")[:8]
+    columns.column_file(actor=clerk, column=education, items=[str(d.index_number) for d in filed])
+    columns.column_open(actor=clerk, org=org, area="BZ03", frequency="yearly", name="部门预决算")
+    silent = columns.column_open(actor=clerk, org=org, area="BZ02", frequency="monthly")
+    # Demo history: the column was opened a year ago (the service stamps today).
+    KeyColumn.objects.filter(pk=silent.pk).update(created_at=timezone.now() - dt.timedelta(days=365))
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

@@ -182,6 +182,12 @@ def require(user: Actor | None, action: str, org: Organisation) -> User:
 
 
 def can_edit_national_calendar(user: Actor | None) -> bool:
+    return can_edit_national_lists(user)
+
+
+def can_edit_national_lists(user: Actor | None) -> bool:
+    """Data every body shares (the national calendar, the list of key areas): an administrator at
+    the root of the tree, or a superuser."""
     if not _is_authenticated(user):
         return False
     return bool(user.is_superuser) or any(m.role == Role.ADMIN and m.org.depth == 0 for m in _memberships(user))

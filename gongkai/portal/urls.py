@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gongkai.portal import apply_views, interaction_views, openness_views, search_views, views
+from gongkai.portal import apply_views, column_views, interaction_views, openness_views, search_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -31,6 +31,8 @@ urlpatterns = [
     path("apply/reset/<str:token>/", apply_views.reset, name="apply_reset"),
     path("apply/leave/", apply_views.leave, name="apply_leave"),
     path("xxgk/<slug:slug>/xwfbh/", openness_views.press_conferences, name="press_conferences"),
+    path("xxgk/<slug:slug>/zdly/", column_views.key_areas, name="key_areas"),
+    path("xxgk/<slug:slug>/zdly/<id:pk>/", column_views.key_column, name="key_column"),
     path("xxgk/<slug:slug>/gongbao/", openness_views.gazette, name="gazette"),
     path("xxgk/<slug:slug>/gongbao/<id:pk>/", openness_views.gazette_issue, name="gazette_issue"),
     path("xxgk/<slug:slug>/hudong/", interaction_views.hudong, name="hudong"),

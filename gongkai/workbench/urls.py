@@ -3,8 +3,15 @@ from django.urls import path
 from gongkai.workbench import application_records as records
 from gongkai.workbench import application_views as apps
 from gongkai.workbench import case_views as cases
+from gongkai.workbench import (
+    column_views,
+    interpretation_views,
+    openness_views,
+    register_views,
+    report_views,
+    views,
+)
 from gongkai.workbench import import_views as imports
-from gongkai.workbench import interpretation_views, openness_views, register_views, report_views, views
 from gongkai.workbench import message_views as msgs
 
 app_name = "workbench"
@@ -37,6 +44,12 @@ urlpatterns = [
     path("openness/new-media/", openness_views.new_media_add, name="new_media_add"),
     path("openness/gazette/", openness_views.gazette_record, name="gazette_record"),
     path("openness/new-media/figures/", openness_views.new_media_figures, name="new_media_figures"),
+    path("key-columns/", column_views.key_columns_page, name="key_columns"),
+    path("key-columns/open/", column_views.column_open, name="key_column_open"),
+    path("key-columns/file/", column_views.column_file, name="key_column_file"),
+    path("key-columns/<id:pk>/", column_views.column_detail, name="key_column"),
+    path("key-columns/<id:pk>/toggle/", column_views.column_toggle, name="key_column_toggle"),
+    path("key-columns/<id:pk>/items/<id:doc_pk>/remove/", column_views.column_unfile, name="key_column_unfile"),
     path("issued/", register_views.issued, name="issued"),
     path("issued/register/", register_views.issued_register, name="issued_register"),
     path("issued/<id:pk>/link/", register_views.issued_link, name="issued_link"),
