@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -1248,3 +1249,38 @@ def test_a_clerk_opens_a_key_area_column_files_items_and_the_public_reads_it(wor
     page.get_by_role("button", name="移出“2026年部门预算公开说明”").click()
     page.wait_for_selector("text=已将“2026年部门预算公开说明”移出栏目。")
     assert "栏目中还没有信息" in page.inner_text("#column-items")
+
+
+def test_the_report_drafts_section_one_from_the_records_and_shows_their_sources(world, live_server, page) -> None:
+    """Issue 21 §12: the draft's section 一 states figures from the records; a click on a figure
+    lists the records; a figure edited away from the records is marked and blocks review."""
+    from gongkai.openness import services as openness
+
+    clerk, year = world.user("edu_clerk"), timezone.localdate().year - 1  # the year just ended
+    for title in ("招生政策发布会", "学生资助政策发布会"):
+        openness.press_conference_record(
+            actor=clerk, org=world.edu, held_on=dt.date(year, 1, 6), topic=title, speakers="局长"
+        )
+    base = live_server.url
+    login(page, base, "edu_clerk")
+    page.get_by_role("link", name="年度报告").click()
+    page.get_by_role("button", name=f"按记录编制{year}年度报告").click()
+    page.wait_for_selector("#overview-facts")
+    check_accessibility(page)
+    section = page.inner_text("#overview-facts")
+    assert "召开新闻发布会2场" in section and "新收政府信息公开申请0件" in section
+    page.locator("#overview-facts").get_by_role("link", name="召开新闻发布会2场").click()
+    page.wait_for_selector("#fact-sources")
+    sources = page.inner_text("#fact-sources")
+    assert "招生政策发布会" in sources and "学生资助政策发布会" in sources
+    page.go_back()
+    page.wait_for_selector("#overview")
+    text = page.locator("#overview").input_value()
+    page.locator("#overview").fill(text.replace("召开新闻发布会2场", "召开新闻发布会5场"))
+    page.get_by_role("button", name="保存正文").click()
+    page.wait_for_selector("#report-problems")
+    assert "记录中召开新闻发布会为2场" in page.inner_text("#report-problems")
+    assert page.locator("#overview-facts a.fact.mismatch").count() == 1
+    page.get_by_role("button", name="按记录重新生成总体情况").click()
+    page.wait_for_selector("#report-ok")
+    assert "召开新闻发布会2场" in page.inner_text("#overview-facts")

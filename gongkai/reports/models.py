@@ -39,6 +39,9 @@ class AnnualReport(models.Model):
     entered = models.JSONField(default=dict, blank=True)
     # [{"table": "三", "cell": "NEW|NAT", "value": 5, "reason": "…", "by": "user", "at": "…"}]
     overrides = models.JSONField(default=list, blank=True)
+    # Section 一's figures as computed from the records when the draft was last prepared
+    # ({"press": 3, …}, reports.overview.FACTS); the prose's figures are checked against them.
+    facts = models.JSONField(default=dict, blank=True)
     # 一、总体情况; 五、存在的主要问题及改进情况; 六、其他需要报告的事项
     overview = models.TextField("一、总体情况", blank=True)
     problems_text = models.TextField("五、存在的主要问题及改进情况", blank=True)

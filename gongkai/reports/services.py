@@ -22,7 +22,7 @@ from gongkai.core.types import Actor
 from gongkai.core.workflow import Step, Transition, lock, run_transition
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.reports import compute, jobs, tables, workflow
+from gongkai.reports import compute, jobs, overview, tables, workflow
 from gongkai.reports.models import AnnualReport, ReportState
 from gongkai.reports.tables import MAX_AMOUNT, MAX_COUNT, Cell, Problem
 
@@ -72,6 +72,10 @@ def report_prepare(*, actor: Actor, org: Organisation, year: int) -> AnnualRepor
         n=Count("id"), total=Sum("fee_yuan")
     )
     report.computed = computed
+    report.facts = overview.compute_facts(org, year)
+    if not report.overview.strip():
+        # The first draft of section 一 is written from the records; staff then edit it.
+        report.overview = overview.draft_text(report.facts)
     report.computed_at = timezone.now()
     report.imported_from = ""
     report.fee_cases, report.fee_yuan = fees["n"] or 0, fees["total"] or 0
@@ -104,7 +108,21 @@ def report_problems(report: AnnualReport) -> list[Problem]:
     for part in report.computed:
         t = effective(report, part)
         found += tables.t2_problems(t["t2"]) + tables.t3_problems(t["t3"]) + tables.t4_problems(t["t4"])
-    return found + carry_over_problems(report) + narrative_problems(report)
+    return found + carry_over_problems(report) + narrative_problems(report) + fact_problems(report)
+
+
+def fact_problems(report: AnnualReport) -> list[Problem]:
+    """Section 一's figures against the records: every figure the prose still introduces with a
+    fact's words must be the value computed from the records when the draft was prepared."""
+    return [
+        Problem(
+            "一",
+            (m.fact.key, ""),
+            f"总体情况写“{report.overview[m.start : m.end]}”，但记录中{m.fact.before}为{m.computed}{m.fact.unit}。",
+        )
+        for m in overview.mentions(report.overview, report.facts)
+        if m.stated != m.computed and not m.fact.in_tables
+    ]
 
 
 def carry_over_problems(report: AnnualReport) -> list[Problem]:
@@ -236,6 +254,26 @@ def report_edit_text(
     )
     if a:
         audit.record(actor=actor, action="report.text_edited", obj=report, before=b, after=a, org_id=report.org_id)
+    return report
+
+
+@transaction.atomic
+def report_redraft_overview(*, actor: Actor, report: AnnualReport) -> AnnualReport:
+    """Replace section 一 with the paragraph written from the records (recomputed now); the former
+    text stays in the audit trail."""
+    report = _draft(report, actor)
+    before = report.overview
+    report.facts = overview.compute_facts(report.org, report.year)
+    report.overview = overview.draft_text(report.facts)
+    report.save()
+    audit.record(
+        actor=actor,
+        action="report.overview_drafted",
+        obj=report,
+        before={"overview": before},
+        after={"overview": report.overview, "facts": report.facts},
+        org_id=report.org_id,
+    )
     return report
 
 

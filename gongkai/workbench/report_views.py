@@ -10,14 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError
 from gongkai.core.numbers import parse_int
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
+from gongkai.reports import overview
 from gongkai.reports import selectors as report_selectors
 from gongkai.reports import services as reports
 from gongkai.reports import workflow as report_workflow
@@ -86,6 +89,55 @@ def _report(request: HttpRequest, pk: int) -> AnnualReport:
     return report
 
 
+def overview_with_sources(report: AnnualReport) -> SafeString:
+    """Section 一 as HTML, each figure a fact introduces linked to the records behind it; a figure
+    that disagrees with the records is marked."""
+    text, parts, at = report.overview, [], 0
+    for m in overview.mentions(text, report.facts):
+        parts.append(escape(text[at : m.start]))
+        url = reverse("workbench:report_fact", args=[report.pk, m.fact.key])
+        if m.stated == m.computed:
+            parts.append(
+                format_html('<a class="fact" href="{}" title="查看来源记录">{}</a>', url, text[m.start : m.end])
+            )
+        else:
+            parts.append(
+                format_html(
+                    '<a class="fact mismatch" href="{}" title="记录中为{}{}">{}</a>',
+                    url,
+                    m.computed,
+                    m.fact.unit,
+                    text[m.start : m.end],
+                )
+            )
+        at = m.end
+    parts.append(escape(text[at:]))
+    # Safe: every piece of the text was escaped above; the links were built by format_html.
+    return mark_safe("".join(parts).replace("\n", "<br>"))
+
+
+@login_required
+def report_fact(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """The records behind one figure of section 一 (what a click on the figure shows)."""
+    report = _report(request, pk)
+    fact = overview.BY_KEY.get(key)
+    if fact is None:
+        raise Http404("没有这项数字。")
+    rows = overview.sources(fact, report.org, report.year)
+    return render(
+        request,
+        "workbench/reports/fact.html",
+        {
+            "report": report,
+            "fact": fact,
+            "stored": report.facts.get(key),
+            "now": fact.value(report.org, report.year),
+            "rows": rows,
+            "nav": "reports",
+        },
+    )
+
+
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
@@ -95,6 +147,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "problems": reports.report_problems(report),
+            "overview_html": overview_with_sources(report),
             "previous": previous,
             "comparison": [row for row in comparison(report, previous) if row["this"] or row["last"]],
             "trend": mark_safe(
@@ -156,6 +209,8 @@ def report_edit(request: HttpRequest, pk: int, what: str) -> HttpResponse:
             )
         elif what == "recompute":
             reports.report_prepare(actor=request.user, org=report.org, year=report.year)
+        elif what == "redraft":
+            reports.report_redraft_overview(actor=request.user, report=report)
         elif what in report_workflow.REPORT.by_action:
             step = report_workflow.REPORT.by_action[what]
             reports.report_transition(actor=request.user, report=report, action=what, **raw_params(step, p))

@@ -79,5 +79,6 @@ urlpatterns = [
     path("reports/import/", report_views.report_import, name="report_import"),
     path("reports/<id:pk>/", report_views.report_detail, name="report"),
     path("reports/<id:pk>/export.<str:fmt>", report_views.report_export, name="report_export"),
+    path("reports/<id:pk>/facts/<slug:key>/", report_views.report_fact, name="report_fact"),
     path("reports/<id:pk>/<slug:what>/", report_views.report_edit, name="report_edit"),
 ]
