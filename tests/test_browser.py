@@ -1284,3 +1284,43 @@ def test_the_report_drafts_section_one_from_the_records_and_shows_their_sources(
     page.get_by_role("button", name="按记录重新生成总体情况").click()
     page.wait_for_selector("#report-ok")
     assert "召开新闻发布会2场" in page.inner_text("#overview-facts")
+
+
+def test_a_supervisor_reads_the_statistics_of_the_bodies_below_and_downloads_them(world, live_server, page) -> None:
+    """Issue 21 §13: the statistics page for a subtree, its charts and its XLSX."""
+    from openpyxl import load_workbook
+
+    from gongkai.openness import services as openness
+
+    year = timezone.localdate().year - 1
+    openness.training_record(
+        actor=world.user("edu_clerk"),
+        org=world.edu,
+        kind="training",
+        held_on=dt.date(year, 5, 8),
+        title="培训",
+        attendance=30,
+    )
+    base = live_server.url
+    login(page, base, "city_supervisor")
+    page.get_by_role("link", name="统计").click()
+    page.wait_for_selector("#statistics-form")
+    form = page.locator("#statistics-form")
+    form.get_by_label("机构").select_option(label=world.city.name)
+    form.get_by_label("范围").select_option(label="本机构及下级机构")
+    form.get_by_label("年度").select_option(label=f"{year}年")
+    form.get_by_label("图表项目").select_option(label="参训（人次）")
+    form.get_by_role("button", name="查看").click()
+    page.wait_for_selector("#body-figures")
+    check_accessibility(page)
+    assert page.locator("#month-chart svg rect").count() == 12
+    assert "30" in page.inner_text("#body-figures")
+    page.locator("#statistics-table").get_by_role("link", name="举办政务公开培训（期）").click()
+    page.wait_for_selector("#body-figures")
+    assert "举办政务公开培训" in page.inner_text("#charts-h")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="导出表格（XLSX）").click()
+    assert info.value.suggested_filename == f"statistics-{year}.xlsx"
+    book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    rows = {r[1]: r for r in book["按月"].iter_rows(min_row=3, values_only=True)}
+    assert rows["参训"][-1] == 30

@@ -105,3 +105,18 @@ def test_every_figure_the_draft_states_is_read_back_as_the_records_value(values:
     assert all(m.stated == m.computed == full[m.fact.key] for m in found)
     stated = {f.key for f in overview.FACTS if full[f.key] or f.always}
     assert sorted(m.fact.key for m in found) == sorted(stated)
+
+
+def test_recounting_rewrites_an_untouched_draft_and_keeps_an_edited_one(world: World) -> None:
+    clerk, year = world.user("edu_clerk"), timezone.localdate().year
+    report = reports.report_prepare(actor=clerk, org=world.edu, year=year)
+    assert "召开新闻发布会" not in report.overview
+    openness.press_conference_record(actor=clerk, org=world.edu, held_on=timezone.localdate(), topic="t", speakers="s")
+    report = reports.report_prepare(actor=clerk, org=world.edu, year=year)
+    assert "召开新闻发布会1场" in report.overview  # nobody had edited it: written again
+    edited = report.overview + "\n另：全年召开新闻发布会1场。"
+    report = reports.report_edit_text(actor=clerk, report=report, overview=edited, problems_text="", other_text="")
+    openness.press_conference_record(actor=clerk, org=world.edu, held_on=timezone.localdate(), topic="u", speakers="s")
+    report = reports.report_prepare(actor=clerk, org=world.edu, year=year)
+    assert report.overview == edited and report.facts["press"] == 2
+    assert len(reports.report_problems(report)) == 2  # both mentions of the old figure

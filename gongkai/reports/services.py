@@ -72,9 +72,11 @@ def report_prepare(*, actor: Actor, org: Organisation, year: int) -> AnnualRepor
         n=Count("id"), total=Sum("fee_yuan")
     )
     report.computed = computed
+    untouched = not report.overview.strip() or report.overview == overview.draft_text(report.facts)
     report.facts = overview.compute_facts(org, year)
-    if not report.overview.strip():
-        # The first draft of section 一 is written from the records; staff then edit it.
+    if untouched:
+        # Section 一 is written from the records until staff edit it; their text is kept (and its
+        # figures checked) when the records are counted again.
         report.overview = overview.draft_text(report.facts)
     report.computed_at = timezone.now()
     report.imported_from = ""

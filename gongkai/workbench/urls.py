@@ -9,6 +9,7 @@ from gongkai.workbench import (
     openness_views,
     register_views,
     report_views,
+    statistics_views,
     views,
 )
 from gongkai.workbench import import_views as imports
@@ -44,6 +45,8 @@ urlpatterns = [
     path("openness/new-media/", openness_views.new_media_add, name="new_media_add"),
     path("openness/gazette/", openness_views.gazette_record, name="gazette_record"),
     path("openness/new-media/figures/", openness_views.new_media_figures, name="new_media_figures"),
+    path("statistics/", statistics_views.statistics_page, name="statistics"),
+    path("statistics/export.xlsx", statistics_views.statistics_export, name="statistics_export"),
     path("key-columns/", column_views.key_columns_page, name="key_columns"),
     path("key-columns/open/", column_views.column_open, name="key_column_open"),
     path("key-columns/file/", column_views.column_file, name="key_column_file"),
