@@ -390,6 +390,24 @@ def test_petitions_are_closed_as_such_in_row_n1(office: dict[str, Any]) -> None:
     assert "第三十九条第一款" in "".join(app.letters.get(kind=LetterKind.NOT_GI).body)
 
 
+def test_a_consultation_is_answered_and_closed_as_such_in_row_o3(office: dict[str, Any]) -> None:
+    """Issue 21 §6, the reverse of turning a message into an application: an "application" that asks
+    a question is answered as a consultation, with its own letter, and counted as 其他处理."""
+    with pytest.raises(ValidationFailed):  # the answer is the point of the step
+        step(submit(office["org"]), office["clerk"], "answer_enquiry", RECEIVED, text="")
+    app = step(
+        submit(office["org"], description="请问小学入学需要准备哪些材料？"),
+        office["clerk"],
+        "answer_enquiry",
+        RECEIVED,
+        text="需准备户口簿、房产证明和儿童预防接种证。",
+    )
+    assert (app.state, app.outcome, app.reply_type, app.is_open) == (State.CLOSED, "O3", "CLOSED", False)
+    letter = "".join(app.letters.get(kind=LetterKind.ENQUIRY).body)
+    assert "不作为政府信息公开申请处理" in letter and "需准备户口簿" in letter
+    assert app.timeliness  # answered on the day: counted in the year's 办结时效 like a reply
+
+
 def test_illegal_steps_change_nothing(office: dict[str, Any]) -> None:
     clerk = office["clerk"]
     app = submit(office["org"])

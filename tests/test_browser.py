@@ -1324,3 +1324,25 @@ def test_a_supervisor_reads_the_statistics_of_the_bodies_below_and_downloads_the
     book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
     rows = {r[1]: r for r in book["按月"].iter_rows(min_row=3, values_only=True)}
     assert rows["参训"][-1] == 30
+
+
+def test_an_application_that_is_a_consultation_is_answered_as_such(world, live_server, page, settings) -> None:
+    """Issue 21 §6: the clerk answers an application that only asks a question as a consultation;
+    the applicant reads the letter on the tracking page."""
+    settings.GONGKAI_FORM_MIN_SECONDS = 0
+    base = live_server.url
+    page.goto(f"{base}/xxgk/edu/ysqgk/")
+    code = fill_and_submit_application(page)
+    staff = page.context.browser.new_page()
+    login(staff, base, "edu_clerk")
+    staff.goto(f"{base}/workbench/applications/")
+    staff.get_by_role("link", name=code).click()
+    staff.fill("#answer_enquiry-text", "小学入学需准备户口簿和预防接种证，详见招生公告。")
+    staff.get_by_role("button", name="作为咨询答复").click()
+    staff.wait_for_selector("text=已作为咨询答复")
+    assert "3.其他" in staff.inner_text("#app-outcome")
+    check_accessibility(staff)
+    page.goto(f"{base}/apply/status/")
+    assert "作为咨询答复" in page.inner_text("main")
+    page.get_by_text("阅读全文").nth(1).click()
+    assert "不作为政府信息公开申请处理。现就您咨询的事项答复如下：小学入学需准备户口簿" in page.inner_text("main")

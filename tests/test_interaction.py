@@ -303,3 +303,24 @@ def test_the_writer_rates_once_and_offline_channels_are_counted_with_their_sourc
     edu = selectors.counts([world.edu.pk], year, timezone.localdate())[world.edu.pk]
     assert (edu.fairly, edu.offline) == (1, {"hotline": 42, "letter": 3})
     assert AuditEvent.objects.filter(action="message.tally_entered").count() == 3
+
+
+def test_the_writer_is_told_by_mail_once_when_the_reply_is_given(world: World, box: MessageBox, smtp: Any) -> None:
+    from gongkai.core import jobs
+    from gongkai.interaction import notify
+    from tests.conftest import body
+
+    message = write(box)
+    silent = write(box, email="")
+    clerk = world.user("edu_clerk")
+    services.message_transition(actor=clerk, message=message, action="reply", reply="已设置临时停车点。")
+    services.message_transition(actor=clerk, message=silent, action="reply", reply="已答复。")
+    assert jobs.run_ready() == 1  # one job: the writer without an address gets none
+    ((to, mail),) = smtp.messages
+    assert to == ["zhao@example.com"] and message.tracking_code in mail["Subject"]
+    text = body(mail)
+    assert (
+        "赵丽华：" in text and "/hudong/track/" in text and "临时停车点" not in text
+    )  # the reply is read on the portal
+    assert notify.send_reply_notice(message.pk) is False and len(smtp.messages) == 1  # once
+    assert Message.objects.get(pk=message.pk).reply_mailed_at is not None

@@ -178,6 +178,20 @@ SKELETONS: dict[str, Skeleton] = {
         ),
         rights_what="告知",
     ),
+    # An "application" that asks a question rather than for information held (咨询): answered as a
+    # consultation and closed; counted in table 三 as （六）其他处理 3.其他.
+    LetterKind.ENQUIRY: Skeleton(
+        "政府信息公开申请处理告知书",
+        (
+            _OPENING,
+            "经审查，您提出的申请是就有关事项进行咨询，不是获取本机关在履行行政管理职能过程中制作或者获取的"
+            "政府信息的申请，本机关不作为政府信息公开申请处理。现就您咨询的事项答复如下：{reply_text}",
+            "[note]",
+            RIGHTS,
+            "[contact]",
+        ),
+        rights_what="告知",
+    ),
     LetterKind.CLOSURE: Skeleton(
         "政府信息公开申请终止处理告知书",
         (_OPENING, "{closure_paragraph}", "[note]", RIGHTS, "[contact]"),

@@ -354,6 +354,7 @@ class LetterKind(models.TextChoices):
     FEE = "fee", "收费通知书"
     REPLY = "reply", "政府信息公开申请答复书"
     NOT_GI = "not_gi", "不作为政府信息公开申请处理告知书"
+    ENQUIRY = "enquiry", "咨询答复告知书"
     CLOSURE = "closure", "终止处理告知书"
     ART35_REASONS = "art35_reasons", "说明理由通知书"
     ART35_DELAY = "art35_delay", "延迟答复告知书"

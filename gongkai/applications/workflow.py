@@ -11,6 +11,7 @@
                            fee_notice_sent ─fee_lapsed→ closed (O2, after 20 working days)
     received/in_review ─reply→ replied   (a reply on the spot is allowed: Art. 33(1))
     received/in_review ─not_gi→ closed   (Art. 39(1): a petition, complaint or report; row N1)
+    received/in_review ─answer_enquiry→ closed   (a consultation, not a request for information; row O3)
     in_review ─ask_reasons / record_reasons / set_longer_period→ in_review   (Art. 35)
     in_review ─disclose_over_objection→ in_review   (Art. 32: public interest; the third party is told)
     closed ─archive→ archived
@@ -312,6 +313,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         letter=LetterKind.NOT_GI,
         legend="信访、投诉、举报（第三十九条第一款）",
         public="告知不作为政府信息公开申请处理",
+    ),
+    Transition(
+        "answer_enquiry",
+        "application.handle",
+        (S.RECEIVED, S.IN_REVIEW),
+        S.CLOSED,
+        "作为咨询答复",
+        params=(Param("text", "对咨询事项的答复", kind="longtext", required=True, max_length=5000),),
+        letter=LetterKind.ENQUIRY,
+        legend="咨询（申请人询问事项，不是获取政府信息）",
+        public="作为咨询答复",
     ),
     Transition("archive", "application.handle", (S.REPLIED, S.CLOSED), S.ARCHIVED, "归档", public="归档"),
 )

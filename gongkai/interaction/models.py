@@ -87,6 +87,8 @@ class Message(models.Model):
     )
     # The writer's one-question rating of the reply (社会评议), given once, from the tracking page.
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
+    # When the writer was told by mail that the reply is given (once; interaction.notify).
+    reply_mailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

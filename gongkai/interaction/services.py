@@ -22,12 +22,14 @@ from gongkai.applications.secret_rules import secret_problem
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from gongkai.core.jobs import enqueue
 from gongkai.core.monthly import replace_month
 from gongkai.core.numbers import check_past_month
 from gongkai.core.text import has_control_characters
 from gongkai.core.types import Actor, user_of
 from gongkai.core.workflow import Step, Transition, lock, run_transition
 from gongkai.interaction import workflow
+from gongkai.interaction.jobs import mail_reply_notice
 from gongkai.interaction.models import (
     Channel,
     Message,
@@ -212,6 +214,9 @@ def message_transition(*, actor: Actor, message: Message, action: str, **params:
         handle=handle,
         snapshot=snapshot,
     )
+    if action == "reply" and message.email:
+        # Enqueued with the reply: the writer is told if and only if the reply commits.
+        enqueue(mail_reply_notice, message.pk)
     return message
 
 

@@ -155,7 +155,7 @@ def transition(*, actor: Actor | None, application: Application, action: str, **
     def handle(step: Step) -> LetterContext | None:
         _check_on(step.on, app)
         context = HANDLERS[action](app, actor=actor, on=step.on, cal=cal, reason=step.reason, **step.params)
-        if action in ("reply", "not_gi"):
+        if action in ("reply", "not_gi", "answer_enquiry"):
             _record_timeliness(app, step.on, cal)
         return context
 

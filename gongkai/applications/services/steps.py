@@ -397,6 +397,17 @@ def _not_gi(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar
     app.replied_on = on
 
 
+def _answer_enquiry(
+    app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str, text: str = ""
+) -> None:
+    # A consultation, not a request for information held: answered and closed, row O3 (其他).
+    app.reply_type = "CLOSED"
+    app.outcome = "O3"
+    app.outcome_basis = BY_CODE["O3"].basis
+    app.reply_text = (text or reason).strip()
+    app.replied_on = on
+
+
 def _archive(app: Application, *, actor: Actor, on: dt.date, cal: WorkingCalendar, reason: str) -> None:
     app.archived_on = on
 
@@ -424,6 +435,7 @@ HANDLERS: dict[str, Callable[..., LetterContext | None]] = {
     "fee_lapsed": _fee_lapsed,
     "reply": _reply,
     "not_gi": _not_gi,
+    "answer_enquiry": _answer_enquiry,
     "archive": _archive,
     "ask_reasons": _ask_reasons,
     "record_reasons": _record_reasons,
