@@ -81,3 +81,31 @@ def test_the_page_and_its_workbook_for_a_supervisor(world: World) -> None:
     health_clerk.force_login(world.user("health_clerk"))
     own = health_clerk.get(f"/workbench/statistics/?org={world.edu.pk}&year={year}&metric=trained").content.decode()
     assert world.edu.name not in own.split('id="stat-org"', 1)[1].split("</select>", 1)[0]
+
+
+def test_the_statistics_api_for_staff_and_the_public_reading_points(world: World) -> None:
+    year = timezone.localdate().year - 1
+    _train(world, world.edu, dt.date(year, 2, 3), 7)
+    _train(world, world.health, dt.date(year, 2, 4), 3)
+    client = Client()
+    assert client.get("/api/v1/staff/statistics?org=hhht").status_code in (401, 403)
+    client.force_login(world.user("city_supervisor"))
+    data = client.get(f"/api/v1/staff/statistics?org={world.city.slug}&scope=subtree&year={year}").json()
+    trained = next(f for f in data["figures"] if f["key"] == "trained")
+    assert trained["total"] == 10 and trained["months"][1] == 10
+    assert sorted((b["org"], b["value"]) for b in trained["by_body"]) == [(world.edu.slug, 7), (world.health.slug, 3)]
+    state = next(f for f in data["figures"] if f["key"] == "reading_points")
+    assert state["months"] is None
+    client.force_login(world.user("health_clerk"))
+    assert client.get(f"/api/v1/staff/statistics?org={world.edu.slug}").status_code == 404  # not its body
+    assert client.get("/api/v1/staff/statistics?org=health&year=abc").status_code == 400
+    openness.reading_point_add(
+        actor=world.user("edu_clerk"),
+        org=world.edu,
+        kind="library",
+        name="市图书馆查阅点",
+        address="新华大街2号",
+        hours="9:00-17:00",
+    )
+    points = Client().get(f"/api/v1/reading-points?org={world.edu.slug}").json()["results"]
+    assert [(p["name"], p["kind_label"]) for p in points] == [("市图书馆查阅点", "图书馆")]

@@ -155,3 +155,44 @@ class GazetteIssuesView(APIView):
             for g in found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         ]
         return Response(out(GazetteIssuesOut, {"total": found.count(), "page": page, "results": results}))
+
+
+class ReadingPointOut(serializers.Serializer):
+    kind = serializers.CharField(help_text="archives、library、service_centre 或 own_room")
+    kind_label = serializers.CharField()
+    name = serializers.CharField()
+    address = serializers.CharField()
+    hours = serializers.CharField(help_text="开放时间")
+    holdings = serializers.CharField(help_text="可查阅的内容")
+
+
+class ReadingPointsOut(serializers.Serializer):
+    results = ReadingPointOut(many=True)
+
+
+class ReadingPointsView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        summary="一个机关的政府信息公开查阅点（政府信息公开指南所列）",
+        parameters=[OpenApiParameter("org", str, required=True, description="机关网址标识")],
+        responses={200: ReadingPointsOut, **ERRORS},
+        tags=["政府信息"],
+    )
+    def get(self, request: Request) -> Response:
+        org = org_by_slug(str(request.query_params.get("org", "")))
+        if org is None:
+            raise NotFound("没有这个机关。")
+        results = [
+            {
+                "kind": p.kind,
+                "kind_label": p.get_kind_display(),
+                "name": p.name,
+                "address": p.address,
+                "hours": p.hours,
+                "holdings": p.holdings,
+            }
+            for p in selectors.reading_points([org.pk], active_only=True)
+        ]
+        return Response(out(ReadingPointsOut, {"results": results}))

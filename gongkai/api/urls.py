@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from gongkai.api import application_steps as steps
-from gongkai.api import applications, columns, items, messages, openness, views
+from gongkai.api import applications, columns, items, messages, openness, statistics, views
 
 app_name = "api"
 urlpatterns = [
@@ -10,8 +10,10 @@ urlpatterns = [
     path("v1/items/<id:pk>", items.ItemView.as_view(), name="item"),
     path("v1/messages", messages.PublishedMessagesView.as_view(), name="messages"),
     path("v1/press-conferences", openness.PressConferencesView.as_view(), name="press_conferences"),
+    path("v1/reading-points", openness.ReadingPointsView.as_view(), name="reading_points"),
     path("v1/key-columns", columns.KeyColumnsView.as_view(), name="key_columns"),
     path("v1/gazette-issues", openness.GazetteIssuesView.as_view(), name="gazette_issues"),
+    path("v1/staff/statistics", statistics.StaffStatisticsView.as_view(), name="staff_statistics"),
     path("v1/staff/interpretations", items.StaffInterpretationsView.as_view(), name="staff_interpretations"),
     path("v1/schema", SpectacularAPIView.as_view(), name="schema"),
     path("v1/applications/challenge", applications.ChallengeView.as_view(), name="challenge"),

@@ -8,7 +8,21 @@ from dataclasses import dataclass
 
 from django.db.models.functions import ExtractMonth
 
+from gongkai.core.types import Actor
+from gongkai.orgs.models import Organisation
+from gongkai.orgs.selectors import bodies_seen_by
 from gongkai.reports.overview import FACTS, Fact
+
+
+def bodies_in_scope(user: Actor, wanted: str, *, subtree: bool) -> tuple[Organisation | None, list[Organisation]]:
+    """The body a statistics request names (by id or slug) among those the user sees (its first one
+    when the name is missing or out of reach), and the bodies counted: it alone, or it and every
+    body below it that the user sees."""
+    seen = bodies_seen_by(user)
+    org = next((o for o in seen if wanted in (str(o.pk), o.slug)), seen[0] if seen else None)
+    if org is None:
+        return None, []
+    return org, ([o for o in seen if o.path.startswith(org.path)] if subtree else [org])
 
 
 @dataclass(frozen=True)

@@ -39,14 +39,9 @@ def _choice(request: HttpRequest) -> Choice:
         year = parse_int(request.GET.get("year") or this_year, label="年度", lo=2000, hi=this_year)
     except ApplicationError:
         year = this_year
-    seen = bodies_seen_by(request.user)
-    wanted = request.GET.get("org", "")
-    org = next((o for o in seen if str(o.pk) == wanted), seen[0] if seen else None)
     subtree = request.GET.get("scope") == "subtree"
+    org, bodies = statistics.bodies_in_scope(request.user, request.GET.get("org", ""), subtree=subtree)
     metric = request.GET.get("metric", "") if request.GET.get("metric", "") in BY_KEY else FACTS[0].key
-    if org is None:
-        return Choice(year, None, subtree, metric, [], [])
-    bodies = [o for o in seen if o.path.startswith(org.path)] if subtree else [org]
     return Choice(year, org, subtree, metric, [o.pk for o in bodies], bodies)
 
 
