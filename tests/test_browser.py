@@ -1346,3 +1346,30 @@ def test_an_application_that_is_a_consultation_is_answered_as_such(world, live_s
     assert "作为咨询答复" in page.inner_text("main")
     page.get_by_text("阅读全文").nth(1).click()
     assert "不作为政府信息公开申请处理。现就您咨询的事项答复如下：小学入学需准备户口簿" in page.inner_text("main")
+
+
+def test_a_clerk_imports_a_past_year_of_training_from_a_file(world, live_server, page, tmp_path) -> None:
+    """Issue 21: the import form of 公开工作记录 takes a file through the page; the template downloads."""
+    base = live_server.url
+    login(page, base, "edu_clerk")
+    page.goto(f"{base}/workbench/openness/")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="培训和会议").click()
+    header = Path(info.value.path()).read_text(encoding="utf-8-sig").strip()
+    assert header == "类型,日期,名称,参加人次"
+    year = timezone.localdate().year - 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{header}\n培训,{year}-03-01,条例培训,40\n会议,{year}-04-01,推进会,很多\n", encoding="utf-8-sig")
+    form = page.locator("#import-form")
+    form.get_by_label("记录类型").select_option(label="培训和会议")
+    form.get_by_label("文件").set_input_files(str(bad))
+    form.get_by_role("button", name="导入").click()
+    page.wait_for_selector("text=第3行")
+    good = tmp_path / "good.csv"
+    good.write_text(f"{header}\n培训,{year}-03-01,条例培训,40\n会议,{year}-04-01,推进会,15\n", encoding="utf-8-sig")
+    form = page.locator("#import-form")
+    form.get_by_label("记录类型").select_option(label="培训和会议")
+    form.get_by_label("文件").set_input_files(str(good))
+    form.get_by_role("button", name="导入").click()
+    page.wait_for_selector("text=已导入2条培训和会议记录。")
+    check_accessibility(page)

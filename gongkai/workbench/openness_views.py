@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError
-from gongkai.openness import selectors, services
+from gongkai.openness import importing, selectors, services
 from gongkai.openness.models import (
     NewMediaAccount,
     Platform,
@@ -116,6 +116,20 @@ class GazetteForm(BodyForm):
     )
 
 
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class ImportForm(BodyForm):
+    kind = forms.ChoiceField(label="记录类型", choices=[(k, v.label) for k, v in importing.KINDS.items()])
+    file = forms.FileField(label="文件（CSV 或 XLSX，第一行为表头）")
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if file.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError("文件不能超过5 MB，请分成几个文件导入。")
+        return file
+
+
 class ReplyForm(forms.Form):
     replied_on = forms.DateField(label="答复日期", widget=forms.DateInput(attrs={"type": "date"}))
     reply_item = forms.CharField(label="公开的答复的索引号（可选）", max_length=40, required=False)
@@ -177,6 +191,8 @@ def openness(request: HttpRequest) -> HttpResponse:
                 else None
             ),
             "gazette_form": GazetteForm(orgs=orgs, prefix="gazette", initial={"year": year}) if orgs else None,
+            "import_form": ImportForm(orgs=_import_orgs(request), prefix="import") if _import_orgs(request) else None,
+            "import_kinds": importing.KINDS,
             "gazettes": selectors.gazette_issues(own).filter(year__gte=year - 1),
             # The list a supervisor keeps: every account of the bodies it sees.
             "accounts": selectors.new_media_accounts([o.pk for o in bodies]),
@@ -301,3 +317,45 @@ def gazette_record(request: HttpRequest) -> HttpResponse:
 
     form = GazetteForm(request.POST, orgs=_orgs(request), prefix="gazette")
     return _record(request, form, "政府公报未登记", "已登记政府公报。", write)
+
+
+def _import_orgs(request: HttpRequest) -> list[Organisation]:
+    """The bodies where the user keeps some kind of record that can be imported (each row is then
+    checked by its own service: a 公文 needs the reviewer, an offline count the clerk)."""
+    seen: dict[int, Organisation] = {}
+    for action in ("openness.record", "document.review", "message.reply"):
+        seen.update((o.pk, o) for o in policies.orgs_where(request.user, action))
+    return sorted(seen.values(), key=lambda o: o.path)
+
+
+@login_required
+@require_POST
+def openness_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES, orgs=_import_orgs(request), prefix="import")
+
+    def write(data: dict[str, Any]) -> object:
+        upload = data["file"]
+        return importing.import_records(
+            actor=request.user, org=data["org"], kind=data["kind"], name=upload.name or "", data=upload.read()
+        )
+
+    if form.is_valid():
+        try:
+            count = write(form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, f"未导入：{exc.message}")
+        else:
+            label = importing.KINDS[form.cleaned_data["kind"]].label
+            messages.success(request, f"已导入{count}条{label}记录。")
+    else:
+        messages.error(request, f"未导入：{errors_in_one_line(form)}")
+    return redirect("workbench:openness")
+
+
+@login_required
+def openness_import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in importing.KINDS:
+        raise Http404("没有这种记录。")
+    response = HttpResponse(importing.template_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response
