@@ -40,4 +40,33 @@ def test_demo_data_covers_every_state_and_role() -> None:
 
     assert PressConference.objects.get().interpretations.count() == 1
     assert set(TrainingSession.objects.values_list("kind", flat=True)) == {"training", "meeting"}
+    # Every other record type of issue 21 is in use at the education bureau.
+    from gongkai.catalogue.models import IssuedDocument, KeyColumn
+    from gongkai.catalogue.selectors import key_columns
+    from gongkai.interaction.models import OfflineTally
+    from gongkai.openness import models as o
+
+    for model in (
+        o.ConcernResponse,
+        o.DeputyProposal,
+        o.ReadingPoint,
+        o.ReadingTally,
+        o.NewMediaAccount,
+        o.NewMediaFigures,
+        o.GazetteIssue,
+        OfflineTally,
+        IssuedDocument,
+        KeyColumn,
+    ):
+        assert model.objects.exists(), model.__name__
+    assert set(IssuedDocument.objects.values_list("attribute", flat=True)) == {
+        "proactive",
+        "on_application",
+        "withheld",
+    }
+    assert IssuedDocument.objects.exclude(switched_on=None).count() == 1
+    from django.utils import timezone
+
+    assert any(s.stale_on(timezone.localdate()) for s in key_columns([jyj.pk]))  # one column shows as overdue
+    assert o.DeputyProposal.objects.exclude(replied_on=None).count() == 1
     assert load_demo() == {}  # a second run changes nothing

@@ -432,12 +432,18 @@ def _demo_messages(org: Organisation, users: dict[str, Any], admin: Any, today: 
     )
     write(leader_box, "张伟", "校车安全", "建议加强对校车驾驶员的培训和检查。", 2, consent=False)
     write(consult, "刘洋", "课后服务收费", "课后服务如何收费？", 20)
+    month = today.replace(day=1) - dt.timedelta(days=1)  # the month just ended
+    for channel, count, source in (("hotline", 137, "12345热线工单导出"), ("reception", 9, "局长接待日登记簿")):
+        interaction.tally_enter(
+            actor=clerk, org=org, channel=channel, year=month.year, month=month.month, count=count, source=source
+        )
 
 
 def _demo_openness(org: Organisation, users: dict[str, Any], today: dt.date) -> None:
     """A press conference of the education bureau that released the interpretation of its 招生入学
-    办法 (the head attended), a training session and a meeting, and a gazette issue printing the
-    办法 and its interpretation."""
+    办法 (the head attended), a training session and a meeting, a response to a public concern, a
+    deputy's suggestion (replied) and a member's proposal, a reading point and a WeChat account with
+    last month's figures, and a gazette issue printing the 办法 and its interpretation."""
     from gongkai.catalogue.models import Document
     from gongkai.openness import services as openness
 
@@ -467,6 +473,57 @@ def _demo_openness(org: Organisation, users: dict[str, Any], today: dt.date) -> 
         held_on=today - dt.timedelta(days=10),
         title="政务公开工作推进会",
         attendance=32,
+    )
+    openness.response_record(
+        actor=clerk,
+        org=org,
+        responded_on=today - dt.timedelta(days=12),
+        concern="网传义务教育招生划片调整",
+        channel="new_media",
+        public_opinion=True,
+        items=[reading.index_number] if reading and reading.index_number else [],
+    )
+    suggestion = openness.proposal_record(
+        actor=clerk,
+        org=org,
+        kind="suggestion",
+        number="第0086号",
+        title="关于增加城区公办学位供给的建议",
+        received_on=today - dt.timedelta(days=60),
+    )
+    openness.proposal_reply(actor=clerk, proposal=suggestion, replied_on=today - dt.timedelta(days=15))
+    openness.proposal_record(
+        actor=clerk,
+        org=org,
+        kind="proposal",
+        number="第0132号",
+        title="关于规范校外培训收费的提案",
+        received_on=today - dt.timedelta(days=20),
+    )
+    point = openness.reading_point_add(
+        actor=clerk,
+        org=org,
+        kind="library",
+        name="呼和浩特市图书馆政府信息查阅点",
+        address="新城区新华大街2号一楼",
+        hours="周二至周日 9:00–17:00",
+        holdings="本局规范性文件汇编、政府公报",
+    )
+    account = openness.new_media_add(
+        actor=clerk, org=org, platform="wechat", name="呼和浩特教育发布", operator="呼和浩特市教育局办公室"
+    )
+    month = today.replace(day=1) - dt.timedelta(days=1)  # the month just ended
+    openness.reading_tally_enter(
+        actor=clerk, point=point, year=month.year, month=month.month, visits=23, items_consulted=61, source="查阅登记簿"
+    )
+    openness.new_media_figures_enter(
+        actor=clerk,
+        account=account,
+        year=month.year,
+        month=month.month,
+        posts=46,
+        followers=18_230,
+        source="公众号后台统计",
     )
     if reading is not None and reading.interprets is not None:
         printed = max(reading.published_date or today, reading.interprets.published_date or today)
