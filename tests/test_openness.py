@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gongkai.core.models import AuditEvent
-from gongkai.openness import selectors, services
+from gongkai.openness import corrections, selectors, services
 from tests.conftest import World, draft, publish
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +287,44 @@ def test_a_gazette_issue_prints_its_contents_in_order_and_is_counted(world: Worl
     api = Client().get(f"/api/v1/gazette-issues?org=edu&year={today.year}").json()
     first = api["results"][0]["contents"][0]
     assert api["total"] == 1 and (first["title"], first["instrument"]) == (rule.title, "normative")
+
+
+def test_a_wrong_record_is_removed_with_a_reason_and_points_and_accounts_close(world: World) -> None:
+    """A record entered wrongly is removed (with a reason; the trail keeps what it said) and entered
+    again; a reading point closes and leaves the 指南; an account is marked closed."""
+    clerk, today = world.user("edu_clerk"), timezone.localdate()
+    session = services.training_record(
+        actor=clerk, org=world.edu, kind="training", held_on=today, title="条例培训", attendance=500
+    )
+    with pytest.raises(ValidationFailed):
+        corrections.record_remove(actor=clerk, kind="training", pk=session.pk, reason=" ")
+    with pytest.raises(PermissionDenied):
+        corrections.record_remove(actor=world.user("health_clerk"), kind="training", pk=session.pk, reason="错")
+    what = corrections.record_remove(actor=clerk, kind="training", pk=session.pk, reason="参加人次多录了一个0")
+    assert "条例培训" in what and selectors.figures([world.edu.pk], today.year)[world.edu.pk].trainings == 0
+    event = AuditEvent.objects.get(action="openness.training_removed")
+    assert event.before["attendance"] == 500 and event.reason == "参加人次多录了一个0"
+    from gongkai.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        corrections.record_remove(actor=clerk, kind="training", pk=session.pk, reason="again")
+    with pytest.raises(NotFound):
+        corrections.record_remove(actor=clerk, kind="users", pk=1, reason="x")
+    rule = publish(world, draft(world, title="办法", instrument="normative"))
+    issue = services.gazette_issue_record(
+        actor=clerk, org=world.edu, year=today.year, number=1, published_on=today, items=[rule.index_number]
+    )
+    corrections.record_remove(actor=clerk, kind="gazette", pk=issue.pk, reason="期号录错")
+    from gongkai.openness.models import GazetteEntry
+
+    assert not GazetteEntry.objects.exists()
+    point = services.reading_point_add(
+        actor=clerk, org=world.edu, kind="library", name="市图书馆", address="a", hours="h"
+    )
+    corrections.reading_point_set_active(actor=clerk, point=point, active=False)
+    assert "市图书馆" not in Client().get("/xxgk/edu/zhinan/").content.decode()
+    with pytest.raises(IllegalTransition):
+        corrections.reading_point_set_active(actor=clerk, point=point, active=False)
+    account = services.new_media_add(actor=clerk, org=world.edu, platform="weibo", name="呼和浩特教育", operator="办")
+    corrections.new_media_set_active(actor=clerk, account=account, active=False)
+    assert selectors.figures([world.edu.pk], today.year)[world.edu.pk].new_media_accounts == 0

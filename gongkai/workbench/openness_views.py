@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import ApplicationError
-from gongkai.openness import importing, selectors, services
+from gongkai.openness import corrections, importing, selectors, services
 from gongkai.openness.models import (
     NewMediaAccount,
     Platform,
@@ -30,6 +30,7 @@ from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import bodies_seen_by, working_org_ids
 from gongkai.workbench.forms import BodyForm, errors_in_one_line
+from gongkai.workbench.openness_import_views import import_form
 
 
 class PressForm(BodyForm):
@@ -116,20 +117,6 @@ class GazetteForm(BodyForm):
     )
 
 
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
-
-
-class ImportForm(BodyForm):
-    kind = forms.ChoiceField(label="记录类型", choices=[(k, v.label) for k, v in importing.KINDS.items()])
-    file = forms.FileField(label="文件（CSV 或 XLSX，第一行为表头）")
-
-    def clean_file(self) -> Any:
-        file = self.cleaned_data["file"]
-        if file.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError("文件不能超过5 MB，请分成几个文件导入。")
-        return file
-
-
 class ReplyForm(forms.Form):
     replied_on = forms.DateField(label="答复日期", widget=forms.DateInput(attrs={"type": "date"}))
     reply_item = forms.CharField(label="公开的答复的索引号（可选）", max_length=40, required=False)
@@ -191,7 +178,8 @@ def openness(request: HttpRequest) -> HttpResponse:
                 else None
             ),
             "gazette_form": GazetteForm(orgs=orgs, prefix="gazette", initial={"year": year}) if orgs else None,
-            "import_form": ImportForm(orgs=_import_orgs(request), prefix="import") if _import_orgs(request) else None,
+            "own_org_ids": {o.pk for o in orgs},  # where the user keeps the records
+            "import_form": import_form(request),
             "import_kinds": importing.KINDS,
             "gazettes": selectors.gazette_issues(own).filter(year__gte=year - 1),
             # The list a supervisor keeps: every account of the bodies it sees.
@@ -319,43 +307,43 @@ def gazette_record(request: HttpRequest) -> HttpResponse:
     return _record(request, form, "政府公报未登记", "已登记政府公报。", write)
 
 
-def _import_orgs(request: HttpRequest) -> list[Organisation]:
-    """The bodies where the user keeps some kind of record that can be imported (each row is then
-    checked by its own service: a 公文 needs the reviewer, an offline count the clerk)."""
-    seen: dict[int, Organisation] = {}
-    for action in ("openness.record", "document.review", "message.reply"):
-        seen.update((o.pk, o) for o in policies.orgs_where(request.user, action))
-    return sorted(seen.values(), key=lambda o: o.path)
-
-
 @login_required
 @require_POST
-def openness_import(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST, request.FILES, orgs=_import_orgs(request), prefix="import")
-
-    def write(data: dict[str, Any]) -> object:
-        upload = data["file"]
-        return importing.import_records(
-            actor=request.user, org=data["org"], kind=data["kind"], name=upload.name or "", data=upload.read()
-        )
-
-    if form.is_valid():
-        try:
-            count = write(form.cleaned_data)
-        except ApplicationError as exc:
-            messages.error(request, f"未导入：{exc.message}")
-        else:
-            label = importing.KINDS[form.cleaned_data["kind"]].label
-            messages.success(request, f"已导入{count}条{label}记录。")
+def record_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    try:
+        what = corrections.record_remove(actor=request.user, kind=kind, pk=pk, reason=request.POST.get("reason", ""))
+    except ApplicationError as exc:
+        messages.error(request, f"未删除：{exc.message}")
     else:
-        messages.error(request, f"未导入：{errors_in_one_line(form)}")
+        messages.success(request, f"已删除{what}。")
     return redirect("workbench:openness")
 
 
 @login_required
-def openness_import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    if kind not in importing.KINDS:
-        raise Http404("没有这种记录。")
-    response = HttpResponse(importing.template_csv(kind), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
-    return response
+@require_POST
+def reading_point_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    point = selectors.reading_points(working_org_ids(request.user)).filter(pk=pk).first()
+    if point is None:
+        raise Http404("没有这个查阅点，或您无权管理。")
+    try:
+        corrections.reading_point_set_active(actor=request.user, point=point, active=not point.active)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{'关闭' if point.active else '重新开放'}查阅点“{point.name}”。")
+    return redirect("workbench:openness")
+
+
+@login_required
+@require_POST
+def new_media_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    account = NewMediaAccount.objects.filter(pk=pk, org_id__in=working_org_ids(request.user)).first()
+    if account is None:
+        raise Http404("没有这个账号，或您无权管理。")
+    try:
+        corrections.new_media_set_active(actor=request.user, account=account, active=not account.active)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已将“{account.name}”标为{'已关停' if account.active else '在运营'}。")
+    return redirect("workbench:openness")
