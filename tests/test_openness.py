@@ -328,3 +328,28 @@ def test_a_wrong_record_is_removed_with_a_reason_and_points_and_accounts_close(w
     account = services.new_media_add(actor=clerk, org=world.edu, platform="weibo", name="呼和浩特教育", operator="办")
     corrections.new_media_set_active(actor=clerk, account=account, active=False)
     assert selectors.figures([world.edu.pk], today.year)[world.edu.pk].new_media_accounts == 0
+
+
+def test_staff_read_the_records_through_the_api(world: World) -> None:
+    from gongkai.catalogue import register
+
+    clerk, today = world.user("edu_clerk"), timezone.localdate()
+    services.training_record(actor=clerk, org=world.edu, kind="meeting", held_on=today, title="推进会", attendance=9)
+    register.issued_register(
+        actor=world.user("edu_reviewer"),
+        org=world.edu,
+        title="会议纪要",
+        written_date=today,
+        attribute="withheld",
+        reason="process",
+    )
+    client = Client()
+    assert client.get("/api/v1/staff/openness-records?kind=training").status_code in (401, 403)
+    client.force_login(world.user("city_supervisor"))
+    data = client.get(f"/api/v1/staff/openness-records?kind=training&year={today.year}").json()
+    assert data["total"] == 1 and data["results"][0]["details"] == {"kind": "会议", "attendance": "9"}
+    assert client.get("/api/v1/staff/openness-records?kind=issued").json()["total"] == 0  # figures only, above
+    assert client.get("/api/v1/staff/openness-records?kind=users").status_code == 400
+    client.force_login(world.user("edu_clerk"))
+    issued = client.get("/api/v1/staff/openness-records?kind=issued").json()["results"]
+    assert issued[0]["details"]["reason"] == "过程性信息（第十六条第二款）"

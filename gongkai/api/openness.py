@@ -1,24 +1,26 @@
-"""REST API v1: a body's press conferences (新闻发布会) and gazette issues (政府公报), as the portal
-lists them."""
+"""REST API v1: a body's press conferences (新闻发布会), gazette issues (政府公报) and reading points,
+as the portal lists them; and, for staff, the openness records of the bodies they work at or oversee."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gongkai.api.outputs import ERRORS, out
 from gongkai.catalogue.models import Document, DocumentState
-from gongkai.core.errors import NotFound
-from gongkai.core.numbers import int_param
+from gongkai.catalogue.selectors import issued_documents
+from gongkai.core.errors import NotFound, ValidationFailed
+from gongkai.core.numbers import int_param, parse_int
 from gongkai.openness import selectors
-from gongkai.orgs.selectors import org_by_slug
+from gongkai.orgs.selectors import bodies_seen_by, org_by_slug, working_org_ids
 
 PAGE_SIZE = 20
 
@@ -196,3 +198,116 @@ class ReadingPointsView(APIView):
             for p in selectors.reading_points([org.pk], active_only=True)
         ]
         return Response(out(ReadingPointsOut, {"results": results}))
+
+
+class RecordOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    org = serializers.CharField(help_text="机关网址标识")
+    date = serializers.DateField(help_text="举行、回应、交办、出版或成文日期")
+    title = serializers.CharField()
+    details = serializers.DictField(child=serializers.CharField(allow_blank=True), help_text="该类记录的其他字段")
+
+
+class RecordsOut(serializers.Serializer):
+    kind = serializers.CharField()
+    year = serializers.IntegerField()
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    results = RecordOut(many=True)
+
+
+def _yes(flag: bool) -> str:
+    return "是" if flag else "否"
+
+
+# kind → (the records of these bodies, date field, title, details). 公文 are listed only at the
+# bodies where the user works (a supervisor sees their figures, not the list).
+RECORD_KINDS: dict[str, tuple[Any, str, Any, Any]] = {
+    "press": (
+        lambda ids: selectors.press_conferences(ids),
+        "held_on",
+        lambda r: r.topic,
+        lambda r: {"speakers": r.speakers, "head_attended": _yes(r.head_attended)},
+    ),
+    "training": (
+        lambda ids: selectors.training_sessions(ids),
+        "held_on",
+        lambda r: r.title,
+        lambda r: {"kind": r.get_kind_display(), "attendance": str(r.attendance)},
+    ),
+    "response": (
+        lambda ids: selectors.concern_responses(ids),
+        "responded_on",
+        lambda r: r.concern,
+        lambda r: {"channel": r.get_channel_display(), "public_opinion": _yes(r.public_opinion)},
+    ),
+    "proposal": (
+        lambda ids: selectors.deputy_proposals(ids),
+        "received_on",
+        lambda r: r.title,
+        lambda r: {
+            "kind": r.get_kind_display(),
+            "number": r.number,
+            "replied_on": r.replied_on.isoformat() if r.replied_on else "",
+        },
+    ),
+    "gazette": (
+        lambda ids: selectors.gazette_issues(ids),
+        "published_on",
+        lambda r: str(r),
+        lambda r: {"items": str(len(r.entries.all()))},
+    ),
+}
+
+
+class StaffRecordsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="政务公开工作记录（新闻发布会、培训和会议、回应关切、建议提案、政府公报、公文公开属性）",
+        parameters=[
+            OpenApiParameter("kind", str, required=True, enum=[*RECORD_KINDS, "issued"], description="记录类型"),
+            OpenApiParameter("year", int, required=False, description="年度，默认今年"),
+            OpenApiParameter("page", int, required=False),
+        ],
+        responses={200: RecordsOut, **ERRORS},
+        tags=["工作人员"],
+    )
+    def get(self, request: Request) -> Response:
+        kind = str(request.query_params.get("kind", ""))
+        year = parse_int(
+            request.query_params.get("year") or timezone.localdate().year, label="年度", lo=2000, hi=2100, field="year"
+        )
+        page = int_param(request.query_params.get("page"), lo=1, hi=100_000) or 1
+        if kind == "issued":
+            found: Any = issued_documents(working_org_ids(request.user)).filter(written_date__year=year)
+            rows = [
+                {
+                    "id": d.pk,
+                    "org": d.org.slug,
+                    "date": d.written_date,
+                    "title": d.title,
+                    "details": {
+                        "doc_number": d.doc_number,
+                        "attribute": d.get_attribute_display(),
+                        "reason": d.get_reason_display() if d.reason else "",
+                    },
+                }
+                for d in found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            ]
+        elif kind in RECORD_KINDS:
+            records, field, title, details = RECORD_KINDS[kind]
+            found = records([o.pk for o in bodies_seen_by(request.user)]).filter(**{f"{field}__year": year})
+            rows = [
+                {"id": r.pk, "org": r.org.slug, "date": getattr(r, field), "title": title(r), "details": details(r)}
+                for r in found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            ]
+        else:
+            raise ValidationFailed(
+                "kind 应为 press、training、response、proposal、gazette 或 issued。",
+                code="invalid_choice",
+                field="kind",
+            )
+        return Response(
+            out(RecordsOut, {"kind": kind, "year": year, "total": found.count(), "page": page, "results": rows})
+        )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("v1/reading-points", openness.ReadingPointsView.as_view(), name="reading_points"),
     path("v1/key-columns", columns.KeyColumnsView.as_view(), name="key_columns"),
     path("v1/gazette-issues", openness.GazetteIssuesView.as_view(), name="gazette_issues"),
+    path("v1/staff/openness-records", openness.StaffRecordsView.as_view(), name="staff_openness_records"),
     path("v1/staff/statistics", statistics.StaffStatisticsView.as_view(), name="staff_statistics"),
     path("v1/staff/interpretations", items.StaffInterpretationsView.as_view(), name="staff_interpretations"),
     path("v1/schema", SpectacularAPIView.as_view(), name="schema"),
