@@ -353,3 +353,20 @@ def test_staff_read_the_records_through_the_api(world: World) -> None:
     client.force_login(world.user("edu_clerk"))
     issued = client.get("/api/v1/staff/openness-records?kind=issued").json()["results"]
     assert issued[0]["details"]["reason"] == "过程性信息（第十六条第二款）"
+
+
+def test_the_portal_lists_page_on_and_keep_the_search(world: World) -> None:
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    clerk = world.user("edu_clerk")
+    for n in range(21):
+        services.press_conference_record(
+            actor=clerk, org=world.edu, held_on=timezone.localdate(), topic=f"发布会{n:02d}", speakers="局长"
+        )
+    first = Client().get("/xxgk/edu/xwfbh/").content.decode()
+    assert 'href="?page=2" rel="next"' in first and "第 1 / 2 页" in first
+    assert "发布会00" in Client().get("/xxgk/edu/xwfbh/?page=2").content.decode()
+    page = Paginator(list(range(45)), 20).get_page(2)
+    html = render_to_string("portal/_pagination.html", {"page": page, "query": "q=%E5%AD%A6%22&"})
+    assert 'href="?q=%E5%AD%A6%22&amp;page=1"' in html and 'href="?q=%E5%AD%A6%22&amp;page=3"' in html

@@ -19,6 +19,7 @@ from gongkai.catalogue.models import (
 from gongkai.core import audit
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gongkai.core.inputs import optional_text, required_text
+from gongkai.core.switches import switch_active
 from gongkai.core.types import Actor
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
@@ -108,21 +109,15 @@ def column_unfile(*, actor: Actor, column: KeyColumn, document: Document) -> Non
 @transaction.atomic
 def column_set_active(*, actor: Actor, column: KeyColumn, active: bool) -> KeyColumn:
     """Close a column (no longer shown or flagged; its items stay filed) or reopen it."""
-    column = KeyColumn.objects.select_for_update().select_related("org").get(pk=column.pk)
-    policies.require(actor, "document.create", column.org)
-    if column.active == active:
-        raise IllegalTransition("栏目已是该状态。", code="unchanged")
-    column.active = active
-    column.save(update_fields=["active"])
-    audit.record(
+    return switch_active(
+        KeyColumn,
+        column.pk,
+        active=active,
         actor=actor,
-        action="key_column.reopened" if active else "key_column.closed",
-        obj=column,
-        before={"active": not active},
-        after={"active": active},
-        org_id=column.org_id,
+        event="key_column",
+        label="栏目",
+        check=lambda row: policies.require(actor, "document.create", row.org),
     )
-    return column
 
 
 @transaction.atomic

@@ -10,8 +10,9 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 
 from gongkai.core import audit
-from gongkai.core.errors import IllegalTransition, NotFound
+from gongkai.core.errors import NotFound
 from gongkai.core.inputs import required_text
+from gongkai.core.switches import switch_active
 from gongkai.core.types import Actor
 from gongkai.openness.models import (
     ConcernResponse,
@@ -62,38 +63,26 @@ def record_remove(*, actor: Actor, kind: str, pk: int, reason: str) -> str:
 @transaction.atomic
 def reading_point_set_active(*, actor: Actor, point: ReadingPoint, active: bool) -> ReadingPoint:
     """Close a reading point (it leaves the 指南; its months stay counted) or open it again."""
-    point = ReadingPoint.objects.select_for_update().select_related("org").get(pk=point.pk)
-    policies.require(actor, "openness.record", point.org)
-    if point.active == active:
-        raise IllegalTransition("查阅点已是该状态。", code="unchanged")
-    point.active = active
-    point.save(update_fields=["active"])
-    audit.record(
+    return switch_active(
+        ReadingPoint,
+        point.pk,
+        active=active,
         actor=actor,
-        action="reading_point.reopened" if active else "reading_point.closed",
-        obj=point,
-        before={"active": not active},
-        after={"active": active},
-        org_id=point.org_id,
+        event="reading_point",
+        label="查阅点",
+        check=lambda row: policies.require(actor, "openness.record", row.org),
     )
-    return point
 
 
 @transaction.atomic
 def new_media_set_active(*, actor: Actor, account: NewMediaAccount, active: bool) -> NewMediaAccount:
     """An account closed (关停) or run again; its months stay counted."""
-    account = NewMediaAccount.objects.select_for_update().select_related("org").get(pk=account.pk)
-    policies.require(actor, "openness.record", account.org)
-    if account.active == active:
-        raise IllegalTransition("账号已是该状态。", code="unchanged")
-    account.active = active
-    account.save(update_fields=["active"])
-    audit.record(
+    return switch_active(
+        NewMediaAccount,
+        account.pk,
+        active=active,
         actor=actor,
-        action="new_media.reopened" if active else "new_media.closed",
-        obj=account,
-        before={"active": not active},
-        after={"active": active},
-        org_id=account.org_id,
+        event="new_media",
+        label="账号",
+        check=lambda row: policies.require(actor, "openness.record", row.org),
     )
-    return account

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -74,7 +75,14 @@ def hudong(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "portal/hudong/index.html",
-        {"org": org, "section": "hudong", "boxes": selectors.open_boxes(org), "page": page, "q": query},
+        {
+            "org": org,
+            "section": "hudong",
+            "boxes": selectors.open_boxes(org),
+            "page": page,
+            "q": query,
+            "page_query": f"q={quote(query)}&" if query else "",
+        },
     )
 
 

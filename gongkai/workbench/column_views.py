@@ -20,7 +20,7 @@ from gongkai.catalogue.selectors import column_items, key_columns
 from gongkai.core.errors import ApplicationError
 from gongkai.orgs import policies
 from gongkai.orgs.selectors import bodies_seen_by
-from gongkai.workbench.forms import BodyForm, errors_in_one_line
+from gongkai.workbench.forms import BodyForm, submit
 
 
 class OpenForm(BodyForm):
@@ -73,15 +73,11 @@ def key_columns_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def column_open(request: HttpRequest) -> HttpResponse:
     form = OpenForm(request.POST, orgs=policies.orgs_where(request.user, "document.create"), prefix="open")
-    if not form.is_valid():
-        messages.error(request, f"栏目未开设：{errors_in_one_line(form)}")
-        return redirect("workbench:key_columns")
-    try:
-        column = columns.column_open(actor=request.user, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, f"栏目未开设：{exc.message}")
-    else:
-        messages.success(request, f"已开设栏目“{column.name}”。")
+
+    def run(data: dict[str, Any]) -> str:
+        return f"已开设栏目“{columns.column_open(actor=request.user, **data).name}”。"
+
+    submit(request, form, "栏目未开设", run)
     return redirect("workbench:key_columns")
 
 
@@ -89,16 +85,12 @@ def column_open(request: HttpRequest) -> HttpResponse:
 @require_POST
 def column_file(request: HttpRequest) -> HttpResponse:
     form = FileForm(request.POST, org_ids=_clerk_org_ids(request), prefix="file")
-    if not form.is_valid():
-        messages.error(request, f"未归入栏目：{errors_in_one_line(form)}")
-        return redirect("workbench:key_columns")
-    column = form.cleaned_data["column"]
-    try:
-        added = columns.column_file(actor=request.user, column=column, items=form.cleaned_data["items"].split())
-    except ApplicationError as exc:
-        messages.error(request, f"未归入栏目：{exc.message}")
-    else:
-        messages.success(request, f"已将{added}条信息归入“{column.name}”。")
+
+    def run(data: dict[str, Any]) -> str:
+        added = columns.column_file(actor=request.user, column=data["column"], items=data["items"].split())
+        return f"已将{added}条信息归入“{data['column'].name}”。"
+
+    submit(request, form, "未归入栏目", run)
     return redirect("workbench:key_columns")
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
 
 from gongkai.catalogue.models import Document, Term, Vocabulary
 from gongkai.catalogue.services import EDITABLE_FIELDS
+from gongkai.core.errors import ApplicationError
 from gongkai.orgs.models import Organisation
 
 
@@ -104,3 +108,19 @@ def errors_in_one_line(form: forms.Form) -> str:
         label = form.fields[name].label if name in form.fields else ""
         parts.extend(f"{label}：{e}" if label else str(e) for e in errors)
     return "；".join(parts)
+
+
+def submit(request: HttpRequest, form: forms.Form, refused: str, write: Callable[[dict[str, Any]], str]) -> bool:
+    """A workbench form's submission: the form's checks, then the service's (``write``, which returns
+    what to tell the user); each refusal said in one line after ``refused`` and naming the field.
+    Returns whether it was done (the caller redirects either way)."""
+    if not form.is_valid():
+        messages.error(request, f"{refused}：{errors_in_one_line(form)}")
+        return False
+    try:
+        done = write(form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, f"{refused}：{exc.message}")
+        return False
+    messages.success(request, done)
+    return True

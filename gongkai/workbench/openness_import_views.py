@@ -6,17 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from gongkai.core.errors import ApplicationError
 from gongkai.openness import importing
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.workbench.forms import BodyForm, errors_in_one_line
+from gongkai.workbench.forms import BodyForm, submit
 
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -46,22 +44,14 @@ def _import_orgs(request: HttpRequest) -> list[Organisation]:
 def openness_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES, orgs=_import_orgs(request), prefix="import")
 
-    def write(data: dict[str, Any]) -> object:
+    def run(data: dict[str, Any]) -> str:
         upload = data["file"]
-        return importing.import_records(
+        count = importing.import_records(
             actor=request.user, org=data["org"], kind=data["kind"], name=upload.name or "", data=upload.read()
         )
+        return f"已导入{count}条{importing.KINDS[data['kind']].label}记录。"
 
-    if form.is_valid():
-        try:
-            count = write(form.cleaned_data)
-        except ApplicationError as exc:
-            messages.error(request, f"未导入：{exc.message}")
-        else:
-            label = importing.KINDS[form.cleaned_data["kind"]].label
-            messages.success(request, f"已导入{count}条{label}记录。")
-    else:
-        messages.error(request, f"未导入：{errors_in_one_line(form)}")
+    submit(request, form, "未导入", run)
     return redirect("workbench:openness")
 
 

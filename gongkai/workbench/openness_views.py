@@ -29,7 +29,7 @@ from gongkai.openness.models import (
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import bodies_seen_by, working_org_ids
-from gongkai.workbench.forms import BodyForm, errors_in_one_line
+from gongkai.workbench.forms import BodyForm, submit
 from gongkai.workbench.openness_import_views import import_form
 
 
@@ -125,17 +125,13 @@ class ReplyForm(forms.Form):
 def _record(
     request: HttpRequest, form: forms.Form, what: str, done: str, write: Callable[[dict[str, Any]], object]
 ) -> HttpResponse:
-    """One recording form's submission: the form's checks, then the service's (``write``), each
-    refusal said in one line naming the field; back to the page either way."""
-    if not form.is_valid():
-        messages.error(request, f"{what}：{errors_in_one_line(form)}")
-    else:
-        try:
-            write(form.cleaned_data)
-        except ApplicationError as exc:
-            messages.error(request, f"{what}：{exc.message}")
-        else:
-            messages.success(request, done)
+    """One recording form's submission (``forms.submit``), back to the page either way."""
+
+    def run(data: dict[str, Any]) -> str:
+        write(data)
+        return done
+
+    submit(request, form, what, run)
     return redirect("workbench:openness")
 
 

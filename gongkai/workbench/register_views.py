@@ -5,6 +5,8 @@ with its disclosure attribute; the clerk links a 主动公开 document to its ca
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +23,7 @@ from gongkai.core.errors import ApplicationError
 from gongkai.core.numbers import parse_int
 from gongkai.orgs import policies
 from gongkai.orgs.selectors import bodies_seen_by, working_org_ids
-from gongkai.workbench.forms import BodyForm, errors_in_one_line
+from gongkai.workbench.forms import BodyForm, submit
 
 
 class RegisterForm(BodyForm):
@@ -76,16 +78,15 @@ def issued(request: HttpRequest) -> HttpResponse:
 @require_POST
 def issued_register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST, orgs=policies.orgs_where(request.user, "document.review"), prefix="issued")
-    if not form.is_valid():
-        messages.error(request, f"公文未登记：{errors_in_one_line(form)}")
-        return redirect("workbench:issued")
-    try:
-        record = register.issued_register(actor=request.user, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, f"公文未登记：{exc.message}")
-        return redirect("workbench:issued")
-    messages.success(request, f"已登记“{record.title[:40]}”（{record.get_attribute_display()}）。")
-    return _back_to_year(record)
+    registered: list[IssuedDocument] = []
+
+    def run(data: dict[str, Any]) -> str:
+        registered.append(register.issued_register(actor=request.user, **data))
+        return f"已登记“{registered[0].title[:40]}”（{registered[0].get_attribute_display()}）。"
+
+    if submit(request, form, "公文未登记", run):
+        return _back_to_year(registered[0])
+    return redirect("workbench:issued")
 
 
 def _back_to_year(record: IssuedDocument) -> HttpResponse:
