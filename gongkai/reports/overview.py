@@ -34,10 +34,11 @@ from gongkai.catalogue.models import (
     IssuedDocument,
     KeyColumn,
 )
-from gongkai.interaction.models import Message, MessageState
+from gongkai.interaction.models import Message, MessageState, OfflineTally
 from gongkai.openness.models import (
     ConcernResponse,
     DeputyProposal,
+    GazetteEntry,
     GazetteIssue,
     NewMediaAccount,
     NewMediaFigures,
@@ -168,11 +169,33 @@ FACTS: tuple[Fact, ...] = (
         month_field="held_on",
     ),
     Fact(
+        "press_head",
+        "主动公开",
+        "其中主要负责人出席",
+        "场",
+        lambda o, y: PressConference.objects.filter(org_id__in=o, held_on__year=y, head_attended=True).order_by(
+            "held_on"
+        ),
+        lambda c: SourceRow(c.held_on, f"{c.topic}（{c.speakers}）", None),
+        month_field="held_on",
+    ),
+    Fact(
         "responses",
         "主动公开",
         "回应社会关切",
         "次",
         lambda o, y: ConcernResponse.objects.filter(org_id__in=o, responded_on__year=y).order_by("responded_on"),
+        lambda r: SourceRow(r.responded_on, f"{r.concern}（{r.get_channel_display()}）", None),
+        month_field="responded_on",
+    ),
+    Fact(
+        "public_opinion",
+        "主动公开",
+        "其中回应舆情",
+        "次",
+        lambda o, y: ConcernResponse.objects.filter(org_id__in=o, responded_on__year=y, public_opinion=True).order_by(
+            "responded_on"
+        ),
         lambda r: SourceRow(r.responded_on, f"{r.concern}（{r.get_channel_display()}）", None),
         month_field="responded_on",
     ),
@@ -186,6 +209,20 @@ FACTS: tuple[Fact, ...] = (
             g.published_on, f"{g.year}年第{g.number}期", reverse("portal:gazette_issue", args=[g.org.slug, g.pk])
         ),
         month_field="published_on",
+    ),
+    Fact(
+        "gazette_items",
+        "主动公开",
+        "公报刊载政府信息",
+        "件",
+        lambda o, y: (
+            GazetteEntry.objects.filter(issue__org_id__in=o, issue__year=y)
+            .select_related("issue", "document")
+            .order_by("issue__number", "position")
+        ),
+        lambda e: SourceRow(e.issue.published_on, f"{e.issue} {e.document.title}", None),
+        org_field="issue__org_id",
+        month_field="issue__published_on",
     ),
     # 依申请公开
     Fact(
@@ -338,6 +375,29 @@ FACTS: tuple[Fact, ...] = (
         month_field="received_on",
     ),
     Fact(
+        "messages_published",
+        "政府信息公开平台建设",
+        "公开留言答复",
+        "件",
+        lambda o, y: Message.objects.filter(org_id__in=o, received_on__year=y, published=True).order_by(
+            "received_on", "pk"
+        ),
+        _message_row,
+        month_field="received_on",
+    ),
+    Fact(
+        "offline",
+        "政府信息公开平台建设",
+        "通过热线电话、现场咨询、领导接待日和来信受理群众咨询",
+        "件",
+        lambda o, y: OfflineTally.objects.filter(org_id__in=o, year=y).order_by("month", "channel"),
+        lambda t: SourceRow(
+            dt.date(t.year, t.month, 1), f"{t.get_channel_display()} {t.month}月（{t.source}）", None, t.count
+        ),
+        total="count",
+        month_field="month",
+    ),
+    Fact(
         "reading_points",
         "政府信息公开平台建设",
         "设置政府信息公开查阅点",
@@ -355,6 +415,19 @@ FACTS: tuple[Fact, ...] = (
         total="visits",
         month_field="month",
         org_field="point__org_id",
+    ),
+    Fact(
+        "reading_items",
+        "政府信息公开平台建设",
+        "提供查阅",
+        "件次",
+        lambda o, y: ReadingTally.objects.filter(point__org_id__in=o, year=y).select_related("point").order_by("month"),
+        lambda t: SourceRow(
+            dt.date(t.year, t.month, 1), f"{t.point.name} {t.month}月（{t.source}）", None, t.items_consulted
+        ),
+        total="items_consulted",
+        org_field="point__org_id",
+        month_field="month",
     ),
     # 监督保障
     Fact(
@@ -412,6 +485,17 @@ FACTS: tuple[Fact, ...] = (
             org_id__in=o, received_on__year=y, kind=ProposalKind.PROPOSAL
         ).order_by("received_on"),
         lambda p: SourceRow(p.received_on, f"{p.number} {p.title}", None),
+        month_field="received_on",
+    ),
+    Fact(
+        "proposals_replied",
+        "监督保障",
+        "已答复建议提案",
+        "件",
+        lambda o, y: DeputyProposal.objects.filter(
+            org_id__in=o, received_on__year=y, replied_on__isnull=False
+        ).order_by("received_on"),
+        lambda p: SourceRow(p.replied_on, f"{p.get_kind_display()} {p.number} {p.title}", None),
         month_field="received_on",
     ),
 )
