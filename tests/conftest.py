@@ -58,6 +58,10 @@ def ensure_reference_data() -> None:
         importlib.import_module("gongkai.catalogue.migrations.0002_vocabularies").forwards(apps, None)
     if not CalendarYear.objects.exists():
         importlib.import_module("gongkai.calendars.migrations.0002_load_official_schedule").forwards(apps, None)
+    from gongkai.catalogue.models import KeyArea
+
+    if not KeyArea.objects.exists():
+        importlib.import_module("gongkai.catalogue.migrations.0008_key_areas_default").seed(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gongkai.catalogue import columns
 from gongkai.catalogue.models import ColumnEntry, KeyArea, KeyColumn
-from gongkai.catalogue.selectors import FREQUENCY_DAYS, key_columns
+from gongkai.catalogue.selectors import FREQUENCY_DAYS, key_columns, overdue_columns
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gongkai.core.models import AuditEvent
 from tests.conftest import World, draft, publish
@@ -71,11 +71,13 @@ def test_a_column_silent_longer_than_its_frequency_is_flagged(world: World, freq
     KeyColumn.objects.filter(pk=column.pk).update(created_at=timezone.now() - dt.timedelta(days=days + 40))
     (status,) = key_columns([world.edu.pk])
     assert status.stale_on(today) and status.last_update is None
+    assert list(overdue_columns(today)) == [column]  # the same rule in one query
     item = publish(world, draft(world), on=today - dt.timedelta(days=days))
     columns.column_file(actor=clerk, column=column, items=[item.index_number])
     (status,) = key_columns([world.edu.pk])
     assert status.last_update == today - dt.timedelta(days=days) and status.due == today
     assert not status.stale_on(today) and status.stale_on(today + dt.timedelta(days=1))
+    assert not overdue_columns(today).exists() and list(overdue_columns(today + dt.timedelta(days=1))) == [column]
 
 
 def test_a_column_updated_on_change_is_never_flagged(world: World) -> None:
@@ -83,6 +85,7 @@ def test_a_column_updated_on_change_is_never_flagged(world: World) -> None:
     KeyColumn.objects.filter(pk=column.pk).update(created_at=timezone.now() - dt.timedelta(days=3000))
     (status,) = key_columns([world.edu.pk])
     assert status.due is None and not status.stale_on(timezone.localdate())
+    assert not overdue_columns(timezone.localdate() + dt.timedelta(days=9000)).exists()
 
 
 def test_the_workbench_lists_overdue_columns_to_a_supervisor(world: World) -> None:

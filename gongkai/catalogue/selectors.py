@@ -8,14 +8,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, ExtractYear, Greatest, TruncDate
 from django.utils import timezone
 
 from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue.doc_numbers import parse_doc_number
 from gongkai.catalogue.models import (
     CatalogueUpload,
+    ColumnEntry,
     DisclosureAttribute,
     Document,
     DocumentState,
@@ -317,6 +318,23 @@ def key_columns(org_ids: list[int], *, active_only: bool = True) -> list[ColumnS
         due = since + dt.timedelta(days=days) if days else None
         out.append(ColumnStatus(column=column, items=column.n, last_update=column.last, due=due))
     return out
+
+
+def overdue_columns(today: dt.date) -> QuerySet[KeyColumn]:
+    """The open columns silent beyond their declared frequency on ``today``, as one query (for the
+    supervision dashboard, which counts them per body over a whole subtree): the same rule as
+    ``ColumnStatus.stale_on``, said in SQL."""
+    newest = (
+        ColumnEntry.objects.filter(column=OuterRef("pk"), document__state=DocumentState.PUBLISHED)
+        .order_by("-document__published_date")
+        .values("document__published_date")[:1]
+    )
+    opened = TruncDate("created_at")
+    since = Greatest(Coalesce(Subquery(newest), opened), opened)
+    late = Q(pk__in=[])
+    for frequency, days in FREQUENCY_DAYS.items():
+        late |= Q(frequency=frequency, since__lt=today - dt.timedelta(days=days))
+    return KeyColumn.objects.filter(active=True).annotate(since=since).filter(late).select_related("org", "area")
 
 
 def column_items(column: KeyColumn) -> QuerySet[Document]:
