@@ -1388,3 +1388,84 @@ def test_a_clerk_imports_a_past_year_of_training_from_a_file(world, live_server,
     form.get_by_role("button", name="导入").click()
     page.wait_for_selector("text=已导入2条培训和会议记录。")
     check_accessibility(page)
+
+
+def test_a_supervisor_drills_into_a_late_reply_and_a_finding_is_rectified(world, live_server, page, tmp_path) -> None:
+    """Issue 22: the dashboard, the records behind a cell without personal data, a finding opened
+    from it, the clerk's rectification with evidence, returned once, then accepted; 责任追究."""
+    from tests.test_supervision import replied
+
+    replied(world.edu, 1, "late", late_days=3, day=timezone.localdate())
+    base = live_server.url
+    login(page, base, "city_supervisor")
+    page.get_by_role("link", name="监督考核").click()
+    page.wait_for_selector("#dashboard-form")
+    page.locator("#dashboard-form").get_by_label("指标类别").select_option(label="依申请公开")
+    page.locator("#dashboard-form").get_by_role("button", name="查看").click()
+    page.wait_for_selector("#dashboard")
+    check_accessibility(page)
+    row = page.locator("#dashboard tbody tr", has_text=world.edu.name)
+    row.locator("a.warn").first.click()
+    page.wait_for_selector("#cell-rows")
+    cell = page.inner_text("#cell-rows")
+    assert "逾期3个工作日" in cell and "欧阳" not in cell and "13912340000" not in cell
+    check_accessibility(page)
+    form = page.locator("#finding-form")
+    form.get_by_label("问题描述和整改要求").fill("今年有申请逾期答复，请查明原因，建立台账。")
+    form.get_by_label("整改时限（工作日）").fill("10")
+    form.get_by_role("button", name="下发督查问题").click()
+    page.wait_for_selector("text=已下发督查问题")
+    finding_url = page.url
+
+    clerk = page.context.browser.new_page()
+    login(clerk, base, "edu_clerk")
+    clerk.get_by_role("link", name="监督考核").click()
+    clerk.get_by_role("link", name="督查问题（未销号 1 个）").click()
+    clerk.locator("#findings").get_by_role("link").first.click()
+    check_accessibility(clerk)
+    ledger = tmp_path / "整改台账.pdf"
+    ledger.write_bytes(b"%PDF-1.4 ledger")
+    clerk.get_by_label("整改情况").fill("已建立逾期预警台账。")
+    clerk.get_by_label("佐证材料").set_input_files(str(ledger))
+    clerk.get_by_role("button", name="报送整改情况").click()
+    clerk.wait_for_selector("text=已报送整改情况。")
+
+    page.goto(finding_url)
+    with page.expect_download() as got:
+        page.get_by_role("link", name="整改台账.pdf").click()
+    assert Path(got.value.path()).read_bytes() == b"%PDF-1.4 ledger"
+    page.get_by_label("退回理由").fill("未说明逾期原因")
+    page.get_by_role("button", name="退回重新整改").click()
+    page.wait_for_selector("text=已退回重新整改。")
+    clerk.reload()
+    clerk.get_by_label("整改情况").fill("逾期原因是征求意见时间过长，已改进流程。")
+    clerk.get_by_role("button", name="报送整改情况").click()
+    clerk.wait_for_selector("text=已报送整改情况。")
+    page.reload()
+    page.get_by_label("审核意见").fill("同意销号")
+    page.get_by_role("button", name="整改通过，予以销号").click()
+    page.wait_for_selector("text=已整改通过，予以销号。")
+    assert page.inner_text("#finding-state") == "已销号"
+
+    page.goto(f"{base}/workbench/findings/")
+    form = page.locator("#finding-form")
+    form.get_by_label("机构").select_option(label=world.health.name)
+    form.get_by_label("问题", exact=False).first.fill("政府信息公开指南未更新")
+    form.get_by_label("问题描述和整改要求").fill("指南中的办公地址已变更，请更新。")
+    form.get_by_label("整改时限（工作日）").fill("5")
+    form.get_by_role("button", name="下发督查问题").click()
+    page.wait_for_selector("text=已下发督查问题“政府信息公开指南未更新”")
+    page.goto(f"{base}/workbench/findings/")
+    assert "政府信息公开指南未更新" in page.inner_text("#findings")
+
+    page.goto(f"{base}/workbench/supervision/accountability/")
+    check_accessibility(page)
+    form = page.locator("#accountability-form")
+    form.get_by_label("机构").select_option(label=world.edu.name)
+    form.get_by_label("违法行为").select_option(index=2)
+    form.get_by_label("事实").fill("重点领域栏目长期未更新。")
+    form.get_by_label("处理措施").fill("责令改正")
+    form.get_by_label("决定日期").fill(timezone.localdate().isoformat())
+    form.get_by_role("button", name="登记责任追究").click()
+    page.wait_for_selector("text=已登记对")
+    assert "责令改正" in page.inner_text("#accountability")

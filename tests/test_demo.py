@@ -69,4 +69,7 @@ def test_demo_data_covers_every_state_and_role() -> None:
 
     assert any(s.stale_on(timezone.localdate()) for s in key_columns([jyj.pk]))  # one column shows as overdue
     assert o.DeputyProposal.objects.exclude(replied_on=None).count() == 1
+    from gongkai.supervision.models import Finding
+
+    assert Finding.objects.get().state == "responded"  # the city's finding awaits its decision
     assert load_demo() == {}  # a second run changes nothing

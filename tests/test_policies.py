@@ -29,6 +29,7 @@ EXPECTED = {
         "message.publish",
         "message.reveal",
         "openness.record",
+        "finding.respond",
     },
     "edu_reviewer": {
         "document.review",
@@ -57,6 +58,7 @@ EXPECTED = {
         "report.reject",
         "message.publish",
         "message.reveal",
+        "finding.respond",
     },
     "city_supervisor": set(),
     "city_admin": set(),
@@ -127,3 +129,14 @@ def test_granting_and_revoking_take_effect_at_once(world) -> None:
     from django.contrib.auth import get_user_model
 
     assert not policies.can(get_user_model().objects.get(pk=user.pk), "document.create", world.edu)
+
+
+def test_supervision_is_taken_by_an_office_above_the_body_only(world) -> None:
+    """督查 (Art. 47): the city's supervisor opens findings and decides rectifications for the bodies
+    below the city, not for the city itself; no working role takes them; nobody above reaches sideways."""
+    for action in policies.SUPERVISION_ACTIONS:
+        assert policies.can(world.user("city_supervisor"), action, world.edu)
+        assert policies.can(world.user("city_supervisor"), action, world.health)
+        assert not policies.can(world.user("city_supervisor"), action, world.city)
+        for username in ("edu_clerk", "edu_reviewer", "edu_leader", "city_admin", "outsider"):
+            assert not policies.can(world.user(username), action, world.edu)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gongkai.interaction",
     "gongkai.openness",
     "gongkai.reports",
+    "gongkai.supervision",
     "gongkai.portal",
     "gongkai.workbench",
     "gongkai.demo",

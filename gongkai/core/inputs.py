@@ -30,6 +30,18 @@ def optional_text(value: Any, label: str, field: str, limit: int) -> str:
     return text
 
 
+def long_text(value: Any, label: str, field: str, limit: int = 10_000) -> str:
+    """A text of paragraphs (line breaks kept, as \n), trimmed, not empty, no other control characters."""
+    text = str(value or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise ValidationFailed(f"请填写{label}。", code="required", field=field)
+    if len(text) > limit:
+        raise ValidationFailed(f"{label}不能超过{limit}个字。", code="too_long", field=field)
+    if has_control_characters(text, multiline=True):
+        raise ValidationFailed(f"{label}含有控制字符，请删除后重新填写。", code="invalid_characters", field=field)
+    return text
+
+
 def past_date(value: Any, field: str) -> dt.date:
     """A day that has happened: from 2000 to today (records are kept of what was done)."""
     if isinstance(value, dt.date):

@@ -319,6 +319,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
     _demo_openness(departments["jyj"], users, min(today, timezone.localdate()))
     _demo_issued(departments["jyj"], users, min(today, timezone.localdate()))
     _demo_key_columns(departments["jyj"], users, min(today, timezone.localdate()))
+    _demo_supervision(departments["jyj"], users)
     applications = _demo_applications(
         rng,
         min(today, timezone.localdate()),
@@ -596,6 +597,27 @@ def _demo_key_columns(org: Organisation, users: dict[str, Any], today: dt.date) 
     silent = columns.column_open(actor=clerk, org=org, area="BZ02", frequency="monthly")
     # Demo history: the column was opened a year ago (the service stamps today).
     KeyColumn.objects.filter(pk=silent.pk).update(created_at=timezone.now() - dt.timedelta(days=365))
+
+
+def _demo_supervision(org: Organisation, users: dict[str, Any]) -> None:
+    """The city's supervisor has found that the education bureau's 公共资源交易 column has gone
+    silent; the bureau has reported its rectification, which awaits the office's decision."""
+    from gongkai.supervision import services as supervision
+
+    finding = supervision.finding_open(
+        actor=users["hhht_supervisor"],
+        org=org,
+        title="重点领域栏目逾期未更新",
+        detail="“公共资源交易”栏目声明每月更新，已超过一年没有新的信息。\n请更新栏目内容，并建立栏目更新责任制度。",
+        working_days=15,
+        indicator="columns_overdue",
+    )
+    supervision.finding_transition(
+        actor=users["jyj_clerk"],
+        finding=finding,
+        action="respond",
+        text="已明确栏目责任人，补充发布本年度公共资源交易信息，并纳入月度检查。",
+    )
 
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

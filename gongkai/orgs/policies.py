@@ -4,8 +4,11 @@ Two kinds of reach:
 - Working roles (公开专员, 保密审查, 分管领导) act only in the organisation they belong to. A clerk of
   one department therefore never sees or touches another department's drafts, not even a sibling's.
 - Oversight roles reach down the tree: a supervisor (a higher office) reads everything below it but
-  acts on nothing; an administrator manages organisations, people and calendars in its subtree but
-  takes no step in the publication workflow (separation of duties).
+  takes no step in any body's own work; an administrator manages organisations, people and
+  calendars in its subtree but takes no step in the publication workflow (separation of duties).
+- Supervision itself is the one thing a supervisor does (Art. 47, 52–53): it opens 督查 findings
+  against bodies strictly below its office, accepts or returns their rectification, and keeps the
+  accountability records; the body's clerk or leader answers a finding.
 
 Every view, service and command asks here; nothing else inspects roles.
 
@@ -60,6 +63,8 @@ WORKFLOW_ROLES: dict[str, frozenset[str]] = {
     "message.reveal": frozenset({Role.CLERK, Role.REVIEWER, Role.LEADER}),
     # The other openness records (新闻发布会, 培训和会议): kept by the body's 公开专员.
     "openness.record": frozenset({Role.CLERK}),
+    # 督查 (Art. 47): the body's clerk or leader reports its rectification of a finding.
+    "finding.respond": frozenset({Role.CLERK, Role.LEADER}),
     # Annual reports (Art. 49–50): the clerk compiles, the reviewer checks, the leader approves.
     "report.edit": frozenset({Role.CLERK}),
     "report.review": frozenset({Role.REVIEWER}),
@@ -103,7 +108,14 @@ ACTION_LABELS = {
     "message.reveal": "查看留言人联系方式",
     "interaction.configure": "设置互动渠道",
     "openness.record": "记录政务公开工作（发布会、培训、公报、新媒体等）",
+    "finding.respond": "报送整改情况",
+    "finding.open": "下发督查问题",
+    "finding.decide": "审核整改情况",
+    "accountability.record": "登记责任追究",
 }
+
+# Supervision's own acts: taken by a supervisor of an office above the body (never at its own body).
+SUPERVISION_ACTIONS = frozenset({"finding.open", "finding.decide", "accountability.record"})
 
 
 def _is_authenticated(user: Actor | None) -> TypeGuard[User]:
@@ -167,6 +179,8 @@ def can(user: Actor | None, action: str, org: Organisation) -> bool:
         if _is_authenticated(user) and user.is_superuser:
             return True
         return any(m.role == Role.ADMIN and _reaches(m, org) for m in _memberships(user))
+    if action in SUPERVISION_ACTIONS:
+        return any(m.role == Role.SUPERVISOR and _reaches(m, org) and m.org_id != org.pk for m in _memberships(user))
     if action in {"document.view_internal", "application.read"}:
         return can_read_internal(user, org)
     raise ValueError(f"Unknown action {action!r}")
@@ -251,6 +265,12 @@ def orgs_overseen(user: Actor | None) -> list[Organisation]:
     """The tops of the subtrees the user oversees (监督, 管理员): it reads everything below each,
     masked, and acts on none of it."""
     seen = {m.org_id: m.org for m in _memberships(user) if m.role in OVERSIGHT_ROLES}
+    return sorted(seen.values(), key=lambda o: o.path)
+
+
+def offices_supervised(user: Actor | None) -> list[Organisation]:
+    """The offices from which the user supervises (督查, 责任追究): where it holds the supervisor role."""
+    seen = {m.org_id: m.org for m in _memberships(user) if m.role == Role.SUPERVISOR}
     return sorted(seen.values(), key=lambda o: o.path)
 
 

@@ -11,6 +11,7 @@ from gongkai.workbench import (
     register_views,
     report_views,
     statistics_views,
+    supervision_views,
     views,
 )
 from gongkai.workbench import import_views as imports
@@ -55,6 +56,14 @@ urlpatterns = [
         name="openness_import_template",
     ),
     path("openness/new-media/figures/", openness_views.new_media_figures, name="new_media_figures"),
+    path("supervision/", supervision_views.dashboard, name="supervision"),
+    path("supervision/cell/", supervision_views.cell, name="supervision_cell"),
+    path("supervision/accountability/", supervision_views.accountability, name="accountability"),
+    path("findings/", supervision_views.findings, name="findings"),
+    path("findings/open/", supervision_views.finding_open, name="finding_open"),
+    path("findings/<id:pk>/", supervision_views.finding_detail, name="finding"),
+    path("findings/<id:pk>/evidence/<id:rid>/", supervision_views.evidence, name="finding_evidence"),
+    path("findings/<id:pk>/<slug:action>/", supervision_views.finding_step, name="finding_step"),
     path("statistics/", statistics_views.statistics_page, name="statistics"),
     path("statistics/export.xlsx", statistics_views.statistics_export, name="statistics_export"),
     path("key-columns/", column_views.key_columns_page, name="key_columns"),

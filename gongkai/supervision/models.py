@@ -1,0 +1,120 @@
+"""Supervision (监督考核, Art. 47–53): what a higher office finds at a body below it and how the body
+rectifies it (督查 and 整改), and the accountability measures taken (责任追究, Art. 52–53).
+
+The dashboard's figures are not stored: they are counted from the records when asked
+(``supervision.indicators``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from gongkai.core.storage import private_storage, random_name
+
+
+class FindingState(models.TextChoices):
+    OPEN = "open", "待整改"
+    RESPONDED = "responded", "整改待审核"
+    ACCEPTED = "accepted", "已销号"
+
+
+class Finding(models.Model):
+    """A 督查 finding an office opens against a body below it, with a deadline in working days for
+    its rectification (整改). ``indicator`` names the dashboard figure it came from, if any, so that
+    repeat findings on the same matter are seen."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="findings", verbose_name="被督查机关"
+    )
+    office = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="督查机关")
+    title = models.CharField("问题", max_length=200)
+    detail = models.TextField("问题描述和整改要求")
+    indicator = models.CharField("来源指标", max_length=40, blank=True)
+    period_start = models.DateField("统计期间起", null=True, blank=True)
+    period_end = models.DateField("统计期间止", null=True, blank=True)
+    opened_on = models.DateField("下发日期")
+    working_days = models.PositiveSmallIntegerField("整改时限（工作日）")
+    due_date = models.DateField("整改期限")
+    due_provisional = models.BooleanField(default=False)
+    state = models.CharField("状态", max_length=10, choices=FindingState.choices, default=FindingState.OPEN)
+    closed_on = models.DateField("销号日期", null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        indexes = [
+            models.Index(fields=["org", "state"], name="finding_org_state"),
+            models.Index(fields=["office", "state"], name="finding_office_state"),
+        ]
+        verbose_name = "督查问题"
+        verbose_name_plural = "督查问题"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def evidence_name(instance: object, filename: str) -> str:
+    suffix = filename[filename.rfind(".") :].lower()[:6] if "." in filename else ""
+    return random_name("rectification", suffix)
+
+
+class Rectification(models.Model):
+    """The body's account of its rectification with its evidence (a file kept privately, readable by
+    the body's staff and the office), and the office's decision on it."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="rectifications")
+    text = models.TextField("整改情况")
+    evidence = models.FileField("佐证材料", upload_to=evidence_name, storage=private_storage, blank=True)
+    evidence_name = models.CharField("佐证材料文件名", max_length=255, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_on = models.DateField("报送日期")
+    accepted = models.BooleanField("通过", null=True)
+    decision_note = models.TextField("审核意见", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField("审核日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["finding", "id"]
+        verbose_name = "整改报告"
+        verbose_name_plural = "整改报告"
+
+    def __str__(self) -> str:
+        return f"{self.finding_id}: {self.submitted_on}"
+
+
+class Conduct(models.TextChoices):
+    """The conduct Art. 52–53 of the 2019 Regulations name (their wording is not in this project's
+    sources; docs/supervision.md says so)."""
+
+    NO_SECRECY_REVIEW = "art52", "未建立健全政府信息发布保密审查机制（第五十二条）"
+    NOT_PERFORMING = "art53_1", "不依法履行政府信息公开职能（第五十三条第（一）项）"
+    NOT_UPDATING = "art53_2", "不及时更新公开的政府信息内容、政府信息公开指南和政府信息公开目录（第五十三条第（二）项）"
+    OTHER = "art53_3", "违反本条例规定的其他情形（第五十三条第（三）项）"
+
+
+class Accountability(models.Model):
+    """责任追究: a measure taken against a body (or its staff, unnamed here) for conduct Art. 52–53
+    name. Kept by the office and visible only to it."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="被追责机关")
+    office = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="决定机关")
+    conduct = models.CharField("违法行为", max_length=10, choices=Conduct.choices)
+    facts = models.TextField("事实")
+    measure = models.CharField(
+        "处理措施", max_length=200, help_text="如：责令改正、通报批评、对负有责任的领导人员和直接责任人员依法给予处分"
+    )
+    decided_on = models.DateField("决定日期")
+    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = "责任追究"
+        verbose_name_plural = "责任追究"
+
+    def __str__(self) -> str:
+        return f"{self.get_conduct_display()} {self.decided_on}"

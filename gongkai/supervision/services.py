@@ -1,0 +1,170 @@
+"""Writes of supervision: a 督查 finding opened against a body below the office, the body's
+rectification (with its evidence) and the office's decision, and 责任追究 records. Each checks the
+policy, writes in one transaction and leaves an audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.applications.uploads import Upload, check_upload
+from gongkai.calendars.services import WorkingCalendar
+from gongkai.core import audit
+from gongkai.core.errors import PermissionDenied, ValidationFailed
+from gongkai.core.inputs import long_text, past_date, required_text
+from gongkai.core.numbers import parse_int
+from gongkai.core.text import clean_filename
+from gongkai.core.types import Actor, user_of
+from gongkai.core.workflow import Step, Transition, lock, run_transition
+from gongkai.orgs import policies
+from gongkai.orgs.models import Organisation
+from gongkai.supervision import workflow
+from gongkai.supervision.indicators import BY_KEY as INDICATORS
+from gongkai.supervision.models import Accountability, Conduct, Finding, Rectification
+
+MAX_WORKING_DAYS = 120
+
+
+def _office_of(actor: Actor, org: Organisation, action: str) -> tuple[Organisation, User]:
+    """The office the actor supervises the body from (the nearest one above it), and the actor."""
+    user = policies.require(actor, action, org)
+    offices = [o for o in policies.offices_supervised(actor) if org.path.startswith(o.path) and o.pk != org.pk]
+    if not offices:  # policies.require let it through, so this cannot happen; kept as a guard
+        raise PermissionDenied("您不是该机关的上级督查机关。", code="permission_denied")
+    return max(offices, key=lambda o: len(o.path)), user
+
+
+@transaction.atomic
+def finding_open(
+    *,
+    actor: Actor,
+    org: Organisation,
+    title: str,
+    detail: str,
+    working_days: Any,
+    indicator: str = "",
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+) -> Finding:
+    """Open a finding with a deadline in working days on the body's calendar (from today)."""
+    office, user = _office_of(actor, org, "finding.open")
+    days = parse_int(working_days, label="整改时限（工作日）", lo=1, hi=MAX_WORKING_DAYS, field="working_days")
+    if indicator and indicator not in INDICATORS:
+        raise ValidationFailed("来源指标不正确。", code="invalid_choice", field="indicator")
+    today = timezone.localdate()
+    due = WorkingCalendar(org).add_working_days(today, days)
+    finding = Finding.objects.create(
+        org=org,
+        office=office,
+        title=required_text(title, "问题", "title", 200),
+        detail=long_text(detail, "问题描述和整改要求", "detail"),
+        indicator=indicator,
+        period_start=period_start,
+        period_end=period_end,
+        opened_on=today,
+        working_days=days,
+        due_date=due.due,
+        due_provisional=due.provisional,
+        opened_by=user,
+    )
+    audit.record(
+        actor=actor,
+        action="finding.opened",
+        obj=finding,
+        after={"title": finding.title, "indicator": indicator, "due_date": finding.due_date, "office": office.pk},
+        org_id=org.pk,
+    )
+    return finding
+
+
+def _snapshot(finding: Finding) -> dict[str, Any]:
+    return {"state": finding.state, "closed_on": finding.closed_on}
+
+
+@transaction.atomic
+def finding_transition(
+    *, actor: Actor, finding: Finding, action: str, evidence: Upload | None = None, **params: Any
+) -> Finding:
+    """One step of ``workflow.FINDING``: the body responds (with an optional evidence file), the
+    office accepts or returns."""
+    finding = lock(Finding, finding.pk)
+    if evidence is not None:
+        check_upload(evidence)
+
+    def authorise(step: Transition) -> None:
+        policies.require(actor, step.permission, finding.org)
+
+    def handle(step: Step) -> None:
+        if action == "respond":
+            rectification = Rectification(
+                finding=finding, text=step.params["text"], submitted_by=user_of(actor), submitted_on=step.on
+            )
+            if evidence is not None:
+                rectification.evidence_name = clean_filename(evidence.name)
+                rectification.evidence.save(rectification.evidence_name, ContentFile(evidence.data), save=False)
+            rectification.save()
+        else:
+            latest = finding.rectifications.order_by("-id").first()
+            if latest is not None:
+                latest.accepted = action == "accept"
+                latest.decision_note = step.params.get("note") or step.reason
+                latest.decided_by = user_of(actor)
+                latest.decided_on = step.on
+                latest.save()
+            if action == "accept":
+                finding.closed_on = step.on
+
+    run_transition(
+        workflow.FINDING,
+        finding,
+        action=action,
+        actor=actor,
+        raw=params,
+        today=timezone.localdate(),
+        authorise=authorise,
+        handle=handle,
+        snapshot=_snapshot,
+    )
+    return finding
+
+
+@transaction.atomic
+def accountability_record(
+    *,
+    actor: Actor,
+    org: Organisation,
+    conduct: str,
+    facts: str,
+    measure: str,
+    decided_on: Any,
+    finding: Finding | None = None,
+) -> Accountability:
+    """A 责任追究 measure decided against a body below the office (Art. 52–53)."""
+    office, user = _office_of(actor, org, "accountability.record")
+    if conduct not in Conduct.values:
+        raise ValidationFailed("请选择违法行为（第五十二条、第五十三条）。", code="invalid_choice", field="conduct")
+    if finding is not None and finding.org_id != org.pk:
+        raise ValidationFailed("督查问题不属于该机关。", code="invalid_finding", field="finding")
+    record = Accountability.objects.create(
+        org=org,
+        office=office,
+        conduct=conduct,
+        facts=long_text(facts, "事实", "facts"),
+        measure=required_text(measure, "处理措施", "measure", 200),
+        decided_on=past_date(decided_on, "decided_on"),
+        finding=finding,
+        recorded_by=user,
+    )
+    audit.record(
+        actor=actor,
+        action="accountability.recorded",
+        obj=record,
+        after={"conduct": conduct, "measure": record.measure, "decided_on": record.decided_on},
+        org_id=office.pk,  # the office's record, not the body's
+    )
+    return record
