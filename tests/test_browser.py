@@ -1469,3 +1469,73 @@ def test_a_supervisor_drills_into_a_late_reply_and_a_finding_is_rectified(world,
     form.get_by_role("button", name="登记责任追究").click()
     page.wait_for_selector("text=已登记对")
     assert "责令改正" in page.inner_text("#accountability")
+
+
+def test_an_office_defines_a_scheme_scores_the_year_and_downloads_the_circular(world, live_server, page) -> None:
+    """Issue 22 §2: the scheme form, scoring, an adjustment approved by a second supervisor, and the
+    XLSX and the 通报."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from gongkai.orgs.models import Role
+    from tests.conftest import make_user
+    from tests.test_supervision import replied
+
+    make_user("city_supervisor2", world.city, Role.SUPERVISOR)
+    year = timezone.localdate().year
+    replied(world.edu, 2, "late", late_days=1, day=timezone.localdate())
+    base = live_server.url
+    login(page, base, "city_supervisor")
+    page.goto(f"{base}/workbench/supervision/")
+    page.get_by_role("link", name="考核方案").click()
+    start = page.locator("#scheme-start")
+    start.get_by_label("考核年度").fill(str(year))
+    start.get_by_role("button", name="打开方案").click()
+    page.wait_for_selector("#scheme-form")
+    check_accessibility(page)
+    form = page.locator("#scheme-form")
+    form.get_by_label("按时答复率（第三十三条） 分值").fill("60")
+    form.get_by_label("按时答复率（第三十三条） 目标值").fill("100")
+    form.get_by_label("逾期答复 分值").fill("40")
+    form.get_by_label("逾期答复 每单位扣分").fill("10")
+    form.get_by_label("上年度年报逾期 分值").fill("0")
+    form.get_by_label("上年度年报逾期 否决值").fill("1")
+    form.get_by_role("button", name="保存方案").click()
+    page.wait_for_selector("text=满分100.00分")
+    assert "逾期答复" in page.inner_text("#scheme-items")
+    page.get_by_role("button", name=f"按本方案评分{year}年度").click()
+    page.wait_for_selector("#ranking")
+    check_accessibility(page)
+    row = page.locator("#ranking tbody > tr", has_text=world.edu.name).first
+    assert "20.00" in row.inner_text()
+    adjust = page.locator("#adjust-form")
+    adjust.get_by_label("机关").select_option(label=world.edu.name)
+    adjust.get_by_label("调整分值").fill("5")
+    adjust.get_by_label("理由").fill("一件逾期因系统停机")
+    adjust.get_by_role("button", name="提出调整").click()
+    page.wait_for_selector("text=已提出调整")
+    run_url = page.url
+    other = page.context.browser.new_page()
+    login(other, base, "city_supervisor2")
+    other.goto(run_url)
+    other.get_by_role("button", name="批准调整").click()
+    other.wait_for_selector("text=已批准调整。")
+    assert "25.00" in other.locator("#ranking tbody > tr", has_text=world.edu.name).first.inner_text()
+    adjust = other.locator("#adjust-form")
+    adjust.get_by_label("机关").select_option(label=world.health.name)
+    adjust.get_by_label("调整分值").fill("-3")
+    adjust.get_by_label("理由").fill("抽查发现答复书不规范")
+    adjust.get_by_role("button", name="提出调整").click()
+    other.wait_for_selector("text=已提出调整")
+    page.goto(run_url)
+    page.get_by_role("button", name="不予批准").click()
+    page.wait_for_selector("text=已不予批准。")
+    assert "未批准" in page.inner_text("#adjustments")
+    with other.expect_download() as sheet:
+        other.get_by_role("link", name="结果表（XLSX）").click()
+    book = load_workbook(io.BytesIO(Path(sheet.value.path()).read_bytes()))
+    assert any(r[1] == world.edu.name and r[4] == 25 for r in book["排名"].iter_rows(min_row=3, values_only=True))
+    with other.expect_download() as circular:
+        other.get_by_role("link", name="通报（DOCX）").click()
+    doc = Document(io.BytesIO(Path(circular.value.path()).read_bytes()))
+    assert "考核结果的通报" in doc.paragraphs[0].text

@@ -112,6 +112,7 @@ ACTION_LABELS = {
     "finding.open": "下发督查问题",
     "finding.decide": "审核整改情况",
     "accountability.record": "登记责任追究",
+    "assessment.manage": "制定考核方案和评分",
 }
 
 # Supervision's own acts: taken by a supervisor of an office above the body (never at its own body).
@@ -179,6 +180,9 @@ def can(user: Actor | None, action: str, org: Organisation) -> bool:
         if _is_authenticated(user) and user.is_superuser:
             return True
         return any(m.role == Role.ADMIN and _reaches(m, org) for m in _memberships(user))
+    if action == "assessment.manage":
+        # 考核 (Art. 47): the office's own supervisors define its scheme and score the bodies below.
+        return any(m.role == Role.SUPERVISOR and m.org_id == org.pk for m in _memberships(user))
     if action in SUPERVISION_ACTIONS:
         return any(m.role == Role.SUPERVISOR and _reaches(m, org) and m.org_id != org.pk for m in _memberships(user))
     if action in {"document.view_internal", "application.read"}:

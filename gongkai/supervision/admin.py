@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gongkai.supervision.models import Accountability, Finding
+from gongkai.supervision.models import Accountability, Adjustment, AssessmentScheme, Finding, ScoreRun
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -33,3 +33,21 @@ class FindingAdmin(ReadOnly):
 class AccountabilityAdmin(ReadOnly):
     list_display = ("org", "conduct", "measure", "decided_on", "office")
     list_filter = ("conduct",)
+
+
+@admin.register(AssessmentScheme)
+class AssessmentSchemeAdmin(ReadOnly):
+    list_display = ("name", "office", "year", "version", "locked_on")
+    list_filter = ("year",)
+
+
+@admin.register(ScoreRun)
+class ScoreRunAdmin(ReadOnly):
+    list_display = ("scheme", "computed_at", "computed_by")
+    exclude = ("results",)
+
+
+@admin.register(Adjustment)
+class AdjustmentAdmin(ReadOnly):
+    list_display = ("run", "org", "points", "state", "proposed_by", "decided_by")
+    list_filter = ("state",)

@@ -118,3 +118,79 @@ class Accountability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_conduct_display()} {self.decided_on}"
+
+
+class AssessmentScheme(models.Model):
+    """考核方案: an office's scheme for a year, its items (``supervision.scoring.Item`` as JSON). Each
+    change of a locked scheme is a new version; a version is locked when the year's scoring starts
+    and never changes after."""
+
+    office = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="考核机关")
+    year = models.PositiveSmallIntegerField("考核年度")
+    version = models.PositiveSmallIntegerField("版本")
+    name = models.CharField("名称", max_length=200)
+    items = models.JSONField("考核指标", default=list)
+    locked_on = models.DateField("锁定日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        constraints = [models.UniqueConstraint(fields=["office", "year", "version"], name="scheme_version_once")]
+        verbose_name = "考核方案"
+        verbose_name_plural = "考核方案"
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
+
+
+class ScoreRun(models.Model):
+    """One scoring of every body below the office under a locked scheme, for the scheme's year:
+    ``results`` maps a body's id to its score and breakdown as computed (never edited; manual
+    adjustments are separate and approved)."""
+
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.PROTECT, related_name="runs")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    results = models.JSONField(default=dict)
+    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        verbose_name = "考核评分"
+        verbose_name_plural = "考核评分"
+
+    def __str__(self) -> str:
+        return f"{self.scheme} {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class AdjustmentState(models.TextChoices):
+    PROPOSED = "proposed", "待批准"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "未批准"
+
+
+class Adjustment(models.Model):
+    """A manual change of a body's score: with its reason, proposed by one supervisor of the office
+    and approved by another."""
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="adjustments")
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField("调整分值", max_digits=7, decimal_places=2)
+    reason = models.TextField("理由")
+    state = models.CharField(max_length=10, choices=AdjustmentState.choices, default=AdjustmentState.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = "评分调整"
+        verbose_name_plural = "评分调整"
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.points}"

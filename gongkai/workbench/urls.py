@@ -2,8 +2,8 @@ from django.urls import path
 
 from gongkai.workbench import application_records as records
 from gongkai.workbench import application_views as apps
-from gongkai.workbench import case_views as cases
 from gongkai.workbench import (
+    assessment_views,
     column_views,
     interpretation_views,
     openness_import_views,
@@ -14,6 +14,7 @@ from gongkai.workbench import (
     supervision_views,
     views,
 )
+from gongkai.workbench import case_views as cases
 from gongkai.workbench import import_views as imports
 from gongkai.workbench import message_views as msgs
 
@@ -57,6 +58,14 @@ urlpatterns = [
     ),
     path("openness/new-media/figures/", openness_views.new_media_figures, name="new_media_figures"),
     path("supervision/", supervision_views.dashboard, name="supervision"),
+    path("assessment/", assessment_views.assessment_list, name="assessment"),
+    path("assessment/edit/", assessment_views.scheme_edit, name="assessment_edit"),
+    path("assessment/schemes/<id:pk>/", assessment_views.scheme_detail, name="assessment_scheme"),
+    path("assessment/schemes/<id:pk>/score/", assessment_views.scheme_score, name="assessment_score"),
+    path("assessment/runs/<id:pk>/", assessment_views.run_detail, name="assessment_run"),
+    path("assessment/runs/<id:pk>/adjust/", assessment_views.run_adjust, name="assessment_adjust"),
+    path("assessment/runs/<id:pk>/adjustments/<id:aid>/", assessment_views.adjustment_decide, name="assessment_decide"),
+    path("assessment/runs/<id:pk>/export.<str:fmt>", assessment_views.run_export, name="assessment_export"),
     path("supervision/cell/", supervision_views.cell, name="supervision_cell"),
     path("supervision/accountability/", supervision_views.accountability, name="accountability"),
     path("findings/", supervision_views.findings, name="findings"),
