@@ -1457,6 +1457,15 @@ def test_a_supervisor_drills_into_a_late_reply_and_a_finding_is_rectified(world,
     page.wait_for_selector("text=已下发督查问题“政府信息公开指南未更新”")
     page.goto(f"{base}/workbench/findings/")
     assert "政府信息公开指南未更新" in page.inner_text("#findings")
+    for box in page.locator("#findings input[type=checkbox]").all():
+        box.check()
+    with page.expect_download() as circular:
+        page.get_by_role("button", name="生成通报（DOCX）").click()
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(Path(circular.value.path()).read_bytes())).paragraphs)
+    assert "政府信息公开指南未更新" in text and "逾期答复问题" in text
+    assert "已销号。整改情况：逾期原因是征求意见时间过长，已改进流程。" in text
 
     page.goto(f"{base}/workbench/supervision/accountability/")
     check_accessibility(page)

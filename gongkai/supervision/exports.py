@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from gongkai.supervision.assessment import ranking
-from gongkai.supervision.models import ScoreRun
+from gongkai.supervision.models import Finding, ScoreRun
 
 CJK_FONT = "宋体"
 
@@ -76,6 +76,36 @@ def to_docx(run: ScoreRun) -> bytes:
         cells = table.add_row().cells
         cells[0].text, cells[1].text, cells[2].text = str(r.rank), r.org.name, f"{r.final}"
         cells[3].text = "；".join(x for x in lost if x) or "—"
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def findings_docx(office_name: str, findings: list[Finding]) -> bytes:
+    """A 通报 gathering the findings a supervisor selected: each body, the problem, what was required,
+    the deadline, and how the rectification stands."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = CJK_FONT
+    normal.font.size = Pt(11)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), CJK_FONT)
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.add_run(f"{office_name}关于政务公开督查发现问题的通报").bold = True
+    doc.add_paragraph(f"现将督查中发现的{len(findings)}个问题及整改情况通报如下。")
+    for n, f in enumerate(findings, start=1):
+        doc.add_paragraph(f"{n}. {f.org.name}：{f.title}").runs[0].bold = True
+        doc.add_paragraph(f.detail)
+        latest = f.rectifications.order_by("-id").first()
+        state = f"整改期限{f.due_date:%Y年%-m月%-d日}，{f.get_state_display()}"
+        if latest is not None:
+            state += f"。整改情况：{latest.text}"
+        doc.add_paragraph(state)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

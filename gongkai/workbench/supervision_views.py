@@ -20,7 +20,7 @@ from gongkai.applications.uploads import Upload, from_files
 from gongkai.core.errors import ApplicationError
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.supervision import selectors, services
+from gongkai.supervision import exports, selectors, services
 from gongkai.supervision import workflow as finding_workflow
 from gongkai.supervision.indicators import BY_KEY, GROUPS, Period
 from gongkai.supervision.models import Conduct, Finding, Rectification
@@ -166,6 +166,7 @@ def findings(request: HttpRequest) -> HttpResponse:
             "page": Paginator(rows, 50).get_page(request.GET.get("page")),
             "today": timezone.localdate(),
             "form": OpenFindingForm(orgs=orgs, prefix="finding", initial={"working_days": 20}) if orgs else None,
+            "my_offices": {o.pk for o in policies.offices_supervised(request.user)},
             "nav": "findings",
         },
     )
@@ -258,3 +259,23 @@ def accountability(request: HttpRequest) -> HttpResponse:
         "workbench/supervision/accountability.html",
         {"form": form, "records": records[:200], "counts": counts, "nav": "supervision"},
     )
+
+
+@login_required
+@require_POST
+def findings_circular(request: HttpRequest) -> HttpResponse:
+    """A 通报 (DOCX) of the findings a supervisor selected, opened by its office."""
+    offices = policies.offices_supervised(request.user)
+    ids = [int(x) for x in request.POST.getlist("finding") if x.isdigit()][:200]
+    chosen = list(
+        selectors.findings_for(request.user).filter(pk__in=ids, office__in=offices).order_by("org__path", "opened_on")
+    )
+    if not chosen:
+        messages.error(request, "请先勾选要通报的督查问题（本机关下发的）。")
+        return redirect("workbench:findings")
+    data = exports.findings_docx(chosen[0].office.name, chosen)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = 'attachment; filename="findings-circular.docx"'
+    return response

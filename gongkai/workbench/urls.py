@@ -69,6 +69,7 @@ urlpatterns = [
     path("supervision/cell/", supervision_views.cell, name="supervision_cell"),
     path("supervision/accountability/", supervision_views.accountability, name="accountability"),
     path("findings/", supervision_views.findings, name="findings"),
+    path("findings/circular.docx", supervision_views.findings_circular, name="findings_circular"),
     path("findings/open/", supervision_views.finding_open, name="finding_open"),
     path("findings/<id:pk>/", supervision_views.finding_detail, name="finding"),
     path("findings/<id:pk>/evidence/<id:rid>/", supervision_views.evidence, name="finding_evidence"),
