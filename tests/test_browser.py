@@ -1467,6 +1467,20 @@ def test_a_supervisor_drills_into_a_late_reply_and_a_finding_is_rectified(world,
     assert "政府信息公开指南未更新" in text and "逾期答复问题" in text
     assert "已销号。整改情况：逾期原因是征求意见时间过长，已改进流程。" in text
 
+    page.goto(f"{base}/workbench/supervision/")
+    page.get_by_role("link", name="社会评议").click()
+    check_accessibility(page)
+    form = page.locator("#evaluation-form")
+    form.locator("#id_eval-org").select_option(label=world.edu.name)
+    form.get_by_label("评议方式").select_option(label="第三方评估")
+    form.get_by_label("评议期间起").fill(f"{timezone.localdate().year}-01-01")
+    form.get_by_label("评议期间止").fill(timezone.localdate().isoformat())
+    form.get_by_label("得分（百分制）").fill("88")
+    form.get_by_label("说明").fill("某大学评估中心")
+    form.get_by_role("button", name="录入社会评议").click()
+    page.wait_for_selector("text=已录入")
+    assert "88" in page.inner_text("#evaluations")
+
     page.goto(f"{base}/workbench/supervision/accountability/")
     check_accessibility(page)
     form = page.locator("#accountability-form")

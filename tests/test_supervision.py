@@ -277,3 +277,66 @@ def test_the_dashboard_through_the_api(world: World) -> None:
     assert client.get(f"/api/v1/staff/supervision?root={world.province.slug}").status_code == 404  # above its office
     client.force_login(world.user("edu_clerk"))
     assert client.get(f"/api/v1/staff/supervision?root={world.health.slug}").status_code == 404
+
+
+def test_public_evaluations_are_averaged_on_the_dashboard_and_feed_a_scheme(world: World) -> None:
+    from decimal import Decimal
+
+    from gongkai.supervision import assessment
+    from gongkai.supervision.scoring import Item
+
+    supervisor = world.user("city_supervisor")
+    with pytest.raises(PermissionDenied):
+        services.evaluation_enter(
+            actor=world.user("edu_leader"),
+            org=world.edu,
+            source="survey",
+            period_start=dt.date(YEAR, 1, 1),
+            period_end=dt.date(YEAR, 6, 30),
+            score=90,
+            note="n",
+        )
+    for score_, end in ((90, dt.date(YEAR, 6, 30)), (81, dt.date(YEAR, 12, 31))):
+        services.evaluation_enter(
+            actor=supervisor,
+            org=world.edu,
+            source="third_party",
+            period_start=dt.date(YEAR, 1, 1),
+            period_end=end,
+            score=score_,
+            note="某大学公共管理学院评估",
+        )
+    with pytest.raises(ValidationFailed):
+        services.evaluation_enter(
+            actor=supervisor,
+            org=world.edu,
+            source="survey",
+            period_start=dt.date(YEAR, 5, 1),
+            period_end=dt.date(YEAR, 4, 1),
+            score=80,
+            note="n",
+        )
+    with pytest.raises(ValidationFailed):
+        services.evaluation_enter(
+            actor=supervisor,
+            org=world.edu,
+            source="survey",
+            period_start=dt.date(YEAR, 1, 1),
+            period_end=dt.date(YEAR, 2, 1),
+            score=101,
+            note="n",
+        )
+    board = selectors.dashboard(world.city, PERIOD, "社会评议", timezone.localdate())
+    edu = next(r for r in board.rows if r.org == world.edu)
+    evaluation = next(c for c in edu.cells if c.indicator.key == "evaluation")
+    assert (evaluation.number, evaluation.base, evaluation.value) == (171, 2, Decimal("85.5"))
+    scheme = assessment.scheme_save(
+        actor=supervisor,
+        office=world.city,
+        year=YEAR,
+        name="方案",
+        items=[Item("evaluation", Decimal(10), target=Decimal(100))],
+    )
+    run = assessment.score_run(actor=supervisor, scheme=scheme)
+    assert run.results[str(world.edu.pk)]["total"] == "8.55"
+    assert run.results[str(world.health.pk)]["total"] == "10.00"  # nothing to rate: full marks, said so

@@ -113,10 +113,11 @@ ACTION_LABELS = {
     "finding.decide": "审核整改情况",
     "accountability.record": "登记责任追究",
     "assessment.manage": "制定考核方案和评分",
+    "evaluation.record": "录入社会评议",
 }
 
 # Supervision's own acts: taken by a supervisor of an office above the body (never at its own body).
-SUPERVISION_ACTIONS = frozenset({"finding.open", "finding.decide", "accountability.record"})
+SUPERVISION_ACTIONS = frozenset({"finding.open", "finding.decide", "accountability.record", "evaluation.record"})
 
 
 def _is_authenticated(user: Actor | None) -> TypeGuard[User]:

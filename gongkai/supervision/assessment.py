@@ -71,7 +71,8 @@ def _values(office: Organisation, items: list[Item], period: Period, today: dt.d
         indicator = BY_KEY[item.indicator]
         numbers, bases = indicator.counts(office, period, today)
         for org_id in set(numbers) | set(bases):
-            value = rate(numbers.get(org_id, 0), bases.get(org_id, 0)) if indicator.is_rate else numbers.get(org_id, 0)
+            n, b = numbers.get(org_id, 0), bases.get(org_id, 0)
+            value = rate(n, b, indicator.per) if indicator.is_rate else n
             out.setdefault(org_id, {})[item.indicator] = value
     return out
 

@@ -29,11 +29,12 @@ from gongkai.catalogue.interpretation import POLICY_INSTRUMENTS
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.catalogue.selectors import OPEN_STATES, overdue_columns
 from gongkai.interaction.models import Message, MessageState
+from gongkai.interaction.models import Satisfaction as MessageSatisfaction
 from gongkai.orgs.models import Organisation
 from gongkai.reports.models import AnnualReport, ReportState
-from gongkai.supervision.models import Finding, FindingState
+from gongkai.supervision.models import Finding, FindingState, PublicEvaluation
 
-GROUPS = ("主动公开", "依申请公开", "政民互动", "年度报告", "督查整改")
+GROUPS = ("主动公开", "依申请公开", "政民互动", "社会评议", "年度报告", "督查整改")
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Indicator:
     org_field: str = "org_id"  # where a record's body is
     lower_is_better: bool = False
     help: str = ""
+    per: int = 100  # a rate is numerator × per ÷ base: 100 for a share in per cent, 1 for an average
 
     @property
     def is_rate(self) -> bool:
@@ -100,11 +102,11 @@ class Indicator:
         return [self.row(r) for r in qs[:limit]]
 
 
-def rate(number: int, base: int) -> Decimal | None:
-    """A share in per cent, one decimal; none without a base."""
+def rate(number: int, base: int, per: int = 100) -> Decimal | None:
+    """A share in per cent (or, with ``per`` 1, an average), one decimal; none without a base."""
     if not base:
         return None
-    return (Decimal(number * 100) / base).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return (Decimal(number * per) / base).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def _in(period: Period, field: str) -> Q:
@@ -354,6 +356,31 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda p, t: Message.objects.filter(state=MessageState.RECEIVED, due_date__lt=t).order_by("due_date", "pk"),
         _message_row,
         lower_is_better=True,
+    ),
+    # 社会评议 (Art. 50: a government's report states its results)
+    Indicator(
+        "evaluation",
+        "社会评议",
+        "社会评议平均得分",
+        "分",
+        lambda p, t: PublicEvaluation.objects.filter(_in(p, "period_end")).order_by("period_end", "pk"),
+        lambda e: Row(e.period_end, f"{e.get_source_display()}：{e.score}分", None, e.note),
+        base=lambda p, t: PublicEvaluation.objects.filter(_in(p, "period_end")),
+        total="score",
+        per=1,
+        help="期间内结束的第三方评估、评议会议、问卷调查的平均得分（百分制）",
+    ),
+    Indicator(
+        "messages_satisfied",
+        "社会评议",
+        "留言人满意率",
+        "%",
+        lambda p, t: Message.objects.filter(
+            _in(p, "received_on"), satisfaction__in=(MessageSatisfaction.SATISFIED, MessageSatisfaction.FAIRLY)
+        ).order_by("received_on", "pk"),
+        _message_row,
+        base=lambda p, t: Message.objects.filter(_in(p, "received_on")).exclude(satisfaction=""),
+        help="期间内收到并作出评价的留言中，满意和基本满意的比例",
     ),
     # 年度报告 (Art. 49): the report on the year before the period's year, due in the period's year.
     Indicator(

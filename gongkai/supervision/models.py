@@ -194,3 +194,39 @@ class Adjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.points}"
+
+
+class EvaluationSource(models.TextChoices):
+    THIRD_PARTY = "third_party", "第三方评估"
+    MEETING = "meeting", "评议会议"
+    SURVEY = "survey", "问卷调查"
+    OTHER = "other", "其他"
+
+
+class PublicEvaluation(models.Model):
+    """社会评议 entered by the office for a period: a third-party assessment, a 评议 meeting, a survey,
+    with the score (out of 100) it gave the body and where it comes from."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="被评议机关")
+    office = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="录入机关")
+    source = models.CharField("评议方式", max_length=12, choices=EvaluationSource.choices)
+    period_start = models.DateField("评议期间起")
+    period_end = models.DateField("评议期间止")
+    score = models.PositiveSmallIntegerField("得分（百分制）")
+    note = models.CharField("说明（评估机构、参加人数等）", max_length=300)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__lte=100), name="evaluation_score_at_most_100"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="evaluation_period_ordered"
+            ),
+        ]
+        verbose_name = "社会评议"
+        verbose_name_plural = "社会评议"
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.period_end}"

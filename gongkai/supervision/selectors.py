@@ -26,7 +26,7 @@ class Cell:
 
     @property
     def value(self) -> int | Decimal | None:
-        return rate(self.number, self.base or 0) if self.indicator.is_rate else self.number
+        return rate(self.number, self.base or 0, self.indicator.per) if self.indicator.is_rate else self.number
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.supervision import workflow
 from gongkai.supervision.indicators import BY_KEY as INDICATORS
-from gongkai.supervision.models import Accountability, Conduct, Finding, Rectification
+from gongkai.supervision.models import (
+    Accountability,
+    Conduct,
+    EvaluationSource,
+    Finding,
+    PublicEvaluation,
+    Rectification,
+)
 
 MAX_WORKING_DAYS = 120
 
@@ -166,5 +173,37 @@ def accountability_record(
         obj=record,
         after={"conduct": conduct, "measure": record.measure, "decided_on": record.decided_on},
         org_id=office.pk,  # the office's record, not the body's
+    )
+    return record
+
+
+@transaction.atomic
+def evaluation_enter(
+    *, actor: Actor, org: Organisation, source: str, period_start: Any, period_end: Any, score: Any, note: str
+) -> PublicEvaluation:
+    """社会评议 of a body below the office for a period (third-party assessment, 评议 meeting, survey),
+    with its score out of 100 and where it comes from; it feeds the dashboard and the schemes."""
+    office, user = _office_of(actor, org, "evaluation.record")
+    if source not in EvaluationSource.values:
+        raise ValidationFailed("请选择评议方式。", code="invalid_choice", field="source")
+    start, end = past_date(period_start, "period_start"), past_date(period_end, "period_end")
+    if end < start:
+        raise ValidationFailed("评议期间止不能早于起。", code="invalid_period", field="period_end")
+    record = PublicEvaluation.objects.create(
+        org=org,
+        office=office,
+        source=source,
+        period_start=start,
+        period_end=end,
+        score=parse_int(score, label="得分", lo=0, hi=100, field="score"),
+        note=required_text(note, "说明", "note", 300),
+        entered_by=user,
+    )
+    audit.record(
+        actor=actor,
+        action="evaluation.entered",
+        obj=record,
+        after={"source": source, "period_end": end, "score": record.score},
+        org_id=org.pk,
     )
     return record

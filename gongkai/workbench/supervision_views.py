@@ -23,7 +23,7 @@ from gongkai.orgs.models import Organisation
 from gongkai.supervision import exports, selectors, services
 from gongkai.supervision import workflow as finding_workflow
 from gongkai.supervision.indicators import BY_KEY, GROUPS, Period
-from gongkai.supervision.models import Conduct, Finding, Rectification
+from gongkai.supervision.models import Conduct, EvaluationSource, Finding, PublicEvaluation, Rectification
 from gongkai.supervision.periods import KINDS, period_from
 from gongkai.workbench.forms import BodyForm, submit
 
@@ -279,3 +279,36 @@ def findings_circular(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="findings-circular.docx"'
     return response
+
+
+class EvaluationForm(BodyForm):
+    source = forms.ChoiceField(label="评议方式", choices=EvaluationSource.choices)
+    period_start = forms.DateField(label="评议期间起", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label="评议期间止", widget=forms.DateInput(attrs={"type": "date"}))
+    score = forms.IntegerField(label="得分（百分制）", min_value=0, max_value=100)
+    note = forms.CharField(label="说明（评估机构、参加人数等）", max_length=300)
+
+
+@login_required
+def evaluations(request: HttpRequest) -> HttpResponse:
+    """社会评议 entered by the user's offices for the bodies below them."""
+    offices = policies.offices_supervised(request.user)
+    if not offices:
+        raise Http404("社会评议由督查机关录入。")
+    orgs = _findable(request)
+    form = EvaluationForm(orgs=orgs, prefix="eval")
+    if request.method == "POST":
+        form = EvaluationForm(request.POST, orgs=orgs, prefix="eval")
+
+        def run(data: dict[str, Any]) -> str:
+            record = services.evaluation_enter(actor=request.user, **data)
+            return f"已录入{record.org.name}的社会评议（{record.score}分）。"
+
+        if submit(request, form, "未录入", run):
+            return redirect("workbench:evaluations")
+    records = PublicEvaluation.objects.filter(office__in=offices).select_related("org")[:200]
+    return render(
+        request,
+        "workbench/supervision/evaluations.html",
+        {"form": form, "records": records, "nav": "supervision"},
+    )
