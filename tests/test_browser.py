@@ -1562,3 +1562,22 @@ def test_an_office_defines_a_scheme_scores_the_year_and_downloads_the_circular(w
         other.get_by_role("link", name="通报（DOCX）").click()
     doc = Document(io.BytesIO(Path(circular.value.path()).read_bytes()))
     assert "考核结果的通报" in doc.paragraphs[0].text
+
+
+def test_a_clerk_chooses_what_the_daily_digest_says(world, live_server, page) -> None:
+    """Issue 22 §6: the digest settings page and its preview."""
+    base = live_server.url
+    login(page, base, "edu_clerk")
+    page.get_by_role("link", name="每日提醒").click()
+    page.wait_for_selector("#digest-form")
+    check_accessibility(page)
+    form = page.locator("#digest-form")
+    assert form.get_by_label("接收每日提醒邮件").is_checked()
+    form.get_by_label("依申请公开：即将到期和逾期的申请").uncheck()
+    form.get_by_label("主动公开：即将到期和逾期未公开的信息").uncheck()
+    form.get_by_label("政民互动：逾期未答复的留言").uncheck()
+    form.get_by_label("督查：待整改、待审核和整改逾期的问题").uncheck()
+    form.get_by_role("button", name="保存设置").click()
+    page.wait_for_selector("text=已保存每日提醒设置。")
+    assert not page.locator("#digest-form").get_by_label("依申请公开：即将到期和逾期的申请").is_checked()
+    assert "今天没有需要提醒的事项" in page.inner_text("#digest-preview")

@@ -139,8 +139,13 @@ def test_periodic_jobs_are_enqueued_once_per_slot(queued: None) -> None:
     assert jobs.enqueue_due(morning) == ["applications_scan"]
     assert jobs.enqueue_due(morning) == []  # a second scheduler finds the slot taken
     assert jobs.enqueue_due(morning + dt.timedelta(hours=1)) == ["files_sweep"]
-    assert ScheduledRun.objects.count() == 2
-    assert sorted(jobs.enqueue_due(morning + dt.timedelta(days=1, hours=1))) == ["applications_scan", "files_sweep"]
+    assert jobs.enqueue_due(morning + dt.timedelta(hours=1, minutes=15)) == ["supervision_digest"]
+    assert ScheduledRun.objects.count() == 3
+    assert sorted(jobs.enqueue_due(morning + dt.timedelta(days=1, hours=2))) == [
+        "applications_scan",
+        "files_sweep",
+        "supervision_digest",
+    ]
     out = StringIO()
     call_command("jobs_scheduler", once=True, stdout=out)  # today's slots: the real clock's day
     worker()

@@ -5,6 +5,7 @@ office's 责任追究 records."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -340,3 +341,56 @@ def test_public_evaluations_are_averaged_on_the_dashboard_and_feed_a_scheme(worl
     run = assessment.score_run(actor=supervisor, scheme=scheme)
     assert run.results[str(world.edu.pk)]["total"] == "8.55"
     assert run.results[str(world.health.pk)]["total"] == "10.00"  # nothing to rate: full marks, said so
+
+
+def test_the_daily_digest_tells_each_person_once_what_needs_them(world: World, smtp: Any) -> None:
+    from django.core.management import call_command
+
+    from gongkai.supervision import digest
+    from tests.conftest import body
+
+    today = timezone.localdate()
+    for name in ("edu_clerk", "city_supervisor", "health_clerk"):
+        user = world.user(name)
+        user.email = f"{name}@example.com"
+        user.save()
+    overdue = Application.objects.create(
+        org=world.edu,
+        tracking_code="D-1",
+        channel="online",
+        received_on=today - dt.timedelta(days=60),
+        clock_start=today - dt.timedelta(days=60),
+        applicant_type="NAT",
+        applicant_name="欧阳秘密",
+        id_number="11010519491231002X",
+        phone="13912340000",
+        applicant_key="d1",
+        description="x",
+        delivery_form="electronic",
+        delivery_way="online",
+        state="in_review",
+        is_open=True,
+        due_date=today - dt.timedelta(days=3),
+    )
+    finding = services.finding_open(
+        actor=world.user("city_supervisor"), org=world.edu, title="指南未更新", detail="d", working_days=5
+    )
+    services.finding_transition(actor=world.user("edu_clerk"), finding=finding, action="respond", text="已更新")
+    services.finding_open(
+        actor=world.user("city_supervisor"), org=world.edu, title="栏目未更新", detail="d", working_days=5
+    )
+    run = digest.send_digests(today)
+    assert sorted(run.sent) == ["city_supervisor", "edu_clerk"] and run.nothing_to_say >= 1  # health: nothing
+    mails = {to[0]: body(m) for to, m in smtp.messages}
+    clerk_mail = mails["edu_clerk@example.com"]
+    assert overdue.tracking_code in clerk_mail and "已逾期未答复" in clerk_mail and "栏目未更新" in clerk_mail
+    assert "欧阳" not in clerk_mail and "13912340000" not in clerk_mail
+    assert "1个督查问题的整改情况待审核" in mails["city_supervisor@example.com"]
+    again = digest.send_digests(today)  # the nightly job run twice sends nothing twice
+    assert again.sent == [] and again.already_sent == 2 and len(smtp.messages) == 2
+    services.digest_preference_save(actor=world.user("edu_clerk"), applications=False, findings=False)
+    assert digest.lines_for(world.user("edu_clerk"), today, world.user("edu_clerk").digest) == []
+    services.digest_preference_save(actor=world.user("city_supervisor"), enabled=False)
+    out = io.StringIO()
+    call_command("supervision_digest", "--date", (today + dt.timedelta(days=1)).isoformat(), stdout=out)
+    assert "已关闭提醒1人" in out.getvalue() and "sent\tcity_supervisor" not in out.getvalue()

@@ -230,3 +230,38 @@ class PublicEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.period_end}"
+
+
+class DigestPreference(models.Model):
+    """What a person wants in the daily digest by e-mail (all of it unless they say otherwise)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest")
+    enabled = models.BooleanField("接收每日提醒邮件", default=True)
+    applications = models.BooleanField("依申请公开：即将到期和逾期的申请", default=True)
+    catalogue = models.BooleanField("主动公开：即将到期和逾期未公开的信息", default=True)
+    messages = models.BooleanField("政民互动：逾期未答复的留言", default=True)
+    findings = models.BooleanField("督查：待整改、待审核和整改逾期的问题", default=True)
+
+    class Meta:
+        verbose_name = "每日提醒设置"
+        verbose_name_plural = "每日提醒设置"
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+
+class DigestSent(models.Model):
+    """The digest a person was sent on a day (one per person and day: the nightly job is idempotent)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    lines = models.JSONField(default=list)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_a_day")]
+        verbose_name = "每日提醒记录"
+        verbose_name_plural = "每日提醒记录"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"

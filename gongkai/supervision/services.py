@@ -28,6 +28,7 @@ from gongkai.supervision.indicators import BY_KEY as INDICATORS
 from gongkai.supervision.models import (
     Accountability,
     Conduct,
+    DigestPreference,
     EvaluationSource,
     Finding,
     PublicEvaluation,
@@ -207,3 +208,30 @@ def evaluation_enter(
         org_id=org.pk,
     )
     return record
+
+
+DIGEST_FLAGS = ("enabled", "applications", "catalogue", "messages", "findings")
+
+
+@transaction.atomic
+def digest_preference_save(*, actor: Actor, **flags: bool) -> DigestPreference:
+    """A person's own choice of what the daily digest tells them."""
+    user = user_of(actor)
+    if user is None:
+        raise PermissionDenied("请先登录。", code="permission_denied")
+    unknown = set(flags) - set(DIGEST_FLAGS)
+    if unknown:
+        raise ValidationFailed(f"未知设置：{'、'.join(sorted(unknown))}", code="unknown_field")
+    pref, _ = DigestPreference.objects.select_for_update().get_or_create(user=user)
+    before = {f: getattr(pref, f) for f in DIGEST_FLAGS}
+    for name, value in flags.items():
+        setattr(pref, name, bool(value))
+    pref.save()
+    audit.record(
+        actor=actor,
+        action="digest.preference_saved",
+        obj=pref,
+        before=before,
+        after={f: getattr(pref, f) for f in DIGEST_FLAGS},
+    )
+    return pref

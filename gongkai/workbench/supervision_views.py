@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.applications.uploads import Upload, from_files
 from gongkai.core.errors import ApplicationError
+from gongkai.core.types import user_of
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
 from gongkai.supervision import exports, selectors, services
@@ -311,4 +312,44 @@ def evaluations(request: HttpRequest) -> HttpResponse:
         request,
         "workbench/supervision/evaluations.html",
         {"form": form, "records": records, "nav": "supervision"},
+    )
+
+
+class DigestForm(forms.Form):
+    enabled = forms.BooleanField(label="接收每日提醒邮件", required=False)
+    applications = forms.BooleanField(label="依申请公开：即将到期和逾期的申请", required=False)
+    catalogue = forms.BooleanField(label="主动公开：即将到期和逾期未公开的信息", required=False)
+    messages = forms.BooleanField(label="政民互动：逾期未答复的留言", required=False)
+    findings = forms.BooleanField(label="督查：待整改、待审核和整改逾期的问题", required=False)
+
+
+@login_required
+def digest(request: HttpRequest) -> HttpResponse:
+    """The person's own choice of the daily digest, and what it would say today."""
+    from gongkai.supervision.digest import lines_for
+    from gongkai.supervision.models import DigestPreference
+
+    user = user_of(request.user)
+    if user is None:  # login_required let it through, so this cannot happen
+        raise Http404("请先登录。")
+    pref = DigestPreference.objects.filter(user=user).first() or DigestPreference(user=user)
+    form = DigestForm(initial={f: getattr(pref, f) for f in services.DIGEST_FLAGS})
+    if request.method == "POST":
+        form = DigestForm(request.POST)
+
+        def run(data: dict[str, Any]) -> str:
+            services.digest_preference_save(actor=request.user, **data)
+            return "已保存每日提醒设置。"
+
+        if submit(request, form, "未保存", run):
+            return redirect("workbench:digest")
+    return render(
+        request,
+        "workbench/supervision/digest.html",
+        {
+            "form": form,
+            "email": user.email,
+            "preview": lines_for(user, timezone.localdate(), pref),
+            "nav": "home",
+        },
     )

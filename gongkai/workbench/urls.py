@@ -67,6 +67,7 @@ urlpatterns = [
     path("assessment/runs/<id:pk>/adjustments/<id:aid>/", assessment_views.adjustment_decide, name="assessment_decide"),
     path("assessment/runs/<id:pk>/export.<str:fmt>", assessment_views.run_export, name="assessment_export"),
     path("supervision/cell/", supervision_views.cell, name="supervision_cell"),
+    path("digest/", supervision_views.digest, name="digest"),
     path("supervision/evaluations/", supervision_views.evaluations, name="evaluations"),
     path("supervision/accountability/", supervision_views.accountability, name="accountability"),
     path("findings/", supervision_views.findings, name="findings"),
