@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint venv system-deps migrate demo lock schema bench bench-search bench-applications bench-reports bench-kill9 bench-cluster cluster-demo clean
+.PHONY: run test lint venv system-deps migrate demo lock schema bench bench-search bench-applications bench-reports bench-supervision bench-kill9 bench-cluster cluster-demo clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,10 @@ bench-kill9: venv
 # A province-sized tree: 2,000 bodies, 1,000,000 items, 200,000 applications, 5,000 appeals.
 bench-reports: venv
 	$(PY) bench/reports.py
+
+# A province: 3,000 bodies, 5 years (2,000,000 items, 300,000 applications, 100,000 messages).
+bench-supervision: venv
+	$(PY) bench/supervision.py
 
 # The cluster under load while parts of it fail (issue 20 §4): 50 public + 10 staff clients, 60 s.
 bench-cluster: venv

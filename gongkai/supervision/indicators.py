@@ -210,7 +210,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "规章、规范性文件解读率",
         "%",
         lambda p, t: _policies(p, t).filter(
-            Exists(Document.objects.filter(interprets=OuterRef("pk"), state=DocumentState.PUBLISHED))
+            pk__in=Document.objects.filter(interprets__isnull=False, state=DocumentState.PUBLISHED).values(
+                "interprets_id"
+            )
         ),
         _doc_row,
         base=_policies,
