@@ -394,3 +394,35 @@ def test_the_daily_digest_tells_each_person_once_what_needs_them(world: World, s
     out = io.StringIO()
     call_command("supervision_digest", "--date", (today + dt.timedelta(days=1)).isoformat(), stdout=out)
     assert "已关闭提醒1人" in out.getvalue() and "sent\tcity_supervisor" not in out.getvalue()
+
+
+def test_hostile_requests_get_a_refusal_never_a_500(world: World) -> None:
+    supervisor = world.user("city_supervisor")
+    finding = services.finding_open(actor=supervisor, org=world.edu, title="t", detail="d", working_days=5)
+    client = Client(raise_request_exception=False)
+    client.force_login(supervisor)
+    for url, data in (
+        (f"/workbench/findings/{finding.pk}/bogus/", {}),
+        (f"/workbench/findings/{finding.pk}/respond/", {"text": "x"}),  # not the supervisor's step
+        (
+            "/workbench/findings/open/",
+            {
+                "finding-org": world.edu.pk,
+                "finding-title": "<script>",
+                "finding-detail": "\x00",
+                "finding-working_days": "1e9",
+            },
+        ),
+        ("/workbench/findings/circular.docx", {"finding": ["x", "999999"]}),
+        ("/workbench/supervision/evaluations/", {"eval-org": world.edu.pk, "eval-score": "-1"}),
+        ("/workbench/supervision/accountability/", {"acc-org": world.city.pk, "acc-conduct": "art52"}),
+    ):
+        assert client.post(url, data).status_code in (200, 302, 404), url
+    for url in (
+        "/workbench/supervision/cell/?org=abc&indicator=late",
+        f"/workbench/supervision/cell/?org={world.edu.pk}&indicator=late&start=2026-13-01&end=x",
+        "/workbench/supervision/?period=month&month=13&year=99999",
+        f"/workbench/findings/{finding.pk}/evidence/1/",
+    ):
+        assert client.get(url).status_code in (200, 404), url
+    assert Finding.objects.count() == 1 and Finding.objects.get().state == "open"
