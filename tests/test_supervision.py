@@ -426,3 +426,19 @@ def test_hostile_requests_get_a_refusal_never_a_500(world: World) -> None:
     ):
         assert client.get(url).status_code in (200, 404), url
     assert Finding.objects.count() == 1 and Finding.objects.get().state == "open"
+
+
+def test_a_report_with_figures_that_do_not_agree_shows_on_the_dashboard(world: World) -> None:
+    from gongkai.reports import services as reports
+
+    clerk = world.user("edu_clerk")
+    report = reports.report_prepare(actor=clerk, org=world.edu, year=YEAR)
+    assert report.problem_count == 0
+    report = reports.report_override(
+        actor=clerk, report=report, table="三", row="NEW", column="NAT", value=5, reason="纸质登记簿另有"
+    )
+    assert report.problem_count > 0
+    this_year = Period(dt.date(YEAR + 1, 1, 1), dt.date(YEAR + 1, 12, 31), "次年")
+    board = selectors.dashboard(world.city, this_year, "年度报告", timezone.localdate())
+    edu = next(r for r in board.rows if r.org == world.edu)
+    assert {c.indicator.key: c.number for c in edu.cells}["report_problems"] == 1

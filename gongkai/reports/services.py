@@ -81,7 +81,7 @@ def report_prepare(*, actor: Actor, org: Organisation, year: int) -> AnnualRepor
     report.computed_at = timezone.now()
     report.imported_from = ""
     report.fee_cases, report.fee_yuan = fees["n"] or 0, fees["total"] or 0
-    report.save()
+    _save(report)
     audit.record(
         actor=actor,
         action="report.prepared" if created else "report.recomputed",
@@ -179,6 +179,12 @@ def narrative_problems(report: AnnualReport) -> list[Problem]:
     return found
 
 
+def _save(report: AnnualReport) -> None:
+    """Every write of a report goes through here: the count of failing checks is kept with it."""
+    report.problem_count = len(report_problems(report))
+    report.save()
+
+
 def _draft(report: AnnualReport, actor: Actor) -> AnnualReport:
     locked = AnnualReport.objects.select_for_update(of=("self",)).select_related("org").get(pk=report.pk)
     policies.require(actor, "report.edit", locked.org)
@@ -207,7 +213,7 @@ def report_enter(*, actor: Actor, report: AnnualReport, row: str, value: Any, so
     key = _key((row, column))
     before = report.entered.get(key)
     report.entered[key] = {"value": str(number) if row == "FEES" else int(number), "source": source[:200]}
-    report.save()
+    _save(report)
     audit.record(
         actor=actor,
         action="report.entered",
@@ -235,7 +241,7 @@ def report_override(
     entry = {"table": table, "cell": _key((row, column)), "value": value, "reason": reason[:500]}
     entry.update(by=getattr(actor, "username", ""), at=timezone.now().isoformat())
     report.overrides = [o for o in report.overrides if (o["table"], o["cell"]) != (table, entry["cell"])] + [entry]
-    report.save()
+    _save(report)
     audit.record(actor=actor, action="report.overridden", obj=report, after=entry, reason=reason, org_id=report.org_id)
     return report
 
@@ -250,7 +256,7 @@ def report_edit_text(
         if len(text or "") > 20000:
             raise ValidationFailed("每部分不能超过20000字。", code="too_long", field=name)
         setattr(report, name, (text or "").strip())
-    report.save()
+    _save(report)
     b, a = audit.changed_fields(
         before, {"overview": report.overview, "problems_text": report.problems_text, "other_text": report.other_text}
     )
@@ -267,7 +273,7 @@ def report_redraft_overview(*, actor: Actor, report: AnnualReport) -> AnnualRepo
     before = report.overview
     report.facts = overview.compute_facts(report.org, report.year)
     report.overview = overview.draft_text(report.facts)
-    report.save()
+    _save(report)
     audit.record(
         actor=actor,
         action="report.overview_drafted",
@@ -352,7 +358,7 @@ def report_import_xlsx(*, actor: Actor, org: Organisation, year: int, filename: 
     report.overrides = []
     report.imported_from = filename[:200]
     report.computed_at = timezone.now()
-    report.save()
+    _save(report)
     audit.record(
         actor=actor,
         action="report.imported",

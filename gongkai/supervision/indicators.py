@@ -410,6 +410,16 @@ INDICATORS: tuple[Indicator, ...] = (
         lower_is_better=True,
         help="已过法定期限仍未发布，或在期限后才发布的上一年度年报（未编制的见年报页）",
     ),
+    Indicator(
+        "report_problems",
+        "年度报告",
+        "上年度年报数字不符",
+        "份",
+        lambda p, t: AnnualReport.objects.filter(year=p.year - 1, problem_count__gt=0).select_related("org"),
+        lambda r: Row(r.due_date, str(r), reverse("workbench:report", args=[r.pk]), f"{r.problem_count}处数字不符"),
+        lower_is_better=True,
+        help="上一年度年报中勾稽关系不成立或正文与表格、记录不符的（按最近一次保存时的检查）",
+    ),
     # 督查整改 (Art. 47)
     Indicator(
         "findings_open",
