@@ -244,7 +244,8 @@ def measure(runs: int) -> None:
                     indicator.base(year, today).filter(**{relation: body}).count()
         return time.perf_counter() - started
 
-    print(f"bodies: {len(bodies):,} (one city's subtree: {Organisation.objects.filter(path__startswith=city.path).count():,})")
+    in_city = Organisation.objects.filter(path__startswith=city.path).count()
+    print(f"bodies: {len(bodies):,} (one city's subtree: {in_city:,})")
     for group in GROUPS:
         median, worst = p95(lambda g=group: dashboard(root, year, g, today))
         print(f"dashboard, whole province, {YEAR}, {group}: median {median * 1000:.0f} ms, p95 {worst * 1000:.0f} ms")
