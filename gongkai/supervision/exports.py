@@ -101,7 +101,7 @@ def findings_docx(office_name: str, findings: list[Finding]) -> bytes:
     for n, f in enumerate(findings, start=1):
         doc.add_paragraph(f"{n}. {f.org.name}：{f.title}").runs[0].bold = True
         doc.add_paragraph(f.detail)
-        latest = f.rectifications.order_by("-id").first()
+        latest = max(f.rectifications.all(), key=lambda r: r.pk, default=None)  # prefetched by the caller
         state = f"整改期限{f.due_date:%Y年%-m月%-d日}，{f.get_state_display()}"
         if latest is not None:
             state += f"。整改情况：{latest.text}"

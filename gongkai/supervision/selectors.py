@@ -71,8 +71,9 @@ def supervised_roots(user: Actor) -> list[Organisation]:
     """The subtrees a user may open a dashboard for: those it oversees, and the bodies it works at
     (each body sees its own row, and the findings against it)."""
     roots = {o.pk: o for o in policies.orgs_overseen(user)}
+    working = set(working_org_ids(user))
     for org in bodies_seen_by(user):
-        if org.pk in working_org_ids(user) and not any(org.path.startswith(r.path) for r in roots.values()):
+        if org.pk in working and not any(org.path.startswith(r.path) for r in roots.values()):
             roots[org.pk] = org
     return sorted(roots.values(), key=lambda o: o.path)
 

@@ -269,7 +269,10 @@ def findings_circular(request: HttpRequest) -> HttpResponse:
     offices = policies.offices_supervised(request.user)
     ids = [int(x) for x in request.POST.getlist("finding") if x.isdigit()][:200]
     chosen = list(
-        selectors.findings_for(request.user).filter(pk__in=ids, office__in=offices).order_by("org__path", "opened_on")
+        selectors.findings_for(request.user)
+        .filter(pk__in=ids, office__in=offices)
+        .prefetch_related("rectifications")
+        .order_by("org__path", "opened_on")
     )
     if not chosen:
         messages.error(request, "请先勾选要通报的督查问题（本机关下发的）。")
