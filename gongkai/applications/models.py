@@ -235,7 +235,18 @@ class Application(models.Model):
             # The nightly scan over every open application.
             models.Index(fields=["due_date"], condition=Q(is_open=True), name="app_open_due"),
             # Table 三: replies by year.
-            models.Index(fields=["org", "replied_on"], name="app_replied"),
+            # A body's replies of a period with what the report and the supervision dashboard count of
+            # them, and its applications received, each read from its index alone.
+            models.Index(
+                fields=["org", "replied_on", "timeliness", "outcome", "satisfaction", "late_working_days"],
+                name="app_org_replied",
+            ),
+            models.Index(fields=["org", "received_on", "applicant_type"], name="app_org_received"),
+            models.Index(
+                fields=["org", "extension_approved_on"],
+                condition=Q(extension_approved_on__isnull=False),
+                name="app_org_extended",
+            ),
             models.Index(fields=["applicant_key", "received_on"], name="app_applicant"),
         ]
         constraints = [

@@ -96,6 +96,9 @@ class Message(models.Model):
         ordering = ["-received_on", "-id"]
         indexes = [
             models.Index(fields=["org", "state", "due_date"], name="message_inbox"),
+            # The supervision dashboard's counts of a period, each from its index alone.
+            models.Index(fields=["org", "received_on", "state", "satisfaction"], name="message_org_received"),
+            models.Index(fields=["org", "replied_on", "state", "due_date"], name="message_org_replied"),
             models.Index(fields=["org", "-published_on"], condition=Q(published=True), name="message_published"),
         ]
         constraints = [
