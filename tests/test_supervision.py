@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.applications.models import Application
+from gongkai.applications.outcomes import OUTCOMES, REPLY_TYPES
 from gongkai.applications.uploads import Upload
 from gongkai.calendars.services import WorkingCalendar
 from gongkai.core.errors import IllegalTransition, PermissionDenied, ValidationFailed
@@ -30,7 +31,9 @@ YEAR = timezone.localdate().year - 1
 PERIOD = Period(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31), f"{YEAR}年")
 
 
-def replied(org: Any, n: int, timeliness: str, late_days: int = 0, *, day: dt.date | None = None) -> None:
+def replied(
+    org: Any, n: int, timeliness: str, late_days: int = 0, *, day: dt.date | None = None, outcome: str = "GRANT"
+) -> None:
     """``n`` applications replied in the year with this timeliness (the applicant's data is made up
     and must never show on a supervisor's page)."""
     start = Application.objects.count()
@@ -53,8 +56,8 @@ def replied(org: Any, n: int, timeliness: str, late_days: int = 0, *, day: dt.da
             state="replied",
             is_open=False,
             replied_on=on,
-            reply_type="DISCLOSE",
-            outcome="GRANT",
+            reply_type=next(t for t, (_, outs) in REPLY_TYPES.items() if outcome in outs),
+            outcome=outcome,
             timeliness=timeliness,
             late_working_days=late_days,
         )
@@ -442,3 +445,16 @@ def test_a_report_with_figures_that_do_not_agree_shows_on_the_dashboard(world: W
     board = selectors.dashboard(world.city, this_year, "年度报告", timezone.localdate())
     edu = next(r for r in board.rows if r.org == world.edu)
     assert {c.indicator.key: c.number for c in edu.cells}["report_problems"] == 1
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from([o.code for o in OUTCOMES]), st.integers(1, 5)), max_size=6))
+def test_the_outcome_mix_accounts_for_every_reply(world: World, batches: list[tuple[str, int]]) -> None:
+    """Table 三's rows partition the replies: the four shares' records add up to the replies."""
+    Application.objects.all().delete()
+    for outcome, n in batches:
+        replied(world.edu, n, "on_time", outcome=outcome)
+    board = selectors.dashboard(world.edu, PERIOD, "依申请公开", timezone.localdate())
+    cells = {c.indicator.key: c for c in board.rows[0].cells}
+    parts = sum(cells[k].number for k in ("granted", "withheld", "unable", "not_handled"))
+    assert parts == cells["replied"].number == sum(n for _, n in batches)
