@@ -429,6 +429,10 @@ def test_hostile_requests_get_a_refusal_never_a_500(world: World) -> None:
     ):
         assert client.get(url).status_code in (200, 404), url
     assert Finding.objects.count() == 1 and Finding.objects.get().state == "open"
+    refused = client.post(
+        "/workbench/findings/open/", {"finding-org": world.edu.pk}, HTTP_REFERER="https://evil.example/x"
+    )
+    assert refused.status_code == 302 and refused["Location"] == "/workbench/findings/"
 
 
 def test_a_report_with_figures_that_do_not_agree_shows_on_the_dashboard(world: World) -> None:

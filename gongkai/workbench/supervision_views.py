@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gongkai.applications.uploads import Upload, from_files
@@ -153,7 +154,11 @@ def finding_open(request: HttpRequest) -> HttpResponse:
 
     if submit(request, form, "督查问题未下发", run):
         return redirect("workbench:finding", pk=opened[0].pk)
-    return redirect(request.META.get("HTTP_REFERER") or "workbench:findings")
+    back = request.META.get("HTTP_REFERER", "")
+    # Back to the page the form was on (a cell's records), never to another site.
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("workbench:findings")
 
 
 @login_required
