@@ -154,6 +154,6 @@ def concern_responses(org_ids: list[int]) -> QuerySet[ConcernResponse]:
 def deputy_proposals(org_ids: list[int]) -> QuerySet[DeputyProposal]:
     return (
         DeputyProposal.objects.filter(org_id__in=org_ids)
-        .select_related("org", "reply_item")
+        .select_related("org", "reply_item__org")
         .order_by("-received_on", "-id")
     )
