@@ -99,6 +99,8 @@ class Message(models.Model):
             # The supervision dashboard's counts of a period, each from its index alone.
             models.Index(fields=["org", "received_on", "state", "satisfaction"], name="message_org_received"),
             models.Index(fields=["org", "replied_on", "state", "due_date"], name="message_org_replied"),
+            models.Index(fields=["received_on", "org", "state", "satisfaction"], name="message_received_org"),
+            models.Index(fields=["replied_on", "org", "state", "due_date"], name="message_replied_org"),
             models.Index(fields=["org", "-published_on"], condition=Q(published=True), name="message_published"),
         ]
         constraints = [

@@ -2,7 +2,7 @@
 in a subtree with one grouped query, and each able to list the records behind a body's number.
 
 An ``Indicator`` is declared once: the records it counts for a period (or now), how it measures them
-(rows counted, or a field summed), and, for a rate, the records of its base; the dashboard asks each
+(rows counted, or a field summed), and, for a rate, which of them it counts; the dashboard asks each
 indicator for all bodies at once (one ``GROUP BY`` over the subtree, filtered by the bodies' path, so
 a province of thousands of bodies costs the same number of queries as a county), and the drill-down
 asks for one body's records. Records are listed without personal data: an application by its
@@ -67,9 +67,11 @@ class Indicator:
     group: str
     label: str
     unit: str  # "件", "%", "工作日"…
-    records: Records  # what the number counts (a rate's numerator)
+    records: Records  # what the number counts; for a rate, its base
     row: Callable[[Any], Row]
-    base: Records | None = None  # a rate's base; None: a count
+    # A rate: which of the records it counts (its numerator; an empty Q: all of them, for an
+    # average); None: a count. Numerator and base come from one grouped query.
+    where: Q | None = None
     total: str | None = None  # the field summed; None: rows counted
     org_field: str = "org_id"  # where a record's body is
     lower_is_better: bool = False
@@ -78,7 +80,7 @@ class Indicator:
 
     @property
     def is_rate(self) -> bool:
-        return self.base is not None
+        return self.where is not None
 
     def _scoped(self, qs: QuerySet[Any], root: Organisation) -> QuerySet[Any]:
         # The subtree's ids as a subquery (not a join on the bodies' table): with each table's index
@@ -86,21 +88,28 @@ class Indicator:
         within = Organisation.objects.filter(path__startswith=root.path).values("pk")
         return qs.filter(**{f"{self.org_field}__in": within})
 
-    def _grouped(self, qs: QuerySet[Any], measure: Any) -> dict[int, int]:
-        rows = qs.order_by().values(self.org_field).annotate(n=measure).values_list(self.org_field, "n")
-        return {org_id: int(n or 0) for org_id, n in rows}
-
     def counts(self, root: Organisation, period: Period, today: dt.date) -> tuple[dict[int, int], dict[int, int]]:
         """Every body's number under ``root``: (numerators, bases); bases are empty for a count."""
-        measure = Count("pk") if self.total is None else Sum(self.total)
-        numbers = self._grouped(self._scoped(self.records(period, today), root), measure)
-        if self.base is None:
-            return numbers, {}
-        return numbers, self._grouped(self._scoped(self.base(period, today), root), Count("pk"))
+        qs = self._scoped(self.records(period, today), root).order_by().values(self.org_field)
+        if self.where is None:
+            measure = Count("pk") if self.total is None else Sum(self.total)
+            rows = qs.annotate(n=measure).values_list(self.org_field, "n")
+            return {org_id: int(n or 0) for org_id, n in rows}, {}
+        chosen = self.where or None  # an empty Q: every record
+        part = Count("pk", filter=chosen) if self.total is None else Sum(self.total, filter=chosen)
+        numbers, bases = {}, {}
+        for org_id, n, b in qs.annotate(n=part, b=Count("pk")).values_list(self.org_field, "n", "b"):
+            numbers[org_id], bases[org_id] = int(n or 0), int(b or 0)
+        return numbers, bases
+
+    def numerator(self, period: Period, today: dt.date) -> QuerySet[Any]:
+        """The records the number counts (for a rate, those of its base it counts)."""
+        qs = self.records(period, today)
+        return qs.filter(self.where) if self.where else qs
 
     def drill(self, org: Organisation, period: Period, today: dt.date, limit: int = 500) -> list[Row]:
         relation = self.org_field.removesuffix("_id")
-        qs = self.records(period, today).filter(**{relation: org})
+        qs = self.numerator(period, today).filter(**{relation: org})
         return [self.row(r) for r in qs[:limit]]
 
 
@@ -190,9 +199,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "主动公开",
         "按时公开率（第二十六条）",
         "%",
-        lambda p, t: _published(p, t).filter(published_late=False),
+        _published,
         _doc_row,
-        base=_published,
+        where=Q(published_late=False),
         help="期间内发布的信息中，在形成或变更之日起20个工作日内发布的比例",
     ),
     Indicator(
@@ -211,13 +220,13 @@ INDICATORS: tuple[Indicator, ...] = (
         "主动公开",
         "规章、规范性文件解读率",
         "%",
-        lambda p, t: _policies(p, t).filter(
+        _policies,
+        _doc_row,
+        where=Q(
             pk__in=Document.objects.filter(interprets__isnull=False, state=DocumentState.PUBLISHED).values(
                 "interprets_id"
             )
         ),
-        _doc_row,
-        base=_policies,
         help="期间内发布的规章、规范性文件中，已有政策解读的比例（三同步）",
     ),
     Indicator(
@@ -245,9 +254,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "依申请公开",
         "按时答复率（第三十三条）",
         "%",
-        lambda p, t: _replied(p, t).exclude(timeliness=Timeliness.LATE),
+        _replied,
         _app_row,
-        base=_replied,
+        where=~Q(timeliness=Timeliness.LATE),
         help="期间内答复的申请中，在法定或依法延长的期限内答复的比例",
     ),
     Indicator(
@@ -292,18 +301,18 @@ INDICATORS: tuple[Indicator, ...] = (
         "依申请公开",
         "予以公开和部分公开占比",
         "%",
-        lambda p, t: _replied(p, t).filter(outcome__in=("GRANT", "PARTIAL")),
+        _replied,
         _app_row,
-        base=_replied,
+        where=Q(outcome__in=("GRANT", "PARTIAL")),
     ),
     Indicator(
         "withheld",
         "依申请公开",
         "不予公开占比",
         "%",
-        lambda p, t: _replied(p, t).filter(outcome__startswith="D"),
+        _replied,
         _app_row,
-        base=_replied,
+        where=Q(outcome__startswith="D"),
         help="期间内答复中，不予公开（表三第（三）项）的比例",
     ),
     Indicator(
@@ -311,9 +320,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "依申请公开",
         "无法提供占比",
         "%",
-        lambda p, t: _replied(p, t).filter(outcome__startswith="U"),
+        _replied,
         _app_row,
-        base=_replied,
+        where=Q(outcome__startswith="U"),
         help="期间内答复中，无法提供（表三第（四）项）的比例",
     ),
     Indicator(
@@ -321,9 +330,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "依申请公开",
         "不予处理和其他处理占比",
         "%",
-        lambda p, t: _replied(p, t).filter(Q(outcome__startswith="N") | Q(outcome__startswith="O")),
+        _replied,
         _app_row,
-        base=_replied,
+        where=Q(outcome__startswith="N") | Q(outcome__startswith="O"),
         help="期间内答复中，不予处理和其他处理（表三第（五）、（六）项）的比例",
     ),
     Indicator(
@@ -332,7 +341,8 @@ INDICATORS: tuple[Indicator, ...] = (
         "复议诉讼纠错率",
         "%",
         lambda p, t: (
-            Appeal.objects.filter(_in(p, "decided_on"), result=AppealResult.CORRECTED)
+            Appeal.objects.filter(_in(p, "decided_on"))
+            .exclude(result=AppealResult.PENDING)
             .select_related("application")
             .order_by("decided_on")
         ),
@@ -342,7 +352,7 @@ INDICATORS: tuple[Indicator, ...] = (
             reverse("workbench:application", args=[a.application_id]),
             a.get_result_display(),
         ),
-        base=lambda p, t: Appeal.objects.filter(_in(p, "decided_on")).exclude(result=AppealResult.PENDING),
+        where=Q(result=AppealResult.CORRECTED),
         lower_is_better=True,
         help="期间内审结的行政复议、行政诉讼中，被依法纠错的比例",
     ),
@@ -351,9 +361,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "依申请公开",
         "申请人满意率",
         "%",
-        lambda p, t: _replied(p, t).filter(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.FAIRLY)),
+        lambda p, t: _replied(p, t).exclude(satisfaction=""),
         _app_row,
-        base=lambda p, t: _replied(p, t).exclude(satisfaction=""),
+        where=Q(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.FAIRLY)),
         help="期间内答复并作出评价的申请中，满意和基本满意的比例（社会评议）",
     ),
     # 政民互动
@@ -370,9 +380,9 @@ INDICATORS: tuple[Indicator, ...] = (
         "政民互动",
         "留言按时答复率",
         "%",
-        lambda p, t: _messages_replied(p, t).filter(replied_on__lte=F("due_date")),
+        _messages_replied,
         _message_row,
-        base=_messages_replied,
+        where=Q(replied_on__lte=F("due_date")),
     ),
     Indicator(
         "messages_published",
@@ -399,7 +409,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "分",
         lambda p, t: PublicEvaluation.objects.filter(_in(p, "period_end")).order_by("period_end", "pk"),
         lambda e: Row(e.period_end, f"{e.get_source_display()}：{e.score}分", None, e.note),
-        base=lambda p, t: PublicEvaluation.objects.filter(_in(p, "period_end")),
+        where=Q(),
         total="score",
         per=1,
         help="期间内结束的第三方评估、评议会议、问卷调查的平均得分（百分制）",
@@ -409,11 +419,11 @@ INDICATORS: tuple[Indicator, ...] = (
         "社会评议",
         "留言人满意率",
         "%",
-        lambda p, t: Message.objects.filter(
-            _in(p, "received_on"), satisfaction__in=(MessageSatisfaction.SATISFIED, MessageSatisfaction.FAIRLY)
-        ).order_by("received_on", "pk"),
+        lambda p, t: (
+            Message.objects.filter(_in(p, "received_on")).exclude(satisfaction="").order_by("received_on", "pk")
+        ),
         _message_row,
-        base=lambda p, t: Message.objects.filter(_in(p, "received_on")).exclude(satisfaction=""),
+        where=Q(satisfaction__in=(MessageSatisfaction.SATISFIED, MessageSatisfaction.FAIRLY)),
         help="期间内收到并作出评价的留言中，满意和基本满意的比例",
     ),
     # 年度报告 (Art. 49): the report on the year before the period's year, due in the period's year.
