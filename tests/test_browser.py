@@ -1531,6 +1531,11 @@ def test_an_office_defines_a_scheme_scores_the_year_and_downloads_the_circular(w
     check_accessibility(page)
     row = page.locator("#ranking tbody > tr", has_text=world.edu.name).first
     assert "20.00" in row.inner_text()
+    row.locator("summary").click()  # the breakdown, each value a link to the records behind it
+    with page.expect_navigation():
+        row.get_by_role("link", name="2件").click()
+    assert "逾期1个工作日" in page.inner_text("#cell-rows")
+    page.go_back()
     adjust = page.locator("#adjust-form")
     adjust.get_by_label("机关").select_option(label=world.edu.name)
     adjust.get_by_label("调整分值").fill("5")

@@ -78,7 +78,14 @@ def _values(office: Organisation, items: list[Item], period: Period, today: dt.d
 
 
 def _line_json(line: Line) -> dict[str, str]:
-    return {"label": line.label, "value": line.value, "points": str(line.points), "kind": line.kind, "note": line.note}
+    return {
+        "label": line.label,
+        "value": line.value,
+        "points": str(line.points),
+        "kind": line.kind,
+        "note": line.note,
+        "indicator": line.indicator,
+    }
 
 
 @transaction.atomic

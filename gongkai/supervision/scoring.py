@@ -106,6 +106,7 @@ class Line:
     points: Decimal
     kind: str  # "item", "veto" or "adjustment"
     note: str = ""
+    indicator: str = ""  # an item's indicator, whose records stand behind the line
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def score(items: list[Item], values: Mapping[str, Decimal | None]) -> Score:
             note = f"目标{item.target}{indicator.unit}"
         else:
             points = item.weight
-        lines.append(Line(indicator.label, shown, cents(points), "item", note))
+        lines.append(Line(indicator.label, shown, cents(points), "item", note, item.indicator))
         if _vetoes(item, value, lower_is_better=indicator.lower_is_better):
             vetoes.append(f"{indicator.label}为{shown}")
     earned = sum((line.points for line in lines), Decimal(0))
