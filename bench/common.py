@@ -124,3 +124,41 @@ def application_body(
     if email:
         body["email"] = email
     return body
+
+
+def province_tree(prefix: str, count: int, code_base: int) -> list[Any]:
+    """A province-shaped tree of ``count`` bodies: the province (slug ``{prefix}-root``), 14 cities,
+    9 counties under each, then departments spread over those governments; in order of creation."""
+    from django.db import transaction
+
+    from gongkai.demo.data import demo_credit_code
+    from gongkai.orgs.models import Organisation, OrgKind
+
+    serial = iter(range(1, 10**7))
+
+    def org(name: str, kind: str, parent: Organisation | None) -> Organisation:
+        n = next(serial)
+        o = Organisation.objects.create(
+            name=name,
+            slug=f"{prefix}-{n}" if parent else f"{prefix}-root",
+            kind=kind,
+            credit_code=demo_credit_code("150000", code_base + n),
+            parent=parent,
+        )
+        o.path = f"{parent.path if parent else '/'}{o.pk}/"
+        o.depth = 0 if parent is None else parent.depth + 1
+        o.save(update_fields=["path", "depth"])
+        return o
+
+    with transaction.atomic():
+        root = org("基准自治区人民政府", OrgKind.PROVINCE, None)
+        orgs = [root]
+        cities = [org(f"基准市{i}", OrgKind.CITY, root) for i in range(14)]
+        orgs += cities
+        counties = [org(f"基准县{c.pk}-{j}", OrgKind.COUNTY, c) for c in cities for j in range(9)]
+        orgs += counties
+        governments = [root, *cities, *counties]
+        while len(orgs) < count:
+            parent = governments[len(orgs) % len(governments)]
+            orgs.append(org(f"基准部门{len(orgs)}", OrgKind.DEPARTMENT, parent))
+    return orgs

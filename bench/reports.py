@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bench_database, percentile
+from common import bench_database, percentile, province_tree
 
 YEAR = 2025
 
@@ -42,45 +42,19 @@ def main() -> None:
 
 
 def build(args: argparse.Namespace) -> None:
-    from django.db import connection, transaction
+    from django.db import connection
 
     from gongkai.applications.models import Appeal, Application
     from gongkai.applications.outcomes import REPLY_TYPES
     from gongkai.catalogue.models import Document, Term
-    from gongkai.demo.data import demo_credit_code
-    from gongkai.orgs.models import Organisation, OrgKind
+    from gongkai.orgs.models import Organisation
 
     if Organisation.objects.filter(slug="rb-root").exists():
         print(f"corpus: reusing {Document.objects.count():,} items, {Application.objects.count():,} applications")
         return
     rng = random.Random(2026)
     started = time.perf_counter()
-    serial = iter(range(1, 10**7))
-
-    def org(name: str, kind: str, parent: Organisation | None) -> Organisation:
-        o = Organisation.objects.create(
-            name=name,
-            slug=f"rb-{next(serial)}" if parent else "rb-root",
-            kind=kind,
-            credit_code=demo_credit_code("150000", 50_000 + next(serial)),
-            parent=parent,
-        )
-        o.path = f"{parent.path if parent else '/'}{o.pk}/"
-        o.depth = 0 if parent is None else parent.depth + 1
-        o.save(update_fields=["path", "depth"])
-        return o
-
-    with transaction.atomic():
-        root = org("基准自治区人民政府", OrgKind.PROVINCE, None)
-        orgs = [root]
-        cities = [org(f"基准市{i}", OrgKind.CITY, root) for i in range(14)]
-        orgs += cities
-        counties = [org(f"基准县{c.pk}-{j}", OrgKind.COUNTY, c) for c in cities for j in range(9)]
-        orgs += counties
-        governments = [root, *cities, *counties]
-        while len(orgs) < args.orgs:
-            parent = governments[len(orgs) % len(governments)]
-            orgs.append(org(f"基准部门{len(orgs)}", OrgKind.DEPARTMENT, parent))
+    orgs = province_tree("rb", args.orgs, 50000)
     weights = [1 / (i + 1) ** 0.7 for i in range(len(orgs))]
     topic = Term.objects.filter(vocabulary="topic", is_current=True).first()
     assert topic is not None

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import bench_database, percentile
+from common import bench_database, percentile, province_tree
 
 FIRST_YEAR, YEARS = 2021, 5
 YEAR = FIRST_YEAR + YEARS - 1  # the year the dashboard and the scheme are read for
@@ -46,14 +46,13 @@ def main() -> None:
 
 def build(args: argparse.Namespace) -> None:
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import connection
 
     from gongkai.applications.models import Application
     from gongkai.applications.outcomes import REPLY_TYPES
     from gongkai.catalogue.models import Document, Term
-    from gongkai.demo.data import demo_credit_code
     from gongkai.interaction.models import Message, MessageBox
-    from gongkai.orgs.models import Organisation, OrgKind
+    from gongkai.orgs.models import Organisation
     from gongkai.supervision.models import Finding
 
     if Organisation.objects.filter(slug="sv-root").exists():
@@ -61,32 +60,7 @@ def build(args: argparse.Namespace) -> None:
         return
     rng = random.Random(2026)
     started = time.perf_counter()
-    serial = iter(range(1, 10**7))
-
-    def org(name: str, kind: str, parent: Organisation | None) -> Organisation:
-        o = Organisation.objects.create(
-            name=name,
-            slug=f"sv-{next(serial)}" if parent else "sv-root",
-            kind=kind,
-            credit_code=demo_credit_code("150000", 60_000 + next(serial)),
-            parent=parent,
-        )
-        o.path = f"{parent.path if parent else '/'}{o.pk}/"
-        o.depth = 0 if parent is None else parent.depth + 1
-        o.save(update_fields=["path", "depth"])
-        return o
-
-    with transaction.atomic():
-        root = org("基准自治区人民政府", OrgKind.PROVINCE, None)
-        orgs = [root]
-        cities = [org(f"基准市{i}", OrgKind.CITY, root) for i in range(14)]
-        orgs += cities
-        counties = [org(f"基准县{c.pk}-{j}", OrgKind.COUNTY, c) for c in cities for j in range(9)]
-        orgs += counties
-        governments = [root, *cities, *counties]
-        while len(orgs) < args.orgs:
-            parent = governments[len(orgs) % len(governments)]
-            orgs.append(org(f"基准部门{len(orgs)}", OrgKind.DEPARTMENT, parent))
+    orgs = province_tree("sv", args.orgs, 60000)
     weights = [1 / (i + 1) ** 0.5 for i in range(len(orgs))]
     span = YEARS * 365
 
@@ -185,7 +159,7 @@ def build(args: argparse.Namespace) -> None:
     Finding.objects.bulk_create(
         Finding(
             org=rng.choice(orgs[1:]),
-            office=root,
+            office=orgs[0],
             title="基准问题",
             detail="基准",
             indicator=rng.choice(["late", "published_on_time", ""]),
