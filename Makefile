@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint venv system-deps migrate demo lock schema bench bench-search bench-applications bench-reports bench-supervision bench-kill9 bench-cluster cluster-demo clean
+.PHONY: run test lint venv system-deps migrate demo lock schema bench bench-search bench-applications bench-reports bench-supervision bench-report-audit bench-kill9 bench-cluster cluster-demo clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -93,6 +93,9 @@ bench-supervision: venv
 	$(PY) bench/supervision.py
 
 # The cluster under load while parts of it fail (issue 20 §4): 50 public + 10 staff clients, 60 s.
+bench-report-audit: venv
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) bench/report_audit.py
+
 bench-cluster: venv
 	$(PY) bench/cluster.py
 

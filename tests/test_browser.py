@@ -1586,3 +1586,92 @@ def test_a_clerk_chooses_what_the_daily_digest_says(world, live_server, page) ->
     page.wait_for_selector("text=已保存每日提醒设置。")
     assert not page.locator("#digest-form").get_by_label("依申请公开：即将到期和逾期的申请").is_checked()
     assert "今天没有需要提醒的事项" in page.inner_text("#digest-preview")
+
+
+def test_the_approver_acknowledges_the_auditors_warning_before_approving(world, live_server, page) -> None:
+    """Issue 23 §3: prose that contradicts the tables is a warning on the report's page; review goes
+    on, approval waits until the approver has acknowledged it with a reason."""
+    from gongkai.reports import services as reports
+
+    year = timezone.localdate().year - 1
+    clerk = world.user("edu_clerk")
+    report = reports.report_prepare(actor=clerk, org=world.edu, year=year)
+    reports.report_edit_text(
+        actor=clerk, report=report, overview="本年度新收政府信息公开申请5件。", problems_text="", other_text=""
+    )
+    base = live_server.url
+    login(page, base, "edu_reviewer")
+    page.goto(f"{base}/workbench/reports/{report.pk}/")
+    page.wait_for_selector("#report-warnings")
+    assert "正文写本年新收申请5件" in page.inner_text("#report-warnings")
+    assert page.locator("#report-warnings form").count() == 0  # the reviewer does not acknowledge
+    page.get_by_role("button", name="审核通过").click()
+    page.wait_for_selector("text=已保存")
+    logout(page)
+    login(page, base, "edu_leader")
+    page.goto(f"{base}/workbench/reports/{report.pk}/")
+    page.get_by_role("button", name="批准").click()
+    page.wait_for_selector("text=还有1条审核提示未确认")
+    check_accessibility(page)
+    warning = page.locator("#report-warnings li").first
+    warning.get_by_label("确认理由").fill("另有2件纸质申请在登记簿中")
+    warning.get_by_role("button", name="确认").click()
+    page.wait_for_selector("text=已确认：另有2件纸质申请在登记簿中")
+    page.get_by_role("button", name="批准").click()
+    page.wait_for_selector("text=已保存")
+    assert page.inner_text("#report-state") == "已批准"
+
+
+def test_a_supervisor_audits_a_lower_bodys_published_report(world, live_server, page, tmp_path) -> None:
+    """Issue 23 §3: the supervisor uploads a published report (and last year's), reads the findings,
+    audits the body's report on the platform, and sees the count on the dashboard."""
+    from gongkai.reports import services as reports
+
+    year = timezone.localdate().year - 1
+    reports.report_prepare(actor=world.user("edu_clerk"), org=world.edu, year=year)
+    this, last = tmp_path / "年报.txt", tmp_path / "上年年报.txt"
+    this.write_text(
+        "一、总体情况\n其中咨询电话接听8000次,本区年度共接受市民咨询2.5万人次。当面咨询接待6000次,网上咨询7000次。\n"
+        "本年共收到政府信息公开申请162件,较上年增长96%。\n",
+        encoding="gb18030",
+    )
+    last.write_text("本年共收到政府信息公开申请83件。\n", encoding="utf-8")
+    base = live_server.url
+    login(page, base, "city_supervisor")
+    page.goto(f"{base}/workbench/supervision/")
+    page.get_by_role("link", name="年报审核").click()
+    page.wait_for_selector("#report-audit-form")
+    check_accessibility(page)
+    form = page.locator("#report-audit-form")
+    form.locator("#id_audit-org").select_option(label=world.edu.name)
+    form.locator("#id_audit-year").fill(str(year))
+    form.locator("#id_audit-file").set_input_files(str(this))
+    form.locator("#id_audit-last_year").set_input_files(str(last))
+    form.get_by_role("button", name="审核这份年报").click()
+    page.wait_for_selector("#audit-findings")
+    check_accessibility(page)
+    table = page.inner_text("#audit-findings")
+    assert "合计与分项不符" in table and "2.5万人次" in table and "同比表述与上年不符" in table
+    assert "年报.txt" in page.inner_text("main")
+    # Without a file: the body's report on the platform.
+    page.get_by_role("link", name="年报审核").click()
+    form = page.locator("#report-audit-form")
+    form.locator("#id_audit-org").select_option(label=world.edu.name)
+    form.locator("#id_audit-year").fill(str(year))
+    form.get_by_role("button", name="审核这份年报").click()
+    page.wait_for_selector("#audit-summary")
+    assert "未发现数字问题" in page.inner_text("#audit-summary")
+    page.get_by_role("link", name="打开平台上的年报").click()
+    page.wait_for_selector("#report-state")
+    page.goto(f"{base}/workbench/supervision/report-audits/")
+    assert "已被新的审核取代" in page.inner_text("#report-audits")
+    # A file that is not a report is refused in plain words, and nothing is recorded.
+    junk = tmp_path / "scan.pdf"
+    junk.write_bytes(b"%PDF-1.4 not really")
+    form = page.locator("#report-audit-form")
+    form.locator("#id_audit-org").select_option(label=world.edu.name)
+    form.locator("#id_audit-year").fill(str(year))
+    form.locator("#id_audit-file").set_input_files(str(junk))
+    form.get_by_role("button", name="审核这份年报").click()
+    page.wait_for_selector("text=无法读取该PDF文件")
+    assert page.locator("#report-audits tbody tr").count() == 2

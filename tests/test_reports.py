@@ -14,7 +14,7 @@ from gongkai.applications.models import Appeal, Application
 from gongkai.applications.outcomes import REPLY_TYPES
 from gongkai.catalogue import services as doc_services
 from gongkai.orgs.models import OrgKind, Role
-from gongkai.reports import compute, tables
+from gongkai.reports import auditing, compute, tables
 from gongkai.reports.models import AnnualReport
 from tests.conftest import draft, make_org, make_user, publish
 from tests.test_applications import TODAY, applicant
@@ -219,28 +219,37 @@ def test_prepare_check_and_publish_a_report(world: Any, client: Any) -> None:
     )
     assert reports.report_problems(report) == []
 
-    # The narrative may not contradict the tables.
+    # Prose that contradicts the tables is a warning of the auditor (issue 23): it does not stop the
+    # review, but the approver acknowledges it with a reason before approving.
     report = reports.report_edit_text(
         actor=clerk,
         report=report,
         overview="本年度新收政府信息公开申请5件，结转下年度1件。",
         problems_text="",
-        other_text="",
-    )
-    assert [p.table for p in reports.report_problems(report)] == ["叙述"]
-    report = reports.report_edit_text(
-        actor=clerk,
-        report=report,
-        overview="本年度新收政府信息公开申请3件，结转下年度1件。",
-        problems_text="",
         other_text="未收取信息处理费。",
     )
     assert reports.report_problems(report) == []
-
+    (warning,) = auditing.warnings(report)
+    assert (warning.kind, warning.stated, warning.computed) == ("prose_table", "5件", "3件")
+    assert report.problem_count == 1
     assert [r.org for r in report_selectors.not_published(leader, YEAR)] == [world.edu]
     report = reports.report_transition(actor=reviewer, report=report, action="review")
     with pytest.raises(PermissionDenied):
         reports.report_transition(actor=clerk, report=report, action="approve")
+    with pytest.raises(IllegalTransition) as err:
+        reports.report_transition(actor=leader, report=report, action="approve")
+    assert err.value.code == "findings_unacknowledged"
+    with pytest.raises(ValidationFailed):
+        reports.report_acknowledge(actor=leader, report=report, key=warning.key, reason=" ")
+    with pytest.raises(PermissionDenied):
+        reports.report_acknowledge(actor=clerk, report=report, key=warning.key, reason="核对无误")
+    with pytest.raises(ValidationFailed):
+        reports.report_acknowledge(actor=leader, report=report, key="prose_table|x|5件", reason="核对无误")
+    report = reports.report_acknowledge(
+        actor=leader, report=report, key=warning.key, reason="另有2件纸质申请在登记簿中，已在正文说明"
+    )
+    assert report.problem_count == 0 and auditing.unacknowledged(report) == []
+    assert report.acknowledgements[0]["by"] == "edu_leader"
     report = reports.report_transition(actor=leader, report=report, action="approve")
     with pytest.raises(IllegalTransition):
         reports.report_edit_text(actor=clerk, report=report, overview="x", problems_text="", other_text="")
@@ -282,12 +291,16 @@ def test_staff_compile_and_publish_through_the_pages(world: Any) -> None:
     assert "各表勾稽关系全部成立" in page and "社会公益组织" in page
     clerk.post(url + "text/", {"overview": "本年度新收政府信息公开申请9件。", "problems_text": "", "other_text": ""})
     page = clerk.get(url).content.decode()
-    assert "正文写“新收政府信息公开申请9件”，但表格中新收申请为2件" in page
-    refused = reviewer.post(url + "review/", follow=True).content.decode()
-    assert "不能审核通过" in refused
-    clerk.post(url + "text/", {"overview": "本年度新收政府信息公开申请2件。", "problems_text": "", "other_text": ""})
+    assert "年报审核提示 1 条" in page and "正文写本年新收申请9件，表格中没有与之相符的数（本年新收2件）" in page
     assert "已保存" in reviewer.post(url + "review/", follow=True).content.decode()
-    leader.post(url + "approve/")
+    refused = leader.post(url + "approve/", follow=True).content.decode()
+    assert "还有1条审核提示未确认，不能批准" in refused
+    (warning,) = auditing.warnings(AnnualReport.objects.get())
+    blank = leader.post(url + "acknowledge/", {"key": warning.key, "reason": ""}, follow=True).content.decode()
+    assert "请写明为什么这处提示不影响年报" in blank
+    leader.post(url + "acknowledge/", {"key": warning.key, "reason": "另有7件纸质申请"})
+    assert "已确认：另有7件纸质申请（edu_leader）" in leader.get(url).content.decode()
+    assert "已保存" in leader.post(url + "approve/", follow=True).content.decode()
     leader.post(url + "publish/")
     report = AnnualReport.objects.get()
     assert report.state == "published"
@@ -446,6 +459,7 @@ def test_last_years_carry_over_must_be_this_years_carry_in(world: Any) -> None:
     reports.report_override(
         actor=clerk, report=last, table="三", row="CARRY_OUT", column="NAT", value=3, reason="纸质登记簿"
     )
-    problems = reports.report_problems(this)
-    assert [p.cell for p in problems] == [("CARRY_IN", "NAT")]
-    assert f"{YEAR - 1}年度年报的结转下年度为3" in problems[0].message
+    assert reports.report_problems(this) == []
+    (warning,) = auditing.warnings(this)
+    assert warning.kind == "cross_year" and "上年结转" in warning.location and "自然人" in warning.location
+    assert (warning.stated, warning.computed) == ("2", "3")

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from gongkai.api import application_steps as steps
-from gongkai.api import applications, columns, items, messages, openness, statistics, supervision, views
+from gongkai.api import applications, columns, items, messages, openness, report_audits, statistics, supervision, views
 
 app_name = "api"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("v1/gazette-issues", openness.GazetteIssuesView.as_view(), name="gazette_issues"),
     path("v1/staff/openness-records", openness.StaffRecordsView.as_view(), name="staff_openness_records"),
     path("v1/staff/supervision", supervision.StaffSupervisionView.as_view(), name="staff_supervision"),
+    path("v1/report-audits", report_audits.ReportAuditsView.as_view(), name="report_audits"),
     path("v1/staff/statistics", statistics.StaffStatisticsView.as_view(), name="staff_statistics"),
     path("v1/staff/interpretations", items.StaffInterpretationsView.as_view(), name="staff_interpretations"),
     path("v1/schema", SpectacularAPIView.as_view(), name="schema"),

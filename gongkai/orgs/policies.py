@@ -114,10 +114,13 @@ ACTION_LABELS = {
     "accountability.record": "登记责任追究",
     "assessment.manage": "制定考核方案和评分",
     "evaluation.record": "录入社会评议",
+    "report.audit": "审核下级机关年度报告",
 }
 
 # Supervision's own acts: taken by a supervisor of an office above the body (never at its own body).
-SUPERVISION_ACTIONS = frozenset({"finding.open", "finding.decide", "accountability.record", "evaluation.record"})
+SUPERVISION_ACTIONS = frozenset(
+    {"finding.open", "finding.decide", "accountability.record", "evaluation.record", "report.audit"}
+)
 
 
 def _is_authenticated(user: Actor | None) -> TypeGuard[User]:

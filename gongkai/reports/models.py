@@ -46,9 +46,13 @@ class AnnualReport(models.Model):
     overview = models.TextField("一、总体情况", blank=True)
     problems_text = models.TextField("五、存在的主要问题及改进情况", blank=True)
     other_text = models.TextField("六、其他需要报告的事项", blank=True)
-    # How many figures failed the checks when the report was last written (``services.report_problems``;
-    # the supervision dashboard counts reports with problems without recomputing each).
+    # How many figures failed the checks when the report was last written: the identities and records
+    # checks that block (``services.report_problems``) and the auditor's warnings not yet acknowledged
+    # (the supervision dashboard counts reports with problems without recomputing each).
     problem_count = models.PositiveIntegerField("数字不符处数", default=0)
+    # The auditor's warnings the approver has acknowledged (issue 23 §3), each with its reason:
+    # [{"key": Finding.key, "explanation": "…", "reason": "…", "by": "user", "at": "…"}]
+    acknowledgements = models.JSONField(default=list, blank=True)
     fee_yuan = models.PositiveIntegerField("本年收取信息处理费（元）", default=0)
     fee_cases = models.PositiveIntegerField("收费件数", default=0)
     published_on = models.DateField("发布日期", null=True, blank=True)

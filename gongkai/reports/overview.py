@@ -74,8 +74,8 @@ class Fact:
     row: Callable[[Any], SourceRow]
     total: str | None = None  # the field summed; None counts the records
     always: bool = False  # stated even when zero (the topic's lead figure)
-    # Table 三 or 四 holds the same figure; the narrative check compares the prose with the table
-    # (services.narrative_problems), so the fact check does not say it twice.
+    # Table 三 or 四 holds the same figure; the report auditor compares the prose with the table
+    # (reports.audit.statements), so the fact check does not say it twice.
     in_tables: bool = False
     # Where a record's body and its month are (for the statistics by body and by month); a fact
     # that is a state rather than events of the year (columns open, accounts run) has no month.

@@ -1,12 +1,12 @@
 """Writes to annual reports: prepare (compute from the records), enter figures from other systems,
 override a computed figure with a reason, edit the narrative, and move through the workflow. Every
-write checks the policy, runs in one transaction and leaves an audit event. Publication is refused
-while any identity fails or the narrative contradicts the tables (issue 5 §3, §4)."""
+write checks the policy, runs in one transaction and leaves an audit event. Review is refused while
+any identity of the tables fails (issue 5 §3); approval also while a warning of the report auditor
+(``auditing``, issue 23) is not acknowledged with a reason."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,7 @@ from gongkai.core.types import Actor
 from gongkai.core.workflow import Step, Transition, lock, run_transition
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.reports import compute, jobs, overview, tables, workflow
+from gongkai.reports import auditing, compute, jobs, overview, tables, workflow
 from gongkai.reports.models import AnnualReport, ReportState
 from gongkai.reports.tables import MAX_AMOUNT, MAX_COUNT, Cell, Problem
 
@@ -110,7 +110,7 @@ def report_problems(report: AnnualReport) -> list[Problem]:
     for part in report.computed:
         t = effective(report, part)
         found += tables.t2_problems(t["t2"]) + tables.t3_problems(t["t3"]) + tables.t4_problems(t["t4"])
-    return found + carry_over_problems(report) + narrative_problems(report) + fact_problems(report)
+    return found + fact_problems(report)
 
 
 def fact_problems(report: AnnualReport) -> list[Problem]:
@@ -127,62 +127,39 @@ def fact_problems(report: AnnualReport) -> list[Problem]:
     ]
 
 
-def carry_over_problems(report: AnnualReport) -> list[Problem]:
-    """Last year's 结转下年度 must be this year's 上年结转, column by column (spec §2): computed
-    tables agree by construction; an override or an imported year may not."""
-    previous = AnnualReport.objects.filter(org_id=report.org_id, year=report.year - 1).first()
-    if previous is None or not previous.computed:
-        return []
-    this, last = effective(report)["t3"], effective(previous)["t3"]
-    found = []
-    for col, label in tables.T3_COLUMNS:
-        carried, received = last.get(("CARRY_OUT", col), 0), this.get(("CARRY_IN", col), 0)
-        if carried != received:
-            found.append(
-                Problem(
-                    "三",
-                    ("CARRY_IN", col),
-                    f"表三“{label}”列：上年结转为{received}，但{previous.year}年度年报的结转下年度为{carried}。",
-                )
-            )
-    return found
-
-
-# Numbers written in the narrative that the tables also hold (issue 5 §4): pattern → (table, cell).
-_NARRATIVE_FIGURES = (
-    (re.compile(r"新收[^。；，\d]*?申请[^。；，\d]*?(\d+)\s*件"), "t3", ("NEW", "TOT"), "新收申请"),
-    (re.compile(r"上年结转[^。；，\d]*?(\d+)\s*件"), "t3", ("CARRY_IN", "TOT"), "上年结转"),
-    (re.compile(r"结转下年度[^。；，\d]*?(\d+)\s*件"), "t3", ("CARRY_OUT", "TOT"), "结转下年度"),
-    (re.compile(r"行政复议[^。；，\d]*?(\d+)\s*件"), "t4", ("reconsideration", "total"), "行政复议"),
-)
-_FEE = re.compile(r"信息处理费[^。；，\d]*?(\d+(?:\.\d+)?)\s*元")
-
-
-def narrative_problems(report: AnnualReport) -> list[Problem]:
-    """Numbers in the narrative that contradict the tables: the seed reports show how often a hand
-    written report says one thing in words and another in its tables."""
-    t = effective(report, "self")
-    text = "\n".join((report.overview, report.problems_text, report.other_text))
-    found: list[Problem] = []
-    for pattern, table, cell, label in _NARRATIVE_FIGURES:
-        expected = t[table].get(cell, 0)
-        for m in pattern.finditer(text):
-            if int(m.group(1)) != expected:
-                found.append(Problem("叙述", cell, f"正文写“{m.group(0)}”，但表格中{label}为{expected}件。"))
-    for m in _FEE.finditer(text):
-        if Decimal(m.group(1)) != Decimal(report.fee_yuan):
-            found.append(
-                Problem(
-                    "叙述", ("FEE", "yuan"), f"正文写“{m.group(0)}”，但系统记录本年收取信息处理费{report.fee_yuan}元。"
-                )
-            )
-    return found
-
-
 def _save(report: AnnualReport) -> None:
-    """Every write of a report goes through here: the count of failing checks is kept with it."""
-    report.problem_count = len(report_problems(report))
+    """Every write of a report goes through here: the count of failing checks (blocking problems
+    and the auditor's unacknowledged warnings) is kept with it."""
+    report.problem_count = len(report_problems(report)) + len(auditing.unacknowledged(report))
     report.save()
+
+
+@transaction.atomic
+def report_acknowledge(*, actor: Actor, report: AnnualReport, key: str, reason: str) -> AnnualReport:
+    """The approver has read one of the auditor's warnings and says why the report stands (issue 23
+    §3); the reason is kept with the report and audited. Identities cannot be acknowledged."""
+    report = lock(AnnualReport, report.pk)
+    policies.require(actor, "report.approve", report.org)
+    if report.state == ReportState.PUBLISHED:
+        raise IllegalTransition("年报已发布，不能再确认审核意见。", code="published")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "请写明为什么这处提示不影响年报（如：分项中另有未列出的类别）。", code="reason_required", field="reason"
+        )
+    finding = next((f for f in auditing.warnings(report) if f.key == key), None)
+    if finding is None:
+        raise ValidationFailed(
+            "这条审核提示已不存在（年报已修改），请刷新后再看。", code="unknown_finding", field="key"
+        )
+    entry = {"key": key, "explanation": finding.explanation, "reason": reason[:500]}
+    entry.update(by=getattr(actor, "username", ""), at=timezone.now().isoformat())
+    report.acknowledgements = [a for a in report.acknowledgements if a["key"] != key] + [entry]
+    _save(report)
+    audit.record(
+        actor=actor, action="report.finding_acknowledged", obj=report, after=entry, reason=reason, org_id=report.org_id
+    )
+    return report
 
 
 def _draft(report: AnnualReport, actor: Actor) -> AnnualReport:
@@ -301,6 +278,14 @@ def report_transition(*, actor: Actor, report: AnnualReport, action: str, **para
                 more = f"等{len(found)}处" if len(found) > 5 else ""
                 raise IllegalTransition(
                     f"年报中有数字不符，不能{step.transition.label}：{listed}{more}", code="identity_failed"
+                )
+        if action in ("approve", "publish"):
+            # Issue 23 §3: the auditor's warnings do not block, but each is read and answered first.
+            open_warnings = auditing.unacknowledged(report)
+            if open_warnings:
+                raise IllegalTransition(
+                    f"还有{len(open_warnings)}条审核提示未确认，不能{step.transition.label}：{open_warnings[0].explanation}",
+                    code="findings_unacknowledged",
                 )
         if action == "publish":
             # Art. 49: the report covers a year, so it is published after the year ends.

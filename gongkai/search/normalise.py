@@ -13,11 +13,11 @@ What was written is stored and shown; only this form is matched.
 from __future__ import annotations
 
 import functools
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib.resources import files
+
+from gongkai.core.hans import simplified_table
 
 OPEN_BRACKETS = "〔[(【［（〖{"
 CLOSE_BRACKETS = "〕])】］）〗}"
@@ -30,12 +30,7 @@ _REMOVE = re.compile("[\\s\ud800-\udfff]+")
 
 @functools.cache
 def _table() -> dict[int, str | None]:
-    data = json.loads(files("zhconv").joinpath("zhcdict.json").read_text(encoding="utf-8"))
-    table: dict[int, str | None] = {}
-    for trad, simp in data["zh2Hans"].items():
-        # Only ideographs, one for one: quotes and punctuation stay as written.
-        if len(trad) == 1 and len(simp) == 1 and trad != simp and unicodedata.category(trad) == "Lo":
-            table[ord(trad)] = simp
+    table: dict[int, str | None] = dict(simplified_table())
     for ch in OPEN_BRACKETS:
         table[ord(ch)] = "("
     for ch in CLOSE_BRACKETS:

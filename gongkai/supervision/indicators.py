@@ -32,7 +32,7 @@ from gongkai.interaction.models import Message, MessageState
 from gongkai.interaction.models import Satisfaction as MessageSatisfaction
 from gongkai.orgs.models import Organisation
 from gongkai.reports.models import AnnualReport, ReportState
-from gongkai.supervision.models import Finding, FindingState, PublicEvaluation
+from gongkai.supervision.models import Finding, FindingState, PublicEvaluation, ReportAudit
 
 GROUPS = ("主动公开", "依申请公开", "政民互动", "社会评议", "年度报告", "督查整改")
 
@@ -460,7 +460,23 @@ INDICATORS: tuple[Indicator, ...] = (
         lambda p, t: AnnualReport.objects.filter(year=p.year - 1, problem_count__gt=0).select_related("org"),
         lambda r: Row(r.due_date, str(r), reverse("workbench:report", args=[r.pk]), f"{r.problem_count}处数字不符"),
         lower_is_better=True,
-        help="上一年度年报中勾稽关系不成立或正文与表格、记录不符的（按最近一次保存时的检查）",
+        help="上一年度年报中勾稽关系不成立、正文与表格或记录不符、审核提示未确认的（按最近一次保存时的检查）",
+    ),
+    Indicator(
+        "report_audit_findings",
+        "年度报告",
+        "上年度年报审核发现的问题",
+        "处",
+        lambda p, t: ReportAudit.objects.filter(year=p.year - 1, current=True).select_related("org"),
+        lambda a: Row(
+            a.audited_at.date(),
+            str(a),
+            reverse("workbench:report_audit", args=[a.pk]),
+            f"{a.finding_count}处（{a.get_source_display()}）",
+        ),
+        total="finding_count",
+        lower_is_better=True,
+        help="督查机关审核上一年度年报（上传的已发布年报或平台上的年报）发现的数字问题，按各机关最近一次审核",
     ),
     # 督查整改 (Art. 47)
     Indicator(

@@ -265,3 +265,38 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}"
+
+
+class AuditSource(models.TextChoices):
+    UPLOAD = "upload", "上传的已发布年报"
+    PLATFORM = "platform", "平台上的年报"
+
+
+class ReportAudit(models.Model):
+    """A supervisor's audit of a lower body's annual report (issue 23 §3): a published report
+    uploaded as a file, or the body's report on the platform, with the auditor's findings. The latest
+    audit of a body's year is the current one, whose findings the dashboard counts. The file itself
+    is not kept: a published report is public, and the findings quote what they concern."""
+
+    org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="被审核机关")
+    office = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name="督查机关")
+    year = models.PositiveSmallIntegerField("年度")
+    source = models.CharField("来源", max_length=10, choices=AuditSource.choices)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    report = models.ForeignKey(
+        "reports.AnnualReport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    findings = models.JSONField("审核发现", default=list)
+    finding_count = models.PositiveIntegerField("问题数", default=0)
+    current = models.BooleanField(default=True)
+    audited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    audited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-audited_at", "-id"]
+        indexes = [models.Index(fields=["year", "current", "org"], name="report_audit_year")]
+        verbose_name = "年报审核"
+        verbose_name_plural = "年报审核"
+
+    def __str__(self) -> str:
+        return f"{self.org.name}{self.year}年度年报审核"

@@ -33,6 +33,7 @@ from gongkai.supervision.models import (
     Finding,
     PublicEvaluation,
     Rectification,
+    ReportAudit,
 )
 
 MAX_WORKING_DAYS = 120
@@ -205,6 +206,61 @@ def evaluation_enter(
         action="evaluation.entered",
         obj=record,
         after={"source": source, "period_end": end, "score": record.score},
+        org_id=org.pk,
+    )
+    return record
+
+
+@transaction.atomic
+def report_audit(
+    *,
+    actor: Actor,
+    org: Organisation,
+    year: Any,
+    upload: Upload | None = None,
+    last_year: Upload | None = None,
+) -> ReportAudit:
+    """Audit a lower body's annual report (issue 23 §3): the uploaded published report, or, without
+    a file, the body's report of that year on the platform. The audit replaces the body's earlier
+    audit of the same year as the one the dashboard counts."""
+    from gongkai.reports import audit as auditor
+    from gongkai.reports import auditing
+    from gongkai.reports.models import AnnualReport
+
+    office, user = _office_of(actor, org, "report.audit")
+    year = parse_int(year, label="年度", lo=2008, hi=timezone.localdate().year, field="year")
+    report = None
+    if upload is None:
+        report = AnnualReport.objects.filter(org=org, year=year).first()
+        if report is None or not report.computed:
+            raise ValidationFailed(
+                f"平台上没有{org.name}{year}年度的年报，请上传其发布的年报文件。", code="no_report", field="file"
+            )
+        found = auditing.findings(report)
+    else:
+        try:
+            document = auditor.read(upload.data, upload.name)
+            last = auditor.read(last_year.data, last_year.name) if last_year is not None else None
+        except auditor.Unreadable as exc:
+            raise ValidationFailed(str(exc), code="unreadable", field="file") from exc
+        found = auditor.audit(document, auditor.Context(last=last))
+    ReportAudit.objects.filter(org=org, year=year, current=True).update(current=False)
+    record = ReportAudit.objects.create(
+        org=org,
+        office=office,
+        year=year,
+        source="platform" if upload is None else "upload",
+        filename=clean_filename(upload.name)[:200] if upload is not None else "",
+        report=report,
+        findings=[f.as_dict() for f in found],
+        finding_count=len(found),
+        audited_by=user,
+    )
+    audit.record(
+        actor=actor,
+        action="report.audited",
+        obj=record,
+        after={"year": year, "source": record.source, "file": record.filename, "findings": len(found)},
         org_id=org.pk,
     )
     return record

@@ -20,7 +20,7 @@ from gongkai.core.errors import ApplicationError
 from gongkai.core.numbers import parse_int
 from gongkai.orgs import policies
 from gongkai.orgs.models import Organisation
-from gongkai.reports import overview
+from gongkai.reports import auditing, overview
 from gongkai.reports import selectors as report_selectors
 from gongkai.reports import services as reports
 from gongkai.reports import workflow as report_workflow
@@ -138,6 +138,12 @@ def report_fact(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     )
 
 
+def _warnings(report: AnnualReport) -> list[dict[str, Any]]:
+    """The auditor's warnings on the report as it stands, each with its acknowledgement if given."""
+    given = {a["key"]: a for a in report.acknowledgements}
+    return [{"finding": f, "ack": given.get(f.key)} for f in auditing.warnings(report)]
+
+
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
@@ -147,6 +153,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "problems": reports.report_problems(report),
+            "warnings": _warnings(report),
+            "can_acknowledge": report.state != "published" and policies.can(user, "report.approve", report.org),
             "overview_html": overview_with_sources(report),
             "previous": previous,
             "comparison": [row for row in comparison(report, previous) if row["this"] or row["last"]],
@@ -206,6 +214,10 @@ def report_edit(request: HttpRequest, pk: int, what: str) -> HttpResponse:
                 column=p.get("column", ""),
                 value=value,
                 reason=p.get("reason", ""),
+            )
+        elif what == "acknowledge":
+            reports.report_acknowledge(
+                actor=request.user, report=report, key=p.get("key", ""), reason=p.get("reason", "")
             )
         elif what == "recompute":
             reports.report_prepare(actor=request.user, org=report.org, year=report.year)

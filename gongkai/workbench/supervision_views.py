@@ -96,7 +96,7 @@ class OpenFindingForm(BodyForm):
     period_end = forms.DateField(widget=forms.HiddenInput, required=False)
 
 
-def _findable(request: HttpRequest) -> list[Organisation]:
+def findable_bodies(request: HttpRequest) -> list[Organisation]:
     """The bodies the user may open findings against: strictly below its offices."""
     out: list[Organisation] = []
     for office in policies.offices_supervised(request.user):
@@ -145,7 +145,7 @@ def cell(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def finding_open(request: HttpRequest) -> HttpResponse:
-    form = OpenFindingForm(request.POST, orgs=_findable(request), prefix="finding")
+    form = OpenFindingForm(request.POST, orgs=findable_bodies(request), prefix="finding")
     opened: list[Finding] = []
 
     def run(data: dict[str, Any]) -> str:
@@ -164,7 +164,7 @@ def finding_open(request: HttpRequest) -> HttpResponse:
 @login_required
 def findings(request: HttpRequest) -> HttpResponse:
     rows = selectors.findings_for(request.user)
-    orgs = _findable(request)
+    orgs = findable_bodies(request)
     return render(
         request,
         "workbench/supervision/findings.html",
@@ -245,7 +245,7 @@ class AccountabilityForm(BodyForm):
 def accountability(request: HttpRequest) -> HttpResponse:
     if not policies.offices_supervised(request.user):
         raise Http404("责任追究记录只对督查机关开放。")
-    orgs = _findable(request)
+    orgs = findable_bodies(request)
     form = AccountabilityForm(orgs=orgs, prefix="acc")
     if request.method == "POST":
         form = AccountabilityForm(request.POST, orgs=orgs, prefix="acc")
@@ -304,7 +304,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
     offices = policies.offices_supervised(request.user)
     if not offices:
         raise Http404("社会评议由督查机关录入。")
-    orgs = _findable(request)
+    orgs = findable_bodies(request)
     form = EvaluationForm(orgs=orgs, prefix="eval")
     if request.method == "POST":
         form = EvaluationForm(request.POST, orgs=orgs, prefix="eval")
