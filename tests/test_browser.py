@@ -1628,7 +1628,9 @@ def test_a_supervisor_audits_a_lower_bodys_published_report(world, live_server, 
     from gongkai.reports import services as reports
 
     year = timezone.localdate().year - 1
-    reports.report_prepare(actor=world.user("edu_clerk"), org=world.edu, year=year)
+    report = reports.report_prepare(actor=world.user("edu_clerk"), org=world.edu, year=year)
+    for user, step in (("edu_reviewer", "review"), ("edu_leader", "approve"), ("edu_clerk", "publish")):
+        report = reports.report_transition(actor=world.user(user), report=report, action=step)
     this, last = tmp_path / "年报.txt", tmp_path / "上年年报.txt"
     this.write_text(
         "一、总体情况\n其中咨询电话接听8000次,本区年度共接受市民咨询2.5万人次。当面咨询接待6000次,网上咨询7000次。\n"

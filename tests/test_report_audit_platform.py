@@ -92,7 +92,7 @@ def test_the_platforms_published_files_read_back_without_a_finding(world: World,
         files.append(("report.pdf", documents.to_pdf(report)))
     for name, data in files:
         doc = audit.read(data, name)
-        tables = audit.format.read_tables(doc.rows)
+        tables = audit.format_tables.read_tables(doc.rows)
         assert tables.number("t3", ("NEW", "TOT")) == 3 and tables.number("t3", ("DONE", "TOT")) == 2, name
         assert tables.number("t4", ("reconsideration", "total")) == 0, name
         assert audit.audit(doc) == [], (name, audit.audit(doc))

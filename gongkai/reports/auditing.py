@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from gongkai.reports import audit
-from gongkai.reports.audit import format, reading
+from gongkai.reports.audit import format_tables, reading
 from gongkai.reports.models import AnnualReport
 
 SECTIONS = (
@@ -30,15 +30,15 @@ def document_of(report: AnnualReport) -> reading.Document:
     return doc
 
 
-def tables_of(effective: dict[str, dict[Any, Any]]) -> format.Tables:
-    def numbers(cells: dict[Any, Any]) -> dict[Any, format.CellValue]:
+def tables_of(effective: dict[str, dict[Any, Any]]) -> format_tables.Tables:
+    def numbers(cells: dict[Any, Any]) -> dict[Any, format_tables.CellValue]:
         return {
             cell: Decimal(str(v))
             for cell, v in cells.items()
             if isinstance(v, (int, Decimal)) and not isinstance(v, bool)
         }
 
-    return format.Tables(
+    return format_tables.Tables(
         numbers(effective.get("t2", {})), numbers(effective.get("t3", {})), numbers(effective.get("t4", {}))
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from gongkai.supervision.models import Accountability, Adjustment, AssessmentScheme, Finding, ScoreRun
+from gongkai.supervision.models import Accountability, Adjustment, AssessmentScheme, Finding, ReportAudit, ScoreRun
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -51,3 +51,9 @@ class ScoreRunAdmin(ReadOnly):
 class AdjustmentAdmin(ReadOnly):
     list_display = ("run", "org", "points", "state", "proposed_by", "decided_by")
     list_filter = ("state",)
+
+
+@admin.register(ReportAudit)
+class ReportAuditAdmin(ReadOnly):
+    list_display = ("org", "year", "source", "finding_count", "current", "audited_at", "office")
+    list_filter = ("year", "source", "current")

@@ -225,16 +225,17 @@ def report_audit(
     audit of the same year as the one the dashboard counts."""
     from gongkai.reports import audit as auditor
     from gongkai.reports import auditing
-    from gongkai.reports.models import AnnualReport
+    from gongkai.reports.models import AnnualReport, ReportState
 
     office, user = _office_of(actor, org, "report.audit")
     year = parse_int(year, label="年度", lo=2008, hi=timezone.localdate().year, field="year")
     report = None
     if upload is None:
-        report = AnnualReport.objects.filter(org=org, year=year).first()
-        if report is None or not report.computed:
+        # A body's report reaches its supervisors when it is published (a draft is its own work).
+        report = AnnualReport.objects.filter(org=org, year=year, state=ReportState.PUBLISHED).first()
+        if report is None:
             raise ValidationFailed(
-                f"平台上没有{org.name}{year}年度的年报，请上传其发布的年报文件。", code="no_report", field="file"
+                f"平台上没有{org.name}{year}年度已发布的年报，请上传其发布的年报文件。", code="no_report", field="file"
             )
         found = auditing.findings(report)
     else:

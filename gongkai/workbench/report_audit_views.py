@@ -26,7 +26,7 @@ MAX_UPLOAD = 20 * 1024 * 1024
 class ReportAuditForm(BodyForm):
     year = forms.IntegerField(label="年度", min_value=2008)
     file = forms.FileField(
-        label="年报文件（HTML、DOCX、PDF或纯文本，20MB以内；不上传则审核平台上该机关该年度的年报）",
+        label="年报文件（HTML、DOCX、PDF或纯文本，20MB以内；不上传则审核该机关在平台上发布的该年度年报）",
         required=False,
     )
     last_year = forms.FileField(label="上一年度年报文件（可选，用于同比与跨年度衔接）", required=False)

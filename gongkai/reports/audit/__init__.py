@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from gongkai.reports.audit import arithmetic, format, prose, statements
+from gongkai.reports.audit import arithmetic, format_tables, prose, statements
 from gongkai.reports.audit.finding import BLOCKING, KINDS, Finding
 from gongkai.reports.audit.reading import Document, Unreadable, read
 
@@ -28,13 +28,12 @@ class Context:
     """What the auditor knows besides the text: the report's tables when they are not in the text
     (the platform's own), their scope, last year's report, and the platform's timeliness counts."""
 
-    tables: format.Tables | None = None
+    tables: format_tables.Tables | None = None
     scope: str | None = None  # "own" / "aggregate": whose figures ``tables`` are; None: the report's
-    aggregate: format.Tables | None = None  # a government's subtree tables, for 全市 sentences
+    aggregate: format_tables.Tables | None = None  # a government's subtree tables, for 全市 sentences
     last: Document | None = None
-    last_tables: format.Tables | None = None
+    last_tables: format_tables.Tables | None = None
     late_replies: int | None = None
-    extra: list[Finding] = field(default_factory=list)
     # Filled by the audit: the figures checked and found to agree, each with the base it matched
     # (``manage.py report_audit --explain``).
     notes: list[str] = field(default_factory=list)
@@ -43,10 +42,10 @@ class Context:
 def audit(document: Document, context: Context | None = None) -> list[Finding]:
     context = context or Context()
     text = prose.parse(document)
-    tables = context.tables or format.read_tables(document.rows)
-    found = format.identities(tables)
+    tables = context.tables or format_tables.read_tables(document.rows)
+    found = format_tables.identities(tables)
     if context.aggregate is not None:
-        found += format.identities(context.aggregate)
+        found += format_tables.identities(context.aggregate)
     bases = [
         (name, int(value))
         for name, get in statements.RECEIVED
@@ -79,7 +78,7 @@ def audit(document: Document, context: Context | None = None) -> list[Finding]:
     last_tables = context.last_tables
     if context.last is not None:
         last_text = prose.parse(context.last)
-        last_tables = last_tables or format.read_tables(context.last.rows)
+        last_tables = last_tables or format_tables.read_tables(context.last.rows)
         found += statements.year_over_year(
             text, statements.values(text, tables), statements.values(last_text, last_tables)
         )
@@ -87,8 +86,7 @@ def audit(document: Document, context: Context | None = None) -> list[Finding]:
         values: dict[str, Decimal] = statements.values(prose.parse(Document()), last_tables)
         found += statements.year_over_year(text, statements.values(text, tables), values)
     if last_tables is not None:
-        found += format.across_years(tables, last_tables)
-    found += context.extra
+        found += format_tables.across_years(tables, last_tables)
     return _unique(found)
 
 

@@ -63,10 +63,10 @@ def sums(text: Text) -> list[Finding]:
             before = text.body[max(sentence.start, m.start - 14) : m.start]
             after = text.body[m.end : m.end + 3]
             # A total says so (共, 合计 …) or is broken down right after ("310930条。其中…").
-            if m.approximate or not (_TOTAL_MARK.search(before) or re.match(r"[,，。(（]?其中", after)):
+            if m.approximate or m.compared or not (_TOTAL_MARK.search(before) or re.match(r"[,，。(（]?其中", after)):
                 continue
             # Parts stated before the total, in the same clause chain: "A件、B件、C件，共D件".
-            parts_before = [p for p in ms[:k] if p.unit == m.unit and not p.approximate]
+            parts_before = [p for p in ms[:k] if p.unit == m.unit and not p.approximate and not p.compared]
             gap_ok = parts_before and all(
                 re.fullmatch(r"[^。;；]*", text.body[a.end : b.start])
                 for a, b in zip(parts_before, [*parts_before[1:], m], strict=True)
@@ -83,8 +83,16 @@ def sums(text: Text) -> list[Finding]:
             parts = _breakdown(text, i, m)
             if len(parts) < 2:
                 continue
-            low, high = _sum(parts)
             whole = any(_REST.search(p.label) for p in parts)
+            if not whole:
+                # Not evidently whole: only the parts up to the first semicolon are this total's
+                # ("共有964个，其中本年开始建设的271个，继续建设的693个；苏联为我国设计的156个…").
+                semi = [re.search(r"[;；]", text.body[a.end : b.start]) for a, b in itertools.pairwise(parts)]
+                cut = next((n + 1 for n, hit in enumerate(semi) if hit), len(parts))
+                parts = parts[:cut]
+                if len(parts) < 2:
+                    continue
+            low, high = _sum(parts)
             if whole and not _agrees(m.figure, low, high):
                 found.append(_sum_finding(sentence.location(m.start), m, parts, "sum"))
             elif not whole and low > max(m.figure.high, m.figure.value):
@@ -123,7 +131,7 @@ def _breakdown(text: Text, i: int, total: Mention) -> list[Mention]:
             if parts:
                 break
             continue
-        if m.approximate:
+        if m.approximate or m.compared:
             continue
         if _FOLLOW_UP.search(m.label) and not _FOLLOW_UP.search(total.label):
             break  # "按时办结58件" after the channels: another dimension, the list is over
@@ -237,9 +245,7 @@ def _part_of(text: Text, pm: PercentMention) -> Mention | None:
         return part
     rate = _RATE.search(joint)
     if rate and rate.group(1)[-2:] in part.label:
-        return part
-    if rate and rate.group(1)[:2] in part.label:
-        return part
+        return part  # the rate names the count: 节约率 after 节约资金, 公开率 after 同意公开
     return None
 
 
@@ -249,7 +255,13 @@ def _bases(text: Text, part: Mention, extra: list[tuple[str, int]]) -> list[tupl
     out: list[tuple[str, Figure]] = []
     seen: set[Decimal] = set()
     for m in text.near(part):
-        if m is part or m.unit != part.unit or m.figure.value < part.figure.value or m.figure.value in seen:
+        if (
+            m is part
+            or m.unit != part.unit
+            or m.compared
+            or m.figure.value < part.figure.value
+            or m.figure.value in seen
+        ):
             continue
         seen.add(m.figure.value)
         out.append((f"“{m.label[-10:]}{m.stated}”", m.figure))

@@ -33,6 +33,8 @@ def cn_to_int(text: str) -> int | None:
         return value
     total, current = 0, None
     for ch in text:
+        if ch in "零〇○" and total:
+            continue  # a placeholder: 一百零六
         if ch in _CN_DIGITS:
             if current is not None:
                 return None  # two digits in a row with units: 一二百

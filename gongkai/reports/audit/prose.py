@@ -40,9 +40,11 @@ UNITS += ("笔", "户", "元", "封", "则", "册", "幅")
 FAMILY = {"人次": "次", "件次": "件", "条次": "条"}
 _MENTION = re.compile(
     rf"(?P<pre>大约|约|近|逾|超过|不足|将近)?(?P<num>{DIGITS}|{CN_NUMERAL})\s*(?P<mult>[千万亿])?\s*"
-    rf"(?P<post>余|多)?\s*(?P<unit>{'|'.join(UNITS)})(?![性事式])"
+    rf"(?P<post>余|多)?\s*(?P<unit>{'|'.join(UNITS)})(?![性事式])(?P<after>以上|以内|以下|左右|上下)?"
 )
-_PERCENT = re.compile(r"(?P<pre>大约|约|近|逾|超过|不足|将近)?(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%")
+_PERCENT = re.compile(
+    r"(?P<pre>大约|约|近|逾|超过|不足|将近)?(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%(?P<after>以上|以内|以下|左右|上下)?"
+)
 _SENTENCE_END = re.compile(r"[。！？!?]+")
 DELIMS = ",，;；:：、()（）“”\"'"
 NEAR = 1500  # characters: about a page
@@ -55,8 +57,10 @@ class Mention:
     written_unit: str
     start: int
     end: int
-    approximate: bool  # 约, 余, 多 …: not checked in sums
+    approximate: bool  # 约, 余, 多, 以上 …: not checked in sums
     label: str  # the words before the figure in its clause ("网络申请")
+    # A change or a comparison ("比上年增加1500亿元", "由40元提高到80元"): never a total or a part.
+    compared: bool
     sentence: int  # index in Text.sentences
 
     @property
@@ -140,6 +144,17 @@ class Text:
         return paragraph[lo:hi]
 
 
+_COMPARED = re.compile(r"比|较|同比|增加|减少|增长|下降|提高|降低|降至|升至|少支|多支|由[^,，;；]*[到至]")
+
+
+def _clause(body: str, start: int) -> str:
+    """The clause a figure ends: back to the last , ; or 。 (at most 30 characters)."""
+    i = start
+    while i > max(0, start - 30) and body[i - 1] not in ",，;；。！？!?\n":
+        i -= 1
+    return body[i:start]
+
+
 def _label(body: str, start: int, floor: int) -> str:
     i = start
     while i > floor and body[i - 1] not in DELIMS and body[i - 1] not in "。！？!?\n":
@@ -179,8 +194,9 @@ def parse(doc: Document) -> Text:
                 written_unit=(m.group("post") or "") + unit,
                 start=m.start("num"),
                 end=m.end(),
-                approximate=bool(m.group("pre") or m.group("post")),
+                approximate=bool(m.group("pre") or m.group("post") or m.group("after")),
                 label=_label(body, m.start(), max(floor, 0)),
+                compared=bool(_COMPARED.search(_clause(body, m.start()))),
                 sentence=out.sentence_of(m.start()),
             )
         )
@@ -191,7 +207,7 @@ def parse(doc: Document) -> Text:
                 percent(m.group("num"), m.group("num") + "%"),
                 m.start("num"),
                 m.end(),
-                bool(m.group("pre")),
+                bool(m.group("pre") or m.group("after")),
                 out.sentence_of(m.start()),
             )
         )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gongkai.reports.audit.finding import Finding
-from gongkai.reports.audit.format import Tables, known
+from gongkai.reports.audit.format_tables import Tables, known
 from gongkai.reports.audit.prose import Mention, Text
 
 AGGREGATE = re.compile(r"全市|全区|全县|全旗|全省|全州|全盟|各级|各地区|各地")
