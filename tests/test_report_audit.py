@@ -348,6 +348,19 @@ def test_the_2019_format_group_rows_are_checked_against_their_items() -> None:
     assert {(f.kind, f.stated, f.computed) for f in found} == {("identity", "2", "1")}
     assert [f.location for f in found] == ["表三 行“（三）不予公开” 列“自然人”", "表三 行“（三）不予公开” 列“总计”"]
     assert "其下各项之和" in found[0].rule
+    # The 2019 format's （六）其他处理 is one row without items: it stands for the group.
+    single = table3({"O3": ["1", "0", "0", "0", "0", "0", "1"], "DONE": ["55", "6", "0", "0", "1", "0", "62"]})
+    single = single.replace("(六)其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "(六)其他处理")
+    lines = [ln for ln in single.splitlines() if not ln.startswith(("2.申请人逾期未按收费通知", "3.其他"))]
+    lines[lines.index(next(ln for ln in lines if ln.startswith("(六)其他处理")))] = "(六)其他处理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"
+    two_thousand_nineteen = "\n".join(lines).replace("| 6 | 1 | 0 | 0 | 0 | 0 | 7 |", "| 5 | 1 | 0 | 0 | 0 | 0 | 6 |")
+    assert kinds(two_thousand_nineteen) == []
+    assert [k for k, _ in kinds(two_thousand_nineteen.replace("(六)其他处理 | 1 |", "(六)其他处理 | 2 |"))] == ["identity"] * 2
+    # Its table 二 counts 新制作/新公开/对外公开总数: never read as 制发/废止/现行有效 across years.
+    t2_2019 = "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n规章 | 2 | 2 | 40 |\n规范性文件 | 5 | 5 | 60 |\n"
+    last = "规章 | 0 | 0 | 10 |\n行政规范性文件 | 0 | 0 | 10 |\n"
+    assert format_tables.read_tables(audit.read(t2_2019.encode(), "x.txt").rows).t2 == {}
+    assert kinds(t2_2019, last) == []
 
 
 # --- inputs -------------------------------------------------------------------------------------

@@ -126,10 +126,13 @@ def _split(row: list[str | None]) -> tuple[str, list[str | None]]:
 def read_tables(rows: list[list[str | None]]) -> Tables:
     out = Tables()
     in_t3 = False
+    t2_2019 = False  # the 2019 试行 table 二 counts 新制作/新公开/对外公开总数, not 制发/废止/现行有效
     for row in rows:
         label, values = _split(row)
         if "本年新收" in label:
             in_t3 = True
+        if re.search(r"新制作|新公开数量|对外公开总数", label):
+            t2_2019 = True
         if len(values) == 15 and not label.strip("0123456789"):
             # Table 四: 行政复议 ×5, then 未经复议直接起诉 ×5 and 复议后起诉 ×5.
             for b, (block, _) in enumerate(T4_BLOCKS):
@@ -145,6 +148,8 @@ def read_tables(rows: list[list[str | None]]) -> Tables:
                     in_t3 = False
             continue
         for word, code, n in T2_LABELS:
+            if t2_2019 and code in ("REG", "NORM"):
+                continue
             if label.endswith(word) and len(values) == n and (code, T2_COLUMNS[n][0]) not in out.t2:
                 column = ("amount",) if code == "FEES" else T2_COLUMNS[n]
                 for col, cell in zip(column, values, strict=True):
@@ -214,9 +219,7 @@ def identities(t: Tables) -> list[Finding]:
                         f"{T3_NAMES[group]}＝其下各项之和",
                         "该项合计为{stated}，其下各项之和为{total}。",
                     )
-        for row, _ in [
-            (r, "") for r in ("NEW", "CARRY_IN", "GRANT", "PARTIAL", "DONE", "CARRY_OUT", *OUTCOME_ROWS[2:])
-        ]:
+        for row in ("NEW", "CARRY_IN", "GRANT", "PARTIAL", "DONE", "CARRY_OUT", *OUTCOME_ROWS[2:], *GROUP_ITEMS):
             total = n("t3", (row, "TOT"))
             values = known([n("t3", (row, c)) for c, _ in APPLICANT_COLUMNS])
             if total is not None and values is not None:
