@@ -408,3 +408,20 @@ def test_the_corpus_finds_exactly_what_was_annotated(entry) -> None:  # type: ig
     assert sorted((f.kind, f.stated) for f in found) == sorted(entry.expected)
     for f in found:
         assert f.location and f.rule and f.explanation.endswith("。") and f.computed
+
+
+PIECES = st.sampled_from(
+    ["共", "其中", "合计", "占", "%", "％", "件", "条", "人次", "万", "亿", "个", "一百零六", "两千", "1.2.3", "9" * 40]
+    + ["、", "，", ",", "；", "。", "(", ")", "|", "\n", "由", "缩减到", "工作日", "提速", "较上年增长", "其他", "均获维持"]
+    + ["行政复议", "新收", "申请", "处置率分别为", "办结", "全市", "市直部门", "/", " ", "０", "7", "58", "0.5"]
+)
+
+
+@given(st.lists(PIECES, max_size=60))
+def test_no_text_makes_the_auditor_fail(pieces: list[str]) -> None:
+    """Whatever the text, the auditor returns findings (or refuses the file in words), never an error."""
+    try:
+        found = audit.audit(audit.read("".join(pieces).encode(), "x.txt"))
+    except audit.Unreadable:
+        return
+    assert all(f.kind in audit.KINDS and f.explanation for f in found)

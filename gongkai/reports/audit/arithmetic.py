@@ -4,7 +4,8 @@ Precision first (issue 23 §4): a rule fires only when no reading of the sentenc
 agree. A percentage is tried against every count it can be a share of (the counts of its paragraph
 with the same measure word, and any base the tables give) and flagged only when none matches; a
 breakdown is summed only when its parts are evidently the whole (the total stated after them, or a
-last part 其他/其余), otherwise only a sum that exceeds its total is flagged.
+part named 其他/其余), otherwise only a sum that exceeds its total is flagged. A figure of a change
+("比上年增加1500亿元", "由40元提高到80元") is never a total or a part.
 """
 
 from __future__ import annotations
@@ -26,14 +27,13 @@ _FOLLOW_UP = re.compile(r"(?<![未予他])(处置|办结|答复|受理|处理|�
 _SHARE = re.compile(r"(占|占比|占总数的?|占全部的?|比例为|比重为)\s*$")
 _RATE = re.compile(r"([\u4e00-\u9fff]{2,6})(率|比例)(为|达到?|是)?\s*$")
 _CHANGE = re.compile(
-    r"由\s*(?P<a>[0-9.]+)\s*个?(?P<u>工作日|日|天|小时|项|件|个)\s*(缩减|缩短|压缩|减少|降低|下降)(到|至|为)\s*"
-    r"(?P<b>[0-9.]+)\s*个?(?P=u)[,，]?\s*(提速|压缩|缩短|减少|降低|下降|提高)了?\s*(?P<p>[0-9.]+)\s*%"
+    r"由\s*(?P<a>[0-9]+(?:\.[0-9]+)?)\s*个?(?P<u>工作日|日|天|小时|项|件|个)\s*(缩减|缩短|压缩|减少|降低|下降)(到|至|为)\s*"
+    r"(?P<b>[0-9]+(?:\.[0-9]+)?)\s*个?(?P=u)[,，]?\s*(提速|压缩|缩短|减少|降低|下降|提高)了?\s*(?P<p>[0-9]+(?:\.[0-9]+)?)\s*%"
 )
 
 
 def _fmt(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 def _pct(value: Decimal) -> str:
