@@ -350,12 +350,18 @@ def test_the_2019_format_group_rows_are_checked_against_their_items() -> None:
     assert "其下各项之和" in found[0].rule
     # The 2019 format's （六）其他处理 is one row without items: it stands for the group.
     single = table3({"O3": ["1", "0", "0", "0", "0", "0", "1"], "DONE": ["55", "6", "0", "0", "1", "0", "62"]})
-    single = single.replace("(六)其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "(六)其他处理")
+    single = single.replace(
+        "(六)其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "(六)其他处理"
+    )
     lines = [ln for ln in single.splitlines() if not ln.startswith(("2.申请人逾期未按收费通知", "3.其他"))]
-    lines[lines.index(next(ln for ln in lines if ln.startswith("(六)其他处理")))] = "(六)其他处理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"
+    lines[lines.index(next(ln for ln in lines if ln.startswith("(六)其他处理")))] = (
+        "(六)其他处理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |"
+    )
     two_thousand_nineteen = "\n".join(lines).replace("| 6 | 1 | 0 | 0 | 0 | 0 | 7 |", "| 5 | 1 | 0 | 0 | 0 | 0 | 6 |")
     assert kinds(two_thousand_nineteen) == []
-    assert [k for k, _ in kinds(two_thousand_nineteen.replace("(六)其他处理 | 1 |", "(六)其他处理 | 2 |"))] == ["identity"] * 2
+    assert [k for k, _ in kinds(two_thousand_nineteen.replace("(六)其他处理 | 1 |", "(六)其他处理 | 2 |"))] == [
+        "identity"
+    ] * 2
     # Its table 二 counts 新制作/新公开/对外公开总数: never read as 制发/废止/现行有效 across years.
     t2_2019 = "信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n规章 | 2 | 2 | 40 |\n规范性文件 | 5 | 5 | 60 |\n"
     last = "规章 | 0 | 0 | 10 |\n行政规范性文件 | 0 | 0 | 10 |\n"
@@ -411,9 +417,42 @@ def test_the_corpus_finds_exactly_what_was_annotated(entry) -> None:  # type: ig
 
 
 PIECES = st.sampled_from(
-    ["共", "其中", "合计", "占", "%", "％", "件", "条", "人次", "万", "亿", "个", "一百零六", "两千", "1.2.3", "9" * 40]
-    + ["、", "，", ",", "；", "。", "(", ")", "|", "\n", "由", "缩减到", "工作日", "提速", "较上年增长", "其他", "均获维持"]
-    + ["行政复议", "新收", "申请", "处置率分别为", "办结", "全市", "市直部门", "/", " ", "０", "7", "58", "0.5"]
+    [
+        *(
+            "共",
+            "其中",
+            "合计",
+            "占",
+            "%",
+            "％",
+            "件",
+            "条",
+            "人次",
+            "万",
+            "亿",
+            "个",
+            "一百零六",
+            "两千",
+            "1.2.3",
+            "9" * 40,
+        ),
+        *("、", "，", ",", "；", "。", "(", ")", "|", "\n", "由", "缩减到", "工作日", "提速", "较上年增长", "其他"),
+        *(
+            "均获维持",
+            "行政复议",
+            "新收",
+            "申请",
+            "处置率分别为",
+            "办结",
+            "全市",
+            "市直部门",
+            "/",
+            " ",
+            "０",
+            "7",
+            "58",
+        ),
+    ]
 )
 
 
