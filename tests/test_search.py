@@ -8,6 +8,7 @@ import io
 import json
 import random
 import re
+import unicodedata
 from html import unescape
 from typing import Any
 from urllib.parse import quote
@@ -25,6 +26,7 @@ from gongkai.search import backends, hot, normalise, query
 from gongkai.search.indexing import rebuild
 from gongkai.search.models import SearchEntry
 from gongkai.search.normalise import (
+    FIELD_SEPARATOR,
     MAX_QUERY_CHARS,
     fold,
     fold_with_offsets,
@@ -86,6 +88,64 @@ def test_parse_query_is_bounded_and_never_fails() -> None:
     odd = parse_query('a\x00b \ud800c "d" OR * NEAR( \'; DROP TABLE x; -- %_')
     assert odd.terms == ("ab", "c", '"d"', "or", "*", "near(", "';", "drop", "table", "x;")
     assert parse_query("公開 公开").terms == ("公开",)  # duplicates after folding count once
+
+
+# --- the holes issue 24 §1 found ---------------------------------------------------------------
+
+# Characters that fold to nothing on both sides: C0 and C1 controls, LRM/RLM, bidi embeddings and
+# isolates, zero-width characters, the tags block, and the index's field separator.
+INVISIBLE = st.sampled_from(
+    [
+        *("\x00", "\x1f", "\x7f", "\x85", "\x9f", "\u200b", "\u200e", "\u200f", "\u202a", "\u202e", "\u2066"),
+        *("\u2069", "\u00ad", "\ufeff", "\U000e0041", "\u061c", FIELD_SEPARATOR),
+    ]
+)
+
+
+def test_the_field_separator_is_impossible_in_a_query() -> None:
+    assert parse_query(FIELD_SEPARATOR).empty
+    assert parse_query("通知␞边界发").terms == ("通知边界发",)
+    assert FIELD_SEPARATOR not in fold(f"标题{FIELD_SEPARATOR}文号")
+
+
+@given(st.text(alphabet="政府信息公开智慧城市擡頭幷且Ａa 1", max_size=12), st.data())
+def test_text_and_query_fold_through_one_function(text: str, data: Any) -> None:
+    """Whatever invisible character a site scatters into a text, the text folds as the query does,
+    and a query is folded by ``fold`` alone (split on spaces first)."""
+    spots = data.draw(st.lists(st.tuples(st.integers(0, len(text)), INVISIBLE), max_size=4))
+    scattered = text
+    for at, ch in sorted(spots, reverse=True):
+        scattered = scattered[:at] + ch + scattered[at:]
+    assert fold(scattered) == fold(text)
+    pieces = [fold(p) for p in unicodedata.normalize("NFKC", scattered).split()]
+    assert parse_query(scattered).terms == tuple(dict.fromkeys(p for p in pieces if p))
+
+
+def test_the_traditional_table_is_openccs_with_zhconvs_variant_folds() -> None:
+    """The whole table against OpenCC's t2s (the reference): every character OpenCC converts to one
+    other is converted the same; the table's other entries are zhconv's variant folds, which
+    OpenCC's t2s leaves alone (listed: kept on purpose, so that either form is found)."""
+    from gongkai.core import hans
+
+    reference, ours = hans.opencc_table(), hans.simplified_table()
+    assert {k: ours.get(k) for k in reference} == reference
+    deliberate = {k: v for k, v in ours.items() if k not in reference}
+    assert deliberate == {k: v for k, v in hans.zhconv_table().items() if k not in reference}
+    assert all(unicodedata.category(chr(k)) == "Lo" for k in deliberate)
+    assert len(reference) > 5000 and len(deliberate) < 700
+    for trad, simp in zip("擡幷谿逕搧箚苧袷𠼤", "抬并溪径扇札苎夹𫪄", strict=True):
+        assert fold(trad) == simp
+
+
+def test_missing_traditional_characters_and_invisible_marks_are_found(world) -> None:
+    raised = publish(world, draft(world, title="擡頭幷且通知", body="", doc_number=""))
+    marked = publish(world, draft(world, title="智慧\u200e城市\u202a建设\x85方案", body="", doc_number=""))
+    assert [h.document.pk for h in search("抬头").hits] == [raised.pk]
+    assert [h.document.pk for h in search("并且").hits] == [raised.pk]
+    assert [h.document.pk for h in search("智慧城市建设").hits] == [marked.pk]
+    # The separator alone is no query at all: what an empty box shows, never "every item matches".
+    alone = search(FIELD_SEPARATOR)
+    assert alone.query.empty and [h.document.pk for h in alone.hits] == [h.document.pk for h in search("").hits]
 
 
 # --- recall ----------------------------------------------------------------------------------

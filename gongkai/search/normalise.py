@@ -3,10 +3,12 @@
 One function folds both the indexed text and the query, so that "contains the query after
 normalisation" means the same thing everywhere:
 - NFKC (full-width ＡＢＣ１２３ and half-width forms become one), then case folding;
-- Traditional to Simplified, character by character (公開 → 公开, 號 → 号), from zhconv's table;
+- Traditional to Simplified, character by character (公開 → 公开, 號 → 号, 擡 → 抬), from OpenCC's
+  t2s table with zhconv's variant folds (``core.hans``);
 - the bracket variants of 文号 (〔〕 [] () 【】 ［］ （） 〖〗) become ( and );
-- whitespace, zero-width and control characters are removed (Chinese has no spaces between words,
-  and real sites scatter them inside 文号 and titles).
+- whitespace and every control and format character (zero-width, LRM/RLM, bidi embeddings, C1) are
+  removed (Chinese has no spaces between words, and real sites scatter them inside 文号 and titles),
+  and so is the field separator ␞ the index puts between title, 文号 and body.
 What was written is stored and shown; only this form is matched.
 """
 
@@ -35,11 +37,22 @@ def _table() -> dict[int, str | None]:
         table[ord(ch)] = "("
     for ch in CLOSE_BRACKETS:
         table[ord(ch)] = ")"
-    for code in range(0x20):
+    # Control and format characters (C0, C1, LRM/RLM, bidi embeddings and isolates, zero-width
+    # joiners, soft hyphen …) fold to nothing on both sides, and so does the field separator: a query
+    # can never contain it, so no match spans two fields.
+    for code in _format_and_control():
         table[code] = None
+    table[ord(FIELD_SEPARATOR)] = None
     for ch in " \u3000\u00a0\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2028\u2029\x7f":
         table[ord(ch)] = None
     return table
+
+
+@functools.cache
+def _format_and_control() -> tuple[int, ...]:
+    """Every Cc and Cf code point: they live in planes 0, 1 and 14 (the tags)."""
+    codes = (*range(0x20000), *range(0xE0000, 0xE1000))
+    return tuple(c for c in codes if unicodedata.category(chr(c)) in ("Cc", "Cf"))
 
 
 def fold(text: str) -> str:
@@ -241,7 +254,9 @@ def parse_query(raw: str | None) -> ParsedQuery:
     if not raw:
         return ParsedQuery((), ())
     notices = []
-    text = "".join(c for c in raw if not _is_surrogate(c) and (c.isprintable() or c.isspace()))
+    # Only lone surrogates are dropped here (NFKC cannot take them); everything else is what
+    # ``fold`` makes of it, the same function the indexed text goes through.
+    text = "".join(c for c in raw if not _is_surrogate(c))
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         notices.append(f"检索词过长，只使用前{MAX_QUERY_CHARS}个字。")
