@@ -148,6 +148,36 @@ def test_missing_traditional_characters_and_invisible_marks_are_found(world) -> 
     assert alone.query.empty and [h.document.pk for h in alone.hits] == [h.document.pk for h in search("").hits]
 
 
+def test_regional_word_variants_are_a_lower_tier_after_every_exact_match(world, client) -> None:
+    """资讯 (資訊) for 信息, 软体 (軟體) for 软件, as OpenCC's Taiwan phrase tables give them: found
+    after the exact matches, never among them, and never changing them."""
+    assert normalise.regional_variants("信息") == ("资讯",) and normalise.regional_variants("资讯") == ("信息",)
+    assert normalise.regional_variants("软件") == ("软体",) and normalise.regional_variants("政府") == ()
+    exact_old = publish(world, draft(world, title="政府信息公开指南", body="", doc_number=""))
+    taiwan = publish(world, draft(world, title="政府資訊公開辦法", body="軟體採購", doc_number=""))
+    exact_new = publish(world, draft(world, title="信息化建设通知", body="软件", doc_number=""))
+    Document.objects.filter(pk=taiwan.pk).update(published_date=dt.date(2030, 1, 1))  # the newest of all
+    rebuild()
+    found = search("信息")
+    assert [(h.document.pk, h.tier) for h in found.hits][-1] == (taiwan.pk, query.REGIONAL_TIER)
+    assert {h.document.pk for h in found.hits[:-1]} == {exact_old.pk, exact_new.pk}
+    assert found.total == 3 and found.regional == 1 and "<mark>資訊</mark>" in str(found.hits[-1].title)
+    # The exact matches are what they were without the tier, in the same order, on every page.
+    exact = ranked_ids(("信息",), SearchFilters(), 0, 20)
+    assert [(h.document.pk, h.tier) for h in found.hits[:-1]] == exact
+    one_per_page = [search("信息", page=p, page_size=1).hits[0].document.pk for p in (1, 2, 3)]
+    assert one_per_page == [pk for pk, _ in exact] + [taiwan.pk]
+    assert [h.document.pk for h in search("信息", sort="date").hits] == [exact_new.pk, exact_old.pk, taiwan.pk]
+    # Two terms: each may be written either way (newest first within the tier).
+    both = search("资讯 软件").hits
+    assert [(h.document.pk, h.tier) for h in both] == [(taiwan.pk, 4), (exact_new.pk, 4)]
+    assert [h.document.pk for h in search("资讯 采购").hits] == [taiwan.pk]  # exact: not the regional tier
+    page = client.get("/search/", {"q": "信息"}).content.decode()
+    assert "其中1条用的是另一地区的说法" in page and "另一地区的说法</span>" in page
+    api = client.get("/api/v1/search", {"q": "信息"}).json()
+    assert api["regional"] == 1 and [r["match_tier"] for r in api["results"]][-1] == 4
+
+
 # --- recall ----------------------------------------------------------------------------------
 
 ALPHABET = "政府信息公开条例申请人民共和国华中行政法规章程办理答复复议诉讼第一二三号年月日"

@@ -40,6 +40,9 @@ class SearchView(APIView):
             {
                 "total": serializers.IntegerField(),
                 "total_capped": serializers.BooleanField(),
+                "regional": serializers.IntegerField(
+                    help_text="total 中仅以另一地区的说法找到的条数（match_tier 为 4，排在最后，如“資訊”与“信息”）"
+                ),
                 "page": serializers.IntegerField(),
                 "pages": serializers.IntegerField(),
                 "results": serializers.ListField(child=serializers.DictField()),
@@ -91,6 +94,8 @@ def search_payload(request: Request) -> dict[str, Any]:
         "total": result.total,
         # true when there are more matches than counted (total is then the cap, search.query.COUNT_CAP)
         "total_capped": result.total_capped,
+        # of total, the items found only by a regional variant of the query (match_tier 4, last)
+        "regional": result.regional,
         "page": result.page,
         "page_size": result.page_size,
         "pages": result.pages,

@@ -18,6 +18,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from gongkai.core.hans import simplified_table
 
@@ -59,6 +60,27 @@ def fold(text: str) -> str:
     """The matching form of a text."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_table())
     return _REMOVE.sub("", text)
+
+
+@functools.cache
+def _regional_converters() -> tuple[Any, Any, Any]:
+    import opencc
+
+    return opencc.OpenCC("s2twp"), opencc.OpenCC("s2t"), opencc.OpenCC("tw2sp")
+
+
+@functools.lru_cache(maxsize=4096)
+def regional_variants(term: str) -> tuple[str, ...]:
+    """How the other region writes the words of a folded term, folded: 信息 ↔ 资讯 (資訊), 软件 ↔
+    软体 (軟體), by OpenCC's Taiwan phrase tables (s2twp one way; s2t then tw2sp the other). A
+    search finds these as a lower tier after every exact match (``query.regional_ids``)."""
+    to_taiwan, to_traditional, from_taiwan = _regional_converters()
+    out: list[str] = []
+    for written in (to_taiwan.convert(term), from_taiwan.convert(to_traditional.convert(term))):
+        variant = fold(written)
+        if variant and variant != term and variant not in out:
+            out.append(variant)
+    return tuple(out)
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -6,13 +6,16 @@ every term is whole words of the text (the segmenter tells the word 华人 from 
 中华人民共和国); 3 for substring-only matches. See backends.Backend.rank_expression.
 
 A page is found without ranking every match: the tiers are walked one after another, each newest
-first, and the walk stops once the page is full (``ranked_ids``). Counts stop at ``COUNT_CAP``, and
-facets describe the newest ``COUNT_CAP`` matches when there are more (docs/search.md).
+first, and the walk stops once the page is full (``ranked_ids``). After every exact match, tier 4
+holds the items found only by how the other region writes the query's words (资讯 for 信息).
+Counts stop at ``COUNT_CAP``, and facets describe the newest ``COUNT_CAP`` exact matches when there
+are more (docs/search.md).
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -29,6 +32,7 @@ from gongkai.orgs.models import Organisation
 from gongkai.orgs.selectors import org_by_slug
 from gongkai.search import normalise
 from gongkai.search.backends import FACET_COLUMNS, Backend, Sql, backend, word_phrases
+from gongkai.search.models import SearchEntry
 from gongkai.search.normalise import ParsedQuery, parse_query
 
 SORTS = ("relevance", "date")
@@ -88,6 +92,7 @@ class SearchResult:
     sort: str
     facets: dict[str, list[tuple[Any, str, int]]] = field(default_factory=dict)
     total_capped: bool = False  # more than COUNT_CAP matches: total is COUNT_CAP, shown as "以上"
+    regional: int = 0  # of ``total``, the items found only by a regional variant (tier 4, last)
 
     @property
     def pages(self) -> int:
@@ -163,6 +168,35 @@ def ranked_ids(
     return out[offset:wanted]
 
 
+# Tier 4: items found only by how the other region writes the query's words (资讯 for 信息, 软体
+# for 软件; normalise.regional_variants), after every exact match and never among them.
+REGIONAL_TIER = 4
+MAX_ALTERNATIVES = 8
+
+
+def regional_alternatives(terms: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The query with some of its terms written the other region's way (at most MAX_ALTERNATIVES)."""
+    combos = itertools.product(*((t, *normalise.regional_variants(t)) for t in terms))
+    next(combos)  # the query itself
+    return tuple(itertools.islice(combos, MAX_ALTERNATIVES))
+
+
+def regional_ids(
+    terms: tuple[str, ...], filters: SearchFilters, exact: set[int], room: int, engine: Backend
+) -> list[int]:
+    """Items matched by an alternative of the query but not by the query, newest first, at most
+    ``room``. Each alternative is walked newest first far enough to hold ``room`` items besides the
+    exact ones, so the newest ``room`` of the union are among what was read."""
+    found: set[int] = set()
+    for alternative in regional_alternatives(terms):
+        rows = type(engine)().walk(3, alternative, filters, room + len(exact))
+        found.update(row[0] for row in rows if row[0] not in exact)
+    if not found:
+        return []
+    keys = dict(SearchEntry.objects.filter(document_id__in=found).values_list("document_id", "rank_key"))
+    return sorted(found, key=lambda pk: -keys.get(pk, 0))[:room]
+
+
 def search(
     raw_query: str | None,
     filters: SearchFilters | None = None,
@@ -194,15 +228,24 @@ def _search(
     with_facets: bool,
 ) -> None:
     total = engine.count(terms, filters, COUNT_CAP + 1)
-    result.total, result.total_capped = min(total, COUNT_CAP), total > COUNT_CAP
+    regional: list[int] = []
+    if total <= COUNT_CAP and regional_alternatives(terms):  # beyond the cap it would lie past the last page
+        exact = {row[0] for row in engine.walk(3, terms, filters, COUNT_CAP + 1)} if total else set()
+        regional = regional_ids(terms, filters, exact, COUNT_CAP + 1 - total, engine)
+    combined = total + len(regional)
+    result.total, result.total_capped = min(combined, COUNT_CAP), combined > COUNT_CAP
+    result.regional = min(len(regional), result.total)
     # A page past the end (an old link, a typed URL) shows the last page instead of nothing.
     page = result.page = min(page, result.pages)
     offset = (page - 1) * page_size
     rows: list[tuple[int, int | None]] = []
-    if result.total and sort == "date":
+    if total and sort == "date":
         rows = [(r[0], None) for r in engine.walk(3, terms, filters, offset + page_size)[offset:]]
-    elif result.total:
+    elif total:
         rows = list(ranked_ids(terms, filters, offset, page_size, engine))
+    if regional and len(rows) < page_size:  # the regional tier follows the last exact match
+        start = max(0, offset - total)
+        rows += [(pk, REGIONAL_TIER) for pk in regional[start : start + page_size - len(rows)]]
     docs = Document.objects.select_related("org", "topic__parent").only(*HIT_FIELDS).in_bulk([r[0] for r in rows])
     # The snippet comes from the body when it holds a term; the attachments' text is read, in one
     # statement, only for the items whose body holds none (an item found by its title alone).
@@ -212,18 +255,21 @@ def _search(
         texts = Attachment.objects.filter(document_id__in=list(attached)).order_by("id")
         for doc_id, text in texts.values_list("document_id", "extracted_text"):
             attached[doc_id].append(text)
+    # A regional hit is marked with the words it was found by.
+    variants = tuple(dict.fromkeys(t for alternative in regional_alternatives(terms) for t in alternative))
     result.hits = [
         SearchHit(
             document=doc,
             tier=tier,
-            title=highlight(doc.title, terms),
-            snippet=snippet(doc, terms, attached.get(doc_id, ())),
-            number=highlight(doc.doc_number, terms),
+            title=highlight(doc.title, shown),
+            snippet=snippet(doc, shown, attached.get(doc_id, ())),
+            number=highlight(doc.doc_number, shown),
         )
         for doc_id, tier in rows
         if (doc := docs.get(doc_id)) is not None
+        for shown in [variants if tier == REGIONAL_TIER else terms]
     ]
-    if with_facets and result.total:
+    if with_facets and total:
         result.facets = facets(terms, filters, engine)
 
 
