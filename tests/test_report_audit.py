@@ -340,6 +340,30 @@ def test_blank_slash_and_lost_cells_are_unknown_never_zero() -> None:
     assert tables.t3_total("D") is None and audit.audit(doc) == []
 
 
+def test_a_count_is_not_held_to_a_table_whose_base_the_source_lost() -> None:
+    """长春市体育局 2023: "共受理政府信息公开申请2件" against a table of 3 new, 0 carried over, and
+    办理结果 beyond the excerpt. 受理 may mean the replies: unknown, so no finding; with the table
+    complete (办结3件, constructed here) it is one."""
+    changchun = next(e for e in CORPUS if e.key == "changchun-sport-2023")
+    doc = audit.read(changchun.read(), "x.txt")
+    assert format_tables.read_tables(doc.rows).number("t3", ("NEW", "TOT")) == 3  # "| 3 | … | 3 | ||"
+    assert audit.audit(doc) == []
+    complete = "本年度,共受理政府信息公开申请2件,都在法定期限内予以答复。\n" + table3(
+        {
+            "NEW": ["3", "0", "0", "0", "0", "0", "3"],
+            "CARRY_IN": ["0"] * 7,
+            "GRANT": ["3", "0", "0", "0", "0", "0", "3"],
+            "PARTIAL": ["0"] * 7,
+            "D5": ["0"] * 7,
+            "U1": ["0"] * 7,
+            "N2": ["0"] * 7,
+            "DONE": ["3", "0", "0", "0", "0", "0", "3"],
+            "CARRY_OUT": ["0"] * 7,
+        }
+    )
+    assert kinds(complete) == [("prose_table", "2件")]
+
+
 def test_the_2019_format_group_rows_are_checked_against_their_items() -> None:
     text = table3({}).replace(
         "(三)不予公开 | 1.属于国家秘密", "(三)不予公开 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n1.属于国家秘密"

@@ -123,12 +123,20 @@ def _split(row: list[str | None]) -> tuple[str, list[str | None]]:
     return re.sub(r"[\s()（）]", "", "".join(labels)), row[k:]
 
 
+def _trim(values: list[str | None], width: int) -> list[str | None]:
+    """A row's figures without the empty cells a page's layout leaves after them ("| 3 | 0 | 3 | ||")."""
+    while len(values) > width and not (values[-1] or "").strip():
+        values = values[:-1]
+    return values
+
+
 def read_tables(rows: list[list[str | None]]) -> Tables:
     out = Tables()
     in_t3 = False
     t2_2019 = False  # the 2019 试行 table 二 counts 新制作/新公开/对外公开总数, not 制发/废止/现行有效
     for row in rows:
-        label, values = _split(row)
+        label, cells = _split(row)
+        values = _trim(cells, 15 if len(_trim(cells, 7)) > 7 else 7)
         if "本年新收" in label:
             in_t3 = True
         if re.search(r"新制作|新公开数量|对外公开总数", label):
@@ -150,6 +158,7 @@ def read_tables(rows: list[list[str | None]]) -> Tables:
         for word, code, n in T2_LABELS:
             if t2_2019 and code in ("REG", "NORM"):
                 continue
+            values = _trim(cells, n)
             if label.endswith(word) and len(values) == n and (code, T2_COLUMNS[n][0]) not in out.t2:
                 column = ("amount",) if code == "FEES" else T2_COLUMNS[n]
                 for col, cell in zip(column, values, strict=True):

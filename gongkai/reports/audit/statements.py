@@ -145,6 +145,8 @@ def against_tables(text: Text, tables: Tables, scope: str | None, notes: list[st
             continue
         bases = [(name, get(tables)) for name, get in s.concept.bases]
         known = [(name, v) for name, v in bases if v is not None]
+        if len(known) < len(bases) and not any(s.mention.figure.admits(v) for _, v in known):
+            continue  # a base the source lost could be the one meant: unknown, never a finding
         matched = [name for name, v in known if s.mention.figure.admits(v)]
         if matched and notes is not None:
             where = text.sentences[s.mention.sentence].location(s.mention.start)
