@@ -266,6 +266,8 @@ def test_prose_against_the_tables_tries_every_base_and_leaves_breakdowns_alone()
     assert "本年新收66件、新收加上年结转68件、办理结果总计61件" in found[0].rule
     assert kinds("本年新收政府信息公开申请66件,予以公开3件,无法提供35件,行政复议1件。\n" + tables) == []
     assert kinds("本年予以公开4件。\n" + tables) == [("prose_table", "4件")]
+    # A change is not the quantity (深汕 2024 words its growth so).
+    assert kinds("本年共收到政府信息公开申请66件,申请数量较上年增加30件。\n" + tables) == []
 
 
 def test_claims_about_appeals_are_held_to_table_four() -> None:

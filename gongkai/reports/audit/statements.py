@@ -25,7 +25,7 @@ BREAKDOWN = re.compile(
     r"维持|纠错|纠正|驳回|撤销|尚未审结|直接起诉|复议后|平台|窗口|提出的|中"
 )
 
-# Concept → (words the label must contain, the table figures it can be, in the order tried).
+# A base a count can be: its name and how to read it from the tables (None when unknown).
 Base = tuple[str, Callable[[Tables], Decimal | None]]
 
 
@@ -112,15 +112,15 @@ CONCEPTS: tuple[Concept, ...] = (
 class Statement:
     concept: Concept
     mention: Mention
-    scope: str  # "aggregate" | "own" | "" (not said)
+    scope: str  # "aggregate" (全市, 各级 … in the sentence) or "own"
 
 
 def statements(text: Text) -> list[Statement]:
     """The counts whose words name one of the table quantities (a total, not a breakdown)."""
     out: list[Statement] = []
     for m in text.mentions:
-        if m.unit != "件" or m.approximate:
-            continue
+        if m.unit != "件" or m.approximate or m.compared:
+            continue  # "申请数量较上年增加79件" is a change, not the quantity
         sentence = text.sentences[m.sentence]
         label = re.sub(r"的$", "", m.label)
         # The words before the figure in its sentence, as far as a scope word could be (全市…共收到).
