@@ -1,5 +1,10 @@
 """The report auditor (issue 23): every figure of a disclosure report checked, ours or anyone's.
 
+Art. 50 lists what an annual report states and the national format (国办公开办函〔2021〕30号) asks
+for 数据精确, 文字严谨; a report published with inaccurate content is a matter of responsibility under
+Art. 47 (the format's words: 发布内容不准确). Supervisors check lower bodies' reports (Art. 47–49);
+this is the examiner's reading they do by hand today.
+
 ``audit(document)`` reads a report (``reading.read`` for a file; ``gongkai.reports.auditing`` for the
 platform's own) and returns its findings, each with its kind, location, the figure as written, the
 figure computed, the rule or base used and one sentence in Chinese. docs/reports.md lists the rules
