@@ -2,8 +2,8 @@
 
 Art. 50 lists what an annual report states and the national format (国办公开办函〔2021〕30号) asks
 for 数据精确, 文字严谨; a report published with inaccurate content is a matter of responsibility under
-Art. 47 (the format's words: 发布内容不准确). Supervisors check lower bodies' reports (Art. 47–49);
-this is the examiner's reading they do by hand today.
+Art. 47 (the format's words: 发布内容不准确), under which the competent departments supervise the
+bodies' disclosure work; this is the examiner's reading their supervisors do by hand today.
 
 ``audit(document)`` reads a report (``reading.read`` for a file; ``gongkai.reports.auditing`` for the
 platform's own) and returns its findings, each with its kind, location, the figure as written, the
