@@ -14,8 +14,6 @@ from gongkai.api.outputs import ERRORS, out
 from gongkai.core.errors import ValidationFailed
 from gongkai.reports import audit
 
-MAX_UPLOAD = 20 * 1024 * 1024
-
 
 class ReportAuditIn(serializers.Serializer):
     file = serializers.FileField(help_text="年报文件：HTML、DOCX、PDF（带文字层）或纯文本，不超过20MB")
@@ -50,7 +48,7 @@ class ReportAuditsView(APIView):
                     raise ValidationFailed("请上传要审核的年报文件（字段 file）。", code="file_required", field="file")
                 documents.append(None)
                 continue
-            if (upload.size or 0) > MAX_UPLOAD:
+            if (upload.size or 0) > audit.MAX_BYTES:
                 raise ValidationFailed("文件超过20MB，无法审核。", code="too_large", field=name)
             try:
                 documents.append(audit.read(upload.read(), upload.name or ""))

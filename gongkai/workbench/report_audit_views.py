@@ -14,13 +14,11 @@ from django.utils import timezone
 
 from gongkai.applications.uploads import Upload
 from gongkai.orgs import policies
-from gongkai.reports.audit import KINDS
+from gongkai.reports.audit import KINDS, MAX_BYTES
 from gongkai.supervision import services
 from gongkai.supervision.models import ReportAudit
 from gongkai.workbench.forms import BodyForm, submit
 from gongkai.workbench.supervision_views import findable_bodies
-
-MAX_UPLOAD = 20 * 1024 * 1024
 
 
 class ReportAuditForm(BodyForm):
@@ -35,7 +33,7 @@ class ReportAuditForm(BodyForm):
         data = super().clean() or {}
         for name in ("file", "last_year"):
             upload = data.get(name)
-            if upload is not None and (upload.size or 0) > MAX_UPLOAD:
+            if upload is not None and (upload.size or 0) > MAX_BYTES:
                 self.add_error(name, "文件超过20MB，无法审核。")
         return data
 

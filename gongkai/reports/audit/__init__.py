@@ -19,9 +19,9 @@ from decimal import Decimal
 
 from gongkai.reports.audit import arithmetic, format_tables, prose, statements
 from gongkai.reports.audit.finding import BLOCKING, KINDS, Finding
-from gongkai.reports.audit.reading import Document, Unreadable, read
+from gongkai.reports.audit.reading import MAX_BYTES, Document, Unreadable, read
 
-__all__ = ["BLOCKING", "KINDS", "Context", "Document", "Finding", "Unreadable", "audit", "read"]
+__all__ = ["BLOCKING", "KINDS", "MAX_BYTES", "Context", "Document", "Finding", "Unreadable", "audit", "read"]
 
 _LATE = re.compile(
     r"均(在法定期限内|在法定时限内|在规定时限内|按时|在规定期限内)(予以)?(答复|办结|作出答复)|无逾期|未出现逾期"

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from gongkai.reports.audit.finding import Finding
-from gongkai.reports.audit.numerals import Figure, Percent, share
+from gongkai.reports.audit.numerals import Figure, Percent, plain, share
 from gongkai.reports.audit.prose import Mention, PercentMention, Text
 
 _TOTAL_MARK = re.compile(r"(共计|共|合计|总计|累计|总量|总数)[^,，;；、]{0,12}$")
@@ -30,10 +30,6 @@ _CHANGE = re.compile(
     r"由\s*(?P<a>[0-9]+(?:\.[0-9]+)?)\s*个?(?P<u>工作日|日|天|小时|项|件|个)\s*(缩减|缩短|压缩|减少|降低|下降)(到|至|为)\s*"
     r"(?P<b>[0-9]+(?:\.[0-9]+)?)\s*个?(?P=u)[,，]?\s*(提速|压缩|缩短|减少|降低|下降|提高)了?\s*(?P<p>[0-9]+(?:\.[0-9]+)?)\s*%"
 )
-
-
-def _fmt(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 def _pct(value: Decimal) -> str:
@@ -182,7 +178,7 @@ def channels(text: Text) -> list[Finding]:
 
 def _sum_finding(location: str, total: Mention, parts: list[Mention], kind: str) -> Finding:
     low, high = _sum(parts)
-    computed = _fmt(low) if low == high else f"{_fmt(low)}～{_fmt(high)}"
+    computed = plain(low) if low == high else f"{plain(low)}～{plain(high)}"
     if kind == "sum":
         why = f"分项之和为{computed}{total.written_unit.lstrip('余多')}，与所写合计{total.stated}不符。"
         rule = f"合计＝分项之和（{_sum_text(parts)}）"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from gongkai.reports.audit.finding import Finding
+from gongkai.reports.audit.numerals import plain
 from gongkai.reports.tables import APPLICANT_COLUMNS, OUTCOME_ROWS, T3_COLUMNS, T4_BLOCKS, T4_RESULTS, Cell
 
 SLASH, BLANK, LOST = "/", "", None
@@ -175,12 +176,15 @@ def _check(found: list[Finding], location: str, stated: Decimal, parts: list[Dec
     total = sum(parts, Decimal(0))
     if stated != total:
         found.append(
-            Finding("identity", location, _n(stated), _n(total), rule, why.format(stated=_n(stated), total=_n(total)))
+            Finding(
+                "identity",
+                location,
+                plain(stated),
+                plain(total),
+                rule,
+                why.format(stated=plain(stated), total=plain(total)),
+            )
         )
-
-
-def _n(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 def identities(t: Tables) -> list[Finding]:
@@ -200,10 +204,10 @@ def identities(t: Tables) -> list[Finding]:
                         Finding(
                             "identity",
                             f"表三 列“{col_label}”",
-                            f"{_n(new)}＋{_n(carry)}＝{_n(left)}",
-                            f"{_n(done_)}＋{_n(out)}＝{_n(right)}",
+                            f"{plain(new)}＋{plain(carry)}＝{plain(left)}",
+                            f"{plain(done_)}＋{plain(out)}＝{plain(right)}",
                             "第一项加第二项之和，等于第三项加第四项之和",
-                            f"“{col_label}”列新收加上年结转为{_n(left)}，办理结果总计加结转下年度为{_n(right)}，不相等。",
+                            f"“{col_label}”列新收加上年结转为{plain(left)}，办理结果总计加结转下年度为{plain(right)}，不相等。",
                         )
                     )
             outcomes = known([t.t3_total(r, col) for r in ("GRANT", "PARTIAL", "D", "U", "N", "O")])
@@ -271,9 +275,9 @@ def across_years(this: Tables, last: Tables, year: str = "上年度") -> list[Fi
                     Finding(
                         "cross_year",
                         f"表二 行“{name}” 列“现行有效件数”",
-                        _n(now),
-                        _n(expected),
-                        f"现行有效＝{year}现行有效（{_n(before)}）＋本年制发（{_n(issued)}）－本年废止（{_n(repealed)}）",
+                        plain(now),
+                        plain(expected),
+                        f"现行有效＝{year}现行有效（{plain(before)}）＋本年制发（{plain(issued)}）－本年废止（{plain(repealed)}）",
                         f"{name}现行有效件数与{year}报告及本年制发、废止件数不衔接。",
                     )
                 )
@@ -284,10 +288,10 @@ def across_years(this: Tables, last: Tables, year: str = "上年度") -> list[Fi
                 Finding(
                     "cross_year",
                     _cell_name("CARRY_IN", col),
-                    _n(received),
-                    _n(carried),
+                    plain(received),
+                    plain(carried),
                     f"本年上年结转＝{year}结转下年度继续办理",
-                    f"“{col_label}”列上年结转为{_n(received)}，但{year}报告的结转下年度为{_n(carried)}。",
+                    f"“{col_label}”列上年结转为{plain(received)}，但{year}报告的结转下年度为{plain(carried)}。",
                 )
             )
     return found

@@ -56,10 +56,6 @@ class Figure:
     low: Decimal
     high: Decimal
 
-    @property
-    def exact(self) -> bool:
-        return self.low == self.value and self.high == self.value
-
     def admits(self, value: Decimal | int) -> bool:
         v = Decimal(value)
         return v == self.value or self.low <= v < self.high
@@ -67,6 +63,11 @@ class Figure:
     def overlaps(self, low: Decimal, high: Decimal) -> bool:
         """Whether some value this figure can stand for lies in [low, high]."""
         return self.low <= high and low <= max(self.high, self.low)
+
+
+def plain(value: Decimal) -> str:
+    """A computed figure as a report would write it: no exponent, no trailing zeros (25000, 2.5)."""
+    return f"{value.normalize():f}"
 
 
 def figure(number: str, multiplier: str = "", text: str | None = None) -> Figure | None:

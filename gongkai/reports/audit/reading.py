@@ -41,10 +41,6 @@ class Document:
     paragraphs: list[Paragraph] = field(default_factory=list)
     rows: list[list[str | None]] = field(default_factory=list)  # every table row, in order
 
-    @property
-    def text(self) -> str:
-        return "\n".join(p.text for p in self.paragraphs)
-
 
 # A section heading of a report: 一、概述 / 五、政府信息公开情况统计 (possibly with spaces).
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*[、.]\s*(\S.{0,40})$")

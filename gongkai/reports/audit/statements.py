@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from gongkai.reports.audit.finding import Finding
 from gongkai.reports.audit.format_tables import Tables, known
+from gongkai.reports.audit.numerals import plain
 from gongkai.reports.audit.prose import Mention, Text
 
 AGGREGATE = re.compile(r"全市|全区|全县|全旗|全省|全州|全盟|各级|各地区|各地")
@@ -154,22 +155,18 @@ def against_tables(text: Text, tables: Tables, scope: str | None, notes: list[st
         if not known or matched:
             continue
         sentence = text.sentences[s.mention.sentence]
-        tried = "、".join(f"{name}{_n(v)}件" for name, v in known)
+        tried = "、".join(f"{name}{plain(v)}件" for name, v in known)
         found.append(
             Finding(
                 "prose_table",
                 sentence.location(s.mention.start),
                 s.mention.stated,
-                f"{_n(known[0][1])}件",
+                f"{plain(known[0][1])}件",
                 f"对照表格：{tried}",
                 f"正文写{s.concept.name}{s.mention.stated}，表格中没有与之相符的数（{tried}）。",
             )
         )
     return found
-
-
-def _n(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 _NONE = re.compile(
@@ -194,9 +191,9 @@ def claims(text: Text, tables: Tables) -> list[Finding]:
                             "claim",
                             sentence.location(),
                             m.group(0),
-                            f"行政{kind}{_n(value)}件",
+                            f"行政{kind}{plain(value)}件",
                             f"表四“行政{kind}”总计应为0",
-                            f"正文说没有行政{kind}，但表四中行政{kind}为{_n(value)}件。",
+                            f"正文说没有行政{kind}，但表四中行政{kind}为{plain(value)}件。",
                         )
                     )
         for m in _ALL_UPHELD.finditer(sentence.text):
@@ -213,9 +210,9 @@ def claims(text: Text, tables: Tables) -> list[Finding]:
                         "claim",
                         sentence.location(),
                         m.group(0)[-8:],
-                        f"维持{_n(kept)}件／共{_n(total)}件",
+                        f"维持{plain(kept)}件／共{plain(total)}件",
                         f"表四“行政{kind}”结果维持＝总计",
-                        f"正文说行政{kind}均获维持，但表四中{_n(total)}件里只有{_n(kept)}件结果维持。",
+                        f"正文说行政{kind}均获维持，但表四中{plain(total)}件里只有{plain(kept)}件结果维持。",
                     )
                 )
     return found
@@ -254,8 +251,8 @@ def year_over_year(text: Text, this: dict[str, Decimal], last: dict[str, Decimal
                         sentence.location(),
                         f"{m.group(2)}{m.group(3)}%",
                         f"{'增长' if change >= 0 else '下降'}{abs(change).quantize(Decimal('0.01'))}%",
-                        f"（本年{_n(new)}－上年{_n(old)}）÷上年{_n(old)}",
-                        f"{s.concept.name}本年{_n(new)}件、上年{_n(old)}件，变化为{change.quantize(Decimal('0.01'))}%，与所写不符。",
+                        f"（本年{plain(new)}－上年{plain(old)}）÷上年{plain(old)}",
+                        f"{s.concept.name}本年{plain(new)}件、上年{plain(old)}件，变化为{change.quantize(Decimal('0.01'))}%，与所写不符。",
                     )
                 )
     return found
