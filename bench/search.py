@@ -278,6 +278,9 @@ def main() -> None:
     parser.add_argument("--skip-tantivy", action="store_true")
     parser.add_argument("--like-every", type=int, default=4, help="time the LIKE scan for every k-th query")
     parser.add_argument(
+        "--reindex", action="store_true", help="with a kept corpus and index, rebuild the index (timed) first"
+    )
+    parser.add_argument(
         "--keep",
         action="store_true",
         help="keep the corpus and index for the next run with --keep (same --items and --seed), "
@@ -341,7 +344,11 @@ def run(vendor: str, args: argparse.Namespace) -> None:
 
     rng = random.Random(args.seed)
     print(f"database: {vendor}; items: {args.items:,}")
-    if SearchEntry.objects.count() == args.items:  # kept from an earlier run (--keep)
+    if SearchEntry.objects.count() == args.items and args.reindex:
+        print("corpus and index kept from an earlier run (--keep); indexing it again")
+        city = Organisation.objects.get(slug="b1")
+        index(vendor, args)
+    elif SearchEntry.objects.count() == args.items:  # kept from an earlier run (--keep)
         print("corpus and index kept from an earlier run (--keep); build figures are in that run's output")
         city = Organisation.objects.get(slug="b1")
     elif Document.objects.count() == args.items:  # corpus kept, index unfinished

@@ -20,7 +20,7 @@ from gongkai.applications import clock, services
 from gongkai.applications.models import Application
 from gongkai.catalogue import hooks
 from gongkai.orgs import policies
-from gongkai.search.indexing import index_document
+from gongkai.search.indexing import index_documents
 from gongkai.search.models import SearchEntry
 from scripts.lint_rules import problems
 from tests.conftest import World, draft, publish
@@ -49,7 +49,7 @@ def test_the_database_refuses_a_case_that_contradicts_itself(case: Application, 
 
 
 def test_search_follows_the_catalogue_through_its_hook(world: World) -> None:
-    assert index_document in hooks._listeners  # subscribed by SearchConfig.ready
+    assert index_documents in hooks._listeners  # subscribed by SearchConfig.ready
     doc = publish(world, draft(world, title="关于做好2026年秋季学期开学工作的通知"))
     assert SearchEntry.objects.filter(document_id=doc.pk).exists()
     other = draft(world, title="回滚的草稿")

@@ -12,6 +12,7 @@ from gongkai.catalogue.models import Document, DocumentState, ImportRun
 from gongkai.catalogue.selectors import public_documents
 from gongkai.core.audit import history_for
 from gongkai.core.errors import PermissionDenied
+from gongkai.search.models import SearchEntry
 from tests.conftest import shared_file
 
 pytestmark = pytest.mark.django_db
@@ -120,20 +121,21 @@ def test_a_crash_inside_a_batch_leaves_no_partial_batch(world, tmp_path, monkeyp
     path = write_jsonl(tmp_path / "x.jsonl", [line(i) for i in range(1, 8)])
     from gongkai.catalogue import importing
 
-    original = importing.Importer.apply
+    original = importing.Importer.write
     seen = []
 
-    def flaky(self, record):
-        seen.append(record["source_id"])
-        if len(seen) == 5:
-            raise KeyboardInterrupt  # e.g. Ctrl-C in the middle of batch 2
-        return original(self, record)
+    def flaky(self, prepared):
+        seen.append(len(prepared))
+        if len(seen) == 2:
+            raise KeyboardInterrupt  # e.g. Ctrl-C while batch 2 is being written
+        return original(self, prepared)
 
-    monkeypatch.setattr(importing.Importer, "apply", flaky)
+    monkeypatch.setattr(importing.Importer, "write", flaky)
     with pytest.raises(KeyboardInterrupt):
         import_catalogue(actor=None, path=path, default_org=world.edu, batch_size=3)
     assert Document.objects.count() == 3  # batch 1 committed; batch 2 rolled back whole
-    monkeypatch.setattr(importing.Importer, "apply", original)
+    assert not SearchEntry.objects.exclude(document__in=Document.objects.all()).exists()
+    monkeypatch.setattr(importing.Importer, "write", original)
     import_catalogue(actor=None, path=path, default_org=world.edu, batch_size=3)
     assert Document.objects.count() == 7
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import importlib
 import io
 import json
 import random
@@ -23,7 +24,8 @@ from hypothesis import strategies as st
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.catalogue.services import attachment_add, document_transition
 from gongkai.search import backends, hot, normalise, query
-from gongkai.search.indexing import rebuild
+from gongkai.search.entries import index_tokens
+from gongkai.search.indexing import rebuild, stored_fts_tokens
 from gongkai.search.models import SearchEntry
 from gongkai.search.normalise import (
     FIELD_SEPARATOR,
@@ -492,12 +494,7 @@ def test_hot_tokens_change_no_result(
     tuned = hot.usable()
     assert tuned is not None and tuned.bits
     every_token = set().union(
-        *(
-            hot.entry_tokens(grams, title_grams, word_tokens) | normalise.ngrams(text)
-            for grams, title_grams, word_tokens, text in SearchEntry.objects.values_list(
-                "grams", "title_grams", "word_tokens", "text"
-            )
-        )
+        *(set(tokens) | normalise.ngrams(text) for tokens, text in SearchEntry.objects.values_list("tokens", "text"))
     )
     assert set(tuned.bits) <= every_token
     if min_share == 0:  # as many as fit, 3–4 character runs among them
@@ -641,10 +638,8 @@ def test_every_entry_holds_the_tokens_its_ranking_tokens_imply(world) -> None:
     华侨 too."""
     _dated_corpus(world, 30, seed=11)
     checked = 0
-    for entry_grams, entry_title_grams, entry_word_tokens, text in SearchEntry.objects.values_list(
-        "grams", "title_grams", "word_tokens", "text"
-    ):
-        held = hot.entry_tokens(entry_grams, entry_title_grams, entry_word_tokens) | normalise.ngrams(text)
+    for entry in SearchEntry.objects.all():
+        held = set(stored_fts_tokens(entry).split()) | normalise.ngrams(entry.text)
         ranking = {t for t in held if t.startswith("_")}
         implied = backends.implied_tokens(ranking)
         # Words longer than a hot run are not tokens of their own: their grams are what must be held.
@@ -687,36 +682,53 @@ def test_tier_one_of_a_short_term_is_one_token_and_reads_no_row(world) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migration_0009_fills_and_empties_the_title_runs(world) -> None:
-    """Unapplied, 0009 gives every entry the title tokens it had before; applied, those that
-    indexing writes today. On PostgreSQL the token index is back afterwards."""
-    import importlib
-
-    from django.apps import apps
+def test_migration_0010_carries_the_tokens_over(world) -> None:
+    """0010 moves SQLite's tokens from the entry's text columns into the contentless FTS5 table (and
+    makes PostgreSQL's array a plain column). Unapplied and applied again over entries indexed as
+    0009 indexed them, every search finds what it found, and every token the index was given can be
+    removed with the tokens derived from the row: after deleting the entries nothing is left."""
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
+    frozen = importlib.import_module("gongkai.search.migrations.0003_token_index")
     runs = importlib.import_module("gongkai.search.migrations.0009_title_runs")
-    for i, title in enumerate(["关于环境卫生管理的通知", "中华人民共和国环境保护法实施条例"]):
-        publish(world, draft(world, title=title, doc_number=f"呼教发〔2026〕{i + 1}号"))
-
-    def column() -> dict[int, str]:
-        return dict(SearchEntry.objects.values_list("document_id", "title_grams"))
-
-    indexed = column()
-    with connection.schema_editor() as editor:
-        runs.backwards(apps, editor)
-    before = {
-        e.document_id: runs.title_grams_before(e.title, e.title_words, e.number) for e in SearchEntry.objects.all()
-    }
-    assert column() == before != indexed
-    with connection.schema_editor() as editor:
-        runs.forwards(apps, editor)
-    assert column() == indexed
-    assert [h.tier for h in search("环境卫生").hits] == [1]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'search_tokens_org_gin'")
-            assert cursor.fetchone() is not None
+    _dated_corpus(world, 25, seed=3)
+    queries = ["政府", "华", "行政", "呼教发", "2021"]
+    found = {q: [h.document.pk for h in search(q, sort="date").hits] for q in queries}
+    executor = MigrationExecutor(connection)
+    executor.migrate([("search", "0009_title_runs")])
+    # The columns as 0009's indexing wrote them (the backwards step leaves them empty).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT document_id, title, title_words, number, text, words FROM search_searchentry")
+        for doc_id, title, title_words, number, text, words in cursor.fetchall():
+            cursor.execute(
+                "UPDATE search_searchentry SET grams = %s, title_grams = %s, word_tokens = %s WHERE document_id = %s",
+                [
+                    " ".join(sorted(frozen._grams(text))),
+                    runs.title_grams_after(title, title_words, number),
+                    frozen.word_tokens(words),
+                    doc_id,
+                ],
+            )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert {q: [h.document.pk for h in search(q, sort="date").hits] for q in queries} == found
+    assert all(found.values())
+    every_token = set().union(*(stored_fts_tokens(e).split() for e in SearchEntry.objects.all()))
+    assert any(t.startswith("@o") for t in every_token) and any(t.startswith("__") for t in every_token)
+    SearchEntry.objects.all().delete()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for token in every_token:
+                cursor.execute("SELECT COUNT(*) FROM search_tokens WHERE search_tokens MATCH %s", [f'"{token}"'])
+                assert cursor.fetchone()[0] == 0, token
+        else:
+            cursor.execute(
+                "SELECT attgenerated FROM pg_attribute WHERE attrelid = 'search_searchentry'::regclass "
+                "AND attname = 'tokens'"
+            )
+            assert cursor.fetchone()[0] == ""
 
 
 def test_counts_stop_at_the_cap_and_say_so(world, client, monkeypatch) -> None:
@@ -835,7 +847,7 @@ def test_rebuild_repairs_a_damaged_index(world, bulk: bool) -> None:
     )
     assert set(SearchEntry.objects.values_list("document_id", flat=True)) == published_ids()
     assert search("重建测试").total == 8 and search("过时").total == 0
-    test_index_structures_exist()  # a bulk rebuild puts the PostgreSQL token index back
+    check_index_structures()  # a bulk rebuild puts the PostgreSQL token index back
 
 
 def test_rebuild_writes_the_entries_oldest_first(world) -> None:
@@ -853,6 +865,34 @@ def test_rebuild_writes_the_entries_oldest_first(world) -> None:
         cursor.execute("SELECT rank_key FROM search_searchentry ORDER BY ctid")
         keys = [row[0] for row in cursor.fetchall()]
     assert keys == sorted(keys) and len(keys) == len(published_ids()) >= 8
+
+
+def test_rebuild_on_every_core_writes_what_one_process_writes(world) -> None:
+    """The rebuild's worker processes (indexing.rebuild, ``workers``) derive the same entries, in the
+    same order, as deriving here: every column, the tokens the index holds, and every search."""
+    _dated_corpus(world, 30, seed=8)
+    doc = draft(world, title="附件测试", body="正文")
+    attachment_add(actor=world.user("edu_clerk"), document=doc, name="表.txt", data="华侨权益".encode())
+    publish(world, doc)
+    queries = ["政府", "华侨权益", "呼教发", "华 行政"]
+
+    def state() -> tuple[list[tuple[Any, ...]], dict[str, list[tuple[int, int | None]]]]:
+        columns = [f.column for f in SearchEntry._meta.concrete_fields if f.column != "indexed_at"]
+        # PostgreSQL's token array in any order (an index does not care; each process orders a set
+        # by its own string hashes).
+        rows = [
+            tuple(sorted(v) if isinstance(v, list) else v for v in row)
+            for row in SearchEntry.objects.order_by("document_id").values_list(*columns)
+        ]
+        pages = {q: [(h.document.pk, h.tier) for h in search(q).hits] for q in queries}
+        return rows, pages
+
+    rebuild(workers=0)
+    here = state()
+    rebuild(workers=2, batch_size=7, tune=False)  # the same hot list (PostgreSQL), so the same masks
+    assert state() == here
+    assert all(here[1].values()) and here[1]["华侨权益"][0][0] == doc.pk
+    check_index_structures()  # the FTS5 table holds each entry's tokens exactly once
 
 
 # --- hostile input ---------------------------------------------------------------------------
@@ -947,28 +987,29 @@ def test_search_box_on_every_portal_page_and_advanced_search(world, client) -> N
         assert field in advanced
 
 
-def test_index_structures_exist() -> None:
-    """A migration that rebuilds search_searchentry on SQLite drops its triggers; this catches it."""
+def test_index_structures_exist(world) -> None:
+    publish(world, draft(world, title="政府信息公开"))
+    check_index_structures()
+
+
+def check_index_structures() -> None:
+    """The index's structures as migrations leave them: on SQLite a contentless FTS5 table (0010)
+    holding the tokens of every entry (政 is in every entry of the callers), and no trigger
+    (indexing.py writes it)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_entry_%'")
-            assert {r[0] for r in cursor.fetchall()} == {"search_entry_ai", "search_entry_ad", "search_entry_au"}
-            cursor.execute("SELECT COUNT(*) FROM search_searchentry")
+            cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("SELECT COUNT(*) FROM search_searchentry WHERE instr(text, '政') > 0")
             entries = cursor.fetchone()[0]
             cursor.execute("SELECT COUNT(*) FROM search_tokens WHERE search_tokens MATCH '\"政\"'")
-            assert cursor.fetchone()[0] <= entries
-            # The filters' tokens (migration 0005), a generated column read by FTS5 as its fourth, and
-            # FTS5's rowid, the recency key negated (0006), with the index FTS5 reads an entry by.
-            cursor.execute("SELECT name FROM pragma_table_xinfo('search_searchentry') WHERE hidden > 0")
-            assert [r[0] for r in cursor.fetchall()] == ["filter_tokens", "fts_key"]
+            assert cursor.fetchone()[0] == entries
             cursor.execute("SELECT name FROM pragma_table_info('search_tokens')")
-            assert [r[0] for r in cursor.fetchall()] == ["grams", "title_grams", "word_tokens", "filter_tokens"]
+            assert [r[0] for r in cursor.fetchall()] == ["tokens"]
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_tokens'")
-            assert "content_rowid='fts_key'" in cursor.fetchone()[0]
-            cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'search_fts_key'")
-            assert cursor.fetchone()[0] == 1
+            assert "content=''" in cursor.fetchone()[0]
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
             names = {r[0] for r in cursor.fetchall()}
@@ -1001,9 +1042,10 @@ def test_page_past_the_end_shows_the_last_page(world) -> None:
     number=st.text(alphabet="呼教发(2026)7号〔〕", max_size=12),
 )
 def test_migrations_compute_the_columns_as_indexing_does(title: str, number: str) -> None:
-    """Migrations 0003 and 0009 fill rank_key, title_grams and word_tokens with frozen copies of the
-    code; an entry they filled must equal one written by indexing.entry_for (0009's title_grams
-    today's, 0003's the one 0009 replaced, which it restores when unapplied)."""
+    """Migrations 0003 and 0009 filled rank_key, title_grams and word_tokens with frozen copies of the
+    code, and 0010 carries those columns' tokens over to the index: they must be the tokens indexing
+    derives today (entries.index_tokens; 0009's title_grams today's, 0003's the one 0009 replaced,
+    which it restores when unapplied)."""
     import importlib
 
     from gongkai.search import indexing, normalise
@@ -1016,6 +1058,14 @@ def test_migrations_compute_the_columns_as_indexing_does(title: str, number: str
     assert runs.title_grams_after(title, title_words, number) == normalise.title_grams(title, title_words, number)
     assert runs.title_grams_before(title, title_words, number) == frozen.title_grams(title, title_words, number)
     assert frozen.word_tokens(title_words) == normalise.word_tokens(title_words)
+    text = FIELD_SEPARATOR.join([title, number, "正文"])
+    columns = [
+        " ".join(sorted(frozen._grams(text))),
+        runs.title_grams_after(title, title_words, number),
+        frozen.word_tokens(title_words),
+    ]
+    carried = " ".join(columns).split()
+    assert sorted(carried) == sorted(index_tokens(title, number, text, title_words, title_words).split())
     day = dt.date(2026, 11, 23)
     assert frozen.rank_key(day, 12345) == indexing.rank_key(day, 12345)
 

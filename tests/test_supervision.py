@@ -90,7 +90,7 @@ def test_the_subtree_total_is_the_sum_of_its_bodies(world: World, batches: list[
         assert cells["on_time"].base == cells["replied"].number
         if cells["replied"].number:
             share = 100 * (cells["replied"].number - cells["late"].number) / cells["replied"].number
-            assert abs(float(cells["on_time"].value) - share) <= 0.05
+            assert abs(float(cells["on_time"].value) - share) <= 0.05 + 1e-9  # rounded to 0.1, in binary
         else:
             assert cells["on_time"].value is None
 

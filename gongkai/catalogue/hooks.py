@@ -8,11 +8,11 @@ change itself. A listener that fails fails the change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from gongkai.catalogue.models import Document
 
-Listener = Callable[[Document], None]
+Listener = Callable[[Sequence[Document]], None]
 _listeners: list[Listener] = []
 
 
@@ -23,5 +23,11 @@ def subscribe(listener: Listener) -> None:
 
 def changed(doc: Document) -> None:
     """An item was created, edited, moved in its workflow or imported."""
-    for listener in _listeners:
-        listener(doc)
+    changed_many([doc])
+
+
+def changed_many(docs: Sequence[Document]) -> None:
+    """Several items were (a batch of an import): a listener handles them together."""
+    if docs:
+        for listener in _listeners:
+            listener(docs)

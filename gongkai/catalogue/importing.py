@@ -5,11 +5,13 @@
 - Resumable: the checkpoint (lines done) is stored in ``ImportRun`` and committed in the same
   transaction as each batch, so after an interruption the next run continues exactly where the last
   committed batch ended.
-- Each line is written inside its own savepoint: a rejected line leaves nothing behind and is
-  reported with its line number and reason, and the import goes on (or stops there, if asked).
-  Whatever a line holds (a date in the year 9999, a field of megabytes, a value the database
-  refuses), it is that line that is rejected, never the batch: otherwise every resume would meet the
-  same line and fail again.
+- Each line is checked on its own; a rejected line leaves nothing behind and is reported with its
+  line number and reason, and the import goes on (or stops there, if asked). The batch's accepted
+  items are then written together: index numbers, rows, search entries and audit events take a
+  statement or a few for the whole batch (``Importer.write``). Should the database refuse them (a
+  value no check foresaw), the batch is written again line by line, each in its own savepoint, so
+  that whatever a line holds (a date in the year 9999, a field of megabytes), it is that line that
+  is rejected, never the batch: otherwise every resume would meet the same line and fail again.
 - The file may be UTF-8 or GB18030 (GBK), detected from its first bytes, or named with ``encoding``;
   a truncated gzip file is reported where it breaks.
 
@@ -34,14 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from gongkai.calendars.services import CalendarCache
 from gongkai.catalogue import hooks
 from gongkai.catalogue.doc_numbers import find_doc_number
-from gongkai.catalogue.index_numbers import index_number_problem, issue_index_number, reserve_imported
+from gongkai.catalogue.index_numbers import index_number_problem, number_in_order
 from gongkai.catalogue.models import (
     DisclosureMethod,
     Document,
@@ -97,6 +99,12 @@ YEARS_AHEAD = 5
 MAX_FIELD_CHARS = 128 * 1024
 MAX_BODY_CHARS = 10 * 1024 * 1024
 MAX_SOURCE_ID = 100
+# A choice's value by its label (a file may give 已废止 for repealed), read once: building them per
+# line cost more than the rest of a line's checks.
+_BY_LABEL: dict[type[models.TextChoices], dict[str, str]] = {
+    choices: {str(label): value for value, label in choices.choices if value}
+    for choices in (Validity, Instrument, DisclosureMethod, InterpretationForm, Interpreter)
+}
 _CN_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
 
 
@@ -364,18 +372,18 @@ class Importer:
         out["genre"] = self._term(Vocabulary.GENRE, rec.get("genre"), "体裁")
         out["art20_item"] = self._term(Vocabulary.ART20, rec.get("art20"), "公开事项")
         validity = str(rec.get("validity") or Validity.CURRENT).strip()
-        by_label = {label: value for value, label in Validity.choices}
+        by_label = _BY_LABEL[Validity]
         out["validity"] = by_label.get(validity, validity)
         if out["validity"] not in Validity.values:
             raise ValidationFailed(f"有效性不正确：{validity[:20]}", code="invalid_choice")
         if out["validity"] == Validity.REPEALED and out["repealed_date"] is None:
             raise ValidationFailed("已废止的信息须填写废止日期（repealed_date）。", code="required")
         instrument = str(rec.get("instrument") or "").strip()
-        out["instrument"] = {label: value for value, label in Instrument.choices if value}.get(instrument, instrument)
+        out["instrument"] = _BY_LABEL[Instrument].get(instrument, instrument)
         if out["instrument"] not in Instrument.values:
             raise ValidationFailed(f"“规章或规范性文件”不正确：{instrument[:20]}", code="invalid_choice")
         method = str(rec.get("disclosure_method") or "proactive").strip()
-        out["disclosure_method"] = {label: value for value, label in DisclosureMethod.choices}.get(method, method)
+        out["disclosure_method"] = _BY_LABEL[DisclosureMethod].get(method, method)
         if out["disclosure_method"] not in DisclosureMethod.values:
             raise ValidationFailed(f"公开方式不正确：{method[:20]}", code="invalid_choice")
         out["index_number"] = str(rec.get("index_number") or "").strip()
@@ -403,12 +411,15 @@ class Importer:
         interpreter = str(rec.get("interpreter") or "").strip()
         return {
             "interprets": policy,
-            "interpretation_form": {label: v for v, label in InterpretationForm.choices if v}.get(form, form),
-            "interpreter": {label: v for v, label in Interpreter.choices if v}.get(interpreter, interpreter),
+            "interpretation_form": _BY_LABEL[InterpretationForm].get(form, form),
+            "interpreter": _BY_LABEL[Interpreter].get(interpreter, interpreter),
             "video_url": str(rec.get("video_url") or "").strip()[:500],
         }
 
-    def apply(self, record: dict[str, Any]) -> str:
+    def prepare(self, record: dict[str, Any], existing: Document | None, taken: set[str]) -> Prepared | None:
+        """Check a line and make its item, without writing: None when the item exists unchanged.
+        ``existing``: the item with the line's source_id, if any; ``taken``: index numbers in use
+        (the item's, once it keeps one, is added)."""
         data = self.normalise(record)
         org: Organisation = data.pop("org")
         if self.actor is not None:
@@ -417,9 +428,8 @@ class Importer:
         policy = data.get("interprets")
         hashed = {**data, "org": org.pk, "index_number": index_number, "interprets": policy.pk if policy else None}
         content_hash = hashlib.sha256(json.dumps(hashed, sort_keys=True, default=str).encode()).hexdigest()
-        existing = Document.objects.select_for_update().filter(source_id=data["source_id"]).first()
         if existing is not None and existing.source_hash == content_hash:
-            return "unchanged"
+            return None
         doc = existing or Document(org=org, created_by=user_of(self.actor))
         before = snapshot(doc) if existing else {}
         for key, value in data.items():
@@ -431,28 +441,126 @@ class Importer:
         doc.publisher_name = doc.publisher_name or org.name
         doc.published_late = bool(doc.publish_due and doc.published_date and doc.published_date > doc.publish_due)
         doc.source_hash = content_hash
-        if not doc.index_number:
-            if index_number:
-                problem = index_number_problem(index_number)
-                if problem:
-                    raise ValidationFailed(problem, code="invalid_index_number")
-                if Document.objects.filter(index_number=index_number).exists():
-                    raise ValidationFailed(f"索引号已被其他信息使用：{index_number}", code="duplicate_index_number")
-                reserve_imported(org, index_number)
-                doc.index_number = index_number
-            else:
-                published = doc.published_date or self.today
-                doc.index_number = issue_index_number(org, published.year)
+        kept = False
+        if not doc.index_number and index_number:
+            problem = index_number_problem(index_number)
+            if problem:
+                raise ValidationFailed(problem, code="invalid_index_number")
+            if index_number in taken:
+                raise ValidationFailed(f"索引号已被其他信息使用：{index_number}", code="duplicate_index_number")
+            taken.add(index_number)
+            doc.index_number, kept = index_number, True
         if doc.published_at is None:
             doc.published_at = timezone.now()
-        doc.save()
-        hooks.changed(doc)
-        if existing:
-            b, a = audit.changed_fields(before, snapshot(doc))
-            audit.record(actor=self.actor, action="document.import_updated", obj=doc, before=b, after=a, org_id=org.pk)
-            return "updated"
-        audit.record(actor=self.actor, action="document.imported", obj=doc, after=snapshot(doc), org_id=org.pk)
-        return "created"
+        return Prepared(doc, existing is not None, before, kept)
+
+    def write(self, prepared: list[Prepared]) -> None:
+        """Save the items of checked lines together: index numbers kept (reserved) or issued, the
+        rows, the search index (catalogue.hooks) and the audit trail, a statement or a few for all
+        of them rather than several per line."""
+        wanting = [p for p in prepared if p.kept or not p.doc.index_number]
+        requests = [
+            (p.doc.org, None if p.kept else (p.doc.published_date or self.today).year, p.doc.index_number or "")
+            for p in wanting
+        ]
+        for p, number in zip(wanting, number_in_order(requests), strict=True):
+            p.doc.index_number = number
+        new = [p.doc for p in prepared if not p.existing]
+        Document.objects.bulk_create(new)
+        for p in prepared:
+            if p.existing:
+                p.doc.save()
+        hooks.changed_many([p.doc for p in prepared])
+        changes = []
+        for p in prepared:
+            if p.existing:
+                b, a = audit.changed_fields(p.before, snapshot(p.doc))
+                changes.append(audit.Change("document.import_updated", p.doc, b, a, org_id=p.doc.org_id))
+            else:
+                changes.append(audit.Change("document.imported", p.doc, after=snapshot(p.doc), org_id=p.doc.org_id))
+        audit.record_many(actor=self.actor, events=changes)
+
+    def apply(self, record: dict[str, Any]) -> str:
+        """One line on its own (a batch whose rows the database refused goes line by line)."""
+        source_id = str(record.get("source_id") or record.get("id") or "").strip()
+        existing = Document.objects.select_for_update().filter(source_id=source_id).first() if source_id else None
+        number = str(record.get("index_number") or "").strip()
+        taken = {number} if number and Document.objects.filter(index_number=number).exists() else set()
+        prepared = self.prepare(record, existing, taken)
+        if prepared is None:
+            return "unchanged"
+        self.write([prepared])
+        return "updated" if prepared.existing else "created"
+
+    def apply_batch(
+        self, lines: list[tuple[int, dict[str, Any] | str]], stop_on_error: bool
+    ) -> list[tuple[int, str, str]] | None:
+        """(line number, outcome, reason) for each line, the items written together; with
+        ``stop_on_error``, up to the first rejected line. None when the database refused the batch's
+        rows (a value no check foresaw): nothing of it is written, and the caller goes line by line."""
+        records = [r for _, r in lines if isinstance(r, dict)]
+
+        def looked_up(key: str, limit: int) -> list[str]:
+            # A value the database cannot hold (a NUL) is never stored: its line is rejected by the
+            # checks, and the lookup leaves it out rather than fail for the whole batch.
+            values = (str(r.get(key) or (r.get("id") if key == "source_id" else "") or "").strip() for r in records)
+            return [v[:limit] for v in values if v and "\x00" not in v]
+
+        outcomes: list[tuple[int, str, str]] = []
+        prepared: list[Prepared] = []
+        try:
+            with transaction.atomic():
+                ids = looked_up("source_id", MAX_SOURCE_ID)
+                existing = {d.source_id: d for d in Document.objects.select_for_update().filter(source_id__in=ids)}
+                in_use = Document.objects.filter(index_number__in=looked_up("index_number", 40))
+                taken: set[str] = {n for n in in_use.values_list("index_number", flat=True) if n}
+                for number, record in lines:
+                    if isinstance(record, dict) and record.get("interprets") and prepared:
+                        # The policy it interprets may be among the lines before it: saved first.
+                        self.write(prepared)
+                        prepared = []
+                    outcome, reason = self._prepare_line(number, record, existing, taken, prepared)
+                    outcomes.append((number, outcome, reason))
+                    if outcome == "rejected" and stop_on_error:
+                        break
+                self.write(prepared)
+        except (ApplicationError, DatabaseError, ValueError, OverflowError, TypeError):
+            # Refused together (a value the database takes from no line alone, a year's serials
+            # used up): line by line, the line it concerns is rejected with the reason.
+            return None
+        return outcomes
+
+    def _prepare_line(
+        self,
+        number: int,
+        record: dict[str, Any] | str,
+        existing: dict[str | None, Document],
+        taken: set[str],
+        prepared: list[Prepared],
+    ) -> tuple[str, str]:
+        """(outcome, reason) of one line of a batch; its item, if any, joins ``prepared``."""
+        if isinstance(record, str):
+            return "rejected", record
+        try:
+            self.check_unique(number, record)
+            source_id = str(record.get("source_id") or record.get("id") or "").strip()
+            item = self.prepare(record, existing.get(source_id), taken)
+        except ApplicationError as exc:
+            return "rejected", exc.message
+        if item is None:
+            return "unchanged", ""
+        prepared.append(item)
+        return ("updated" if item.existing else "created"), ""
+
+
+@dataclass
+class Prepared:
+    """A checked line's item, not yet saved."""
+
+    doc: Document
+    existing: bool
+    before: dict[str, Any]
+    kept: bool  # it keeps the index number the line gave (reserved, not issued)
 
 
 def _first_date(text: str) -> dt.date | None:
@@ -499,22 +607,33 @@ def import_catalogue(
     importer = Importer(actor=actor, default_org=default_org)
     batch: list[tuple[int, dict[str, Any] | str]] = []
 
+    def line_by_line() -> list[tuple[int, str, str]]:
+        """The batch's lines each in its own savepoint, when the database refused the batch's rows
+        together: the line it refuses is rejected, the rest of the batch and of the file go on."""
+        outcomes = []
+        for number, record in batch:
+            outcome = "rejected"
+            reason = record if isinstance(record, str) else ""
+            if isinstance(record, dict):
+                try:
+                    importer.check_unique(number, record)
+                    with transaction.atomic():
+                        outcome = importer.apply(record)
+                except ApplicationError as exc:
+                    reason = exc.message
+                except (DatabaseError, ValueError, OverflowError, TypeError) as exc:
+                    reason = f"数据库拒绝了该行（{type(exc).__name__}）：{str(exc)[:120]}"
+            outcomes.append((number, outcome, reason))
+            if outcome == "rejected" and stop_on_error:
+                break
+        return outcomes
+
     def flush() -> None:
         with transaction.atomic():
-            for number, record in batch:
-                outcome = "rejected"
-                reason = record if isinstance(record, str) else ""
-                if isinstance(record, dict):
-                    try:
-                        importer.check_unique(number, record)
-                        with transaction.atomic():
-                            outcome = importer.apply(record)
-                    except ApplicationError as exc:
-                        reason = exc.message
-                    except (DatabaseError, ValueError, OverflowError, TypeError) as exc:
-                        # A value the checks above did not foresee: this line is rejected, the
-                        # batch and the rest of the file go on.
-                        reason = f"数据库拒绝了该行（{type(exc).__name__}）：{str(exc)[:120]}"
+            outcomes = importer.apply_batch(batch, stop_on_error)
+            if outcomes is None:
+                outcomes = line_by_line()
+            for number, outcome, reason in outcomes:
                 if outcome == "rejected" and stop_on_error:
                     stopped.append((number, reason))
                     break

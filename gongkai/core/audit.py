@@ -7,7 +7,7 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,30 +116,59 @@ def record(
     Appends are serialised (a transaction-scoped advisory lock on PostgreSQL; SQLite's write lock
     already does it), so that each event's predecessor is the last one committed: the lock is held
     until the surrounding transaction ends, which is short for every service."""
+    return record_many(actor=actor, events=[Change(action, obj, before, after, reason, org_id)])[0]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One event of record_many: what record takes besides the actor."""
+
+    action: str
+    obj: models.Model
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    reason: str = ""
+    org_id: int | None = None
+
+
+def record_many(*, actor: Actor | None, events: Sequence[Change]) -> list[AuditEvent]:
+    """Append several events in order, chained as ``record`` chains one, with one lock and one
+    insert (a catalogue import records thousands a second)."""
     user = user_of(actor)
-    event = AuditEvent(
-        created_at=timezone.now(),
-        actor=user,
-        actor_label=(user.get_username() if user is not None else "system")[:150],
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_label=_jsonable(str(obj))[:300],
-        org_id_ref=org_id,
-        before=_jsonable(dict(before or {})),
-        after=_jsonable(dict(after or {})),
-        reason=_jsonable(reason),
-    )
+    label = (user.get_username() if user is not None else "system")[:150]
+    now = timezone.now()
+    made = [
+        AuditEvent(
+            created_at=now,
+            actor=user,
+            actor_label=label,
+            action=change.action,
+            object_type=change.obj._meta.label_lower,
+            object_id=str(change.obj.pk),
+            object_label=_jsonable(str(change.obj))[:300],
+            org_id_ref=change.org_id,
+            # Round-tripped as the database will return them, so the hash is reproducible.
+            before=json.loads(json.dumps(_jsonable(dict(change.before or {})))),
+            after=json.loads(json.dumps(_jsonable(dict(change.after or {})))),
+            reason=_jsonable(change.reason),
+        )
+        for change in events
+    ]
+    if not made:
+        return made
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-        event.prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
-        # Round-trip the JSON fields as the database will return them, so the hash is reproducible.
-        event.before, event.after = json.loads(json.dumps(event.before)), json.loads(json.dumps(event.after))
-        event.hash = event_hash(event)
-        event.save()
-    return event
+        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        for event in made:
+            event.prev_hash = previous
+            event.hash = previous = event_hash(event)
+        if len(made) == 1:
+            made[0].save()
+        else:
+            AuditEvent.objects.bulk_create(made)
+    return made
 
 
 @dataclass(frozen=True)

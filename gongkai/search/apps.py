@@ -9,6 +9,6 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         # The index follows the catalogue, in the same transaction as each change (catalogue.hooks).
         from gongkai.catalogue import hooks
-        from gongkai.search.indexing import index_document
+        from gongkai.search.indexing import index_documents
 
-        hooks.subscribe(index_document)
+        hooks.subscribe(index_documents)

@@ -29,7 +29,8 @@ from django.db import connection
 from gongkai.catalogue.models import Validity
 from gongkai.search import hot as hot_tokens
 from gongkai.search.db import reader
-from gongkai.search.indexing import ID_BITS, pg_token_expression
+from gongkai.search.entries import ID_BITS, code_token
+from gongkai.search.indexing import pg_token_expression
 from gongkai.search.normalise import (
     TITLE_GRAM_PREFIX,
     WORD_PREFIX,
@@ -296,7 +297,7 @@ class SqliteBackend(Backend):
         return f"instr({haystack}, %s)"
 
     def tokens_sql(self, tokens: set[str]) -> tuple[str, list[Any]]:
-        # The FTS5 rowid is the recency key negated (migration 0006).
+        # The FTS5 rowid is the recency key negated (indexing.write_entries).
         return "e.rank_key IN (SELECT -rowid FROM search_tokens WHERE search_tokens MATCH %s)", [_fts_query(tokens)]
 
     def _walk_index(
@@ -311,8 +312,8 @@ class SqliteBackend(Backend):
     def _index_sql(
         self, plan: Plan, filters: SearchFilters, limit: int, columns: tuple[str, ...]
     ) -> tuple[str, list[Any]]:
-        # The filters are tokens too (migration 0005): FTS5 intersects them with the terms', so a
-        # filtered walk reads only matches within the filters. 现行有效 is the exception
+        # The filters are tokens too (entries.filter_tokens): FTS5 intersects them with the terms',
+        # so a filtered walk reads only matches within the filters. 现行有效 is the exception
         # (filter_tokens): checked on the row.
         on_row = Sql(list(plan.checks.where), list(plan.checks.params))
         if filters.validity == Validity.CURRENT:
@@ -322,42 +323,37 @@ class SqliteBackend(Backend):
         join = ""
         if on_row.where or columns:
             join = "CROSS JOIN search_searchentry e ON e.rank_key = -d.rowid"
-        # Newest first is ascending rowid (the recency key negated, migration 0006): the order FTS5
-        # stores its lists in (walking them backwards took 40% longer at a million items).
+        # Newest first is ascending rowid (the recency key negated): the order FTS5 stores its lists
+        # in (walking them backwards took 40% longer at a million items).
         select = ", ".join(["-d.rowid", *(f"e.{c}" for c in columns)])
         query = f"SELECT {select} FROM search_tokens d {join} WHERE {where.clause()} ORDER BY d.rowid LIMIT %s"
         return query, [*where.params, limit]
 
 
 def filter_tokens(filters: SearchFilters) -> set[str]:
-    """The FTS5 tokens an entry within the filters holds, spelled as migration 0005's generated
-    column ``filter_tokens`` spells them (SearchFilters.apply is the definition they stand for)."""
+    """The FTS5 tokens an entry within the filters holds, spelled as entries.filter_tokens spells an
+    entry's (SearchFilters.apply is the definition they stand for)."""
     tokens = set()
     if filters.org is not None:
         tokens.add(org_token(filters.org))
     if filters.topic:  # the entry's topic or the class above it
-        tokens.add("@t" + _hex(filters.topic))
+        tokens.add(code_token("@t", filters.topic))
     if filters.art20:
-        tokens.add("@a" + _hex(filters.art20))
+        tokens.add(code_token("@a", filters.art20))
     if filters.year:
         tokens.add(f"@y{int(filters.year)}")
     # 现行有效 is what most items are: its token's list is nearly the whole index, and FTS5 walking
     # it costs more than reading the rows the other tokens leave (at a million items, 25 ms on a
     # query of 4 rows), so the walk checks it on the row (SqliteBackend._index_sql).
     if filters.validity in Validity.values and filters.validity != Validity.CURRENT:
-        tokens.add("@v" + _hex(filters.validity))
+        tokens.add(code_token("@v", filters.validity))
     return tokens
 
 
 def org_token(org: Organisation) -> str:
     """The token of a body in the index (both databases): held by every entry of the body and of
-    every body below it, since an entry holds one for each id of its path (/1/7/42/)."""
+    every body below it, since an entry holds one for each id of its path (entries.org_tokens)."""
     return "@o" + org.path.strip("/").rsplit("/", 1)[-1]
-
-
-def _hex(code: str) -> str:
-    """As SQLite's hex() spells a text value: its UTF-8 bytes, upper case."""
-    return code.encode("utf-8").hex().upper()
 
 
 def _fts_query(tokens: set[str]) -> str:

@@ -60,23 +60,10 @@ class Hot:
         RECENT_SHARE of the sampled items (None: no sample)."""
         return self.window(RECENT_SHARE)
 
-    def mask(self, tokens: Iterable[str]) -> int:
-        value = 0
-        for token in tokens:
-            bit = self.bits.get(token)
-            if bit is not None:
-                value |= 1 << (HOT_BITS - 1 - bit)  # bit 0 is the leftmost of PostgreSQL's bit string
-        return value
-
 
 def literal(mask: int) -> str:
     """The mask as PostgreSQL's bit-string input in hexadecimal (cast with ::bit(HOT_BITS))."""
     return "x" + format(mask, f"0{HOT_BITS // 4}x")
-
-
-def entry_tokens(grams: str, title_grams: str, word_tokens: str) -> set[str]:
-    """An entry's index tokens, as the PostgreSQL ``tokens`` column splits them (migration 0003)."""
-    return {t for t in f"{grams} {title_grams} {word_tokens}".split(" ") if t}
 
 
 def is_ngram(token: str) -> bool:
@@ -160,7 +147,8 @@ def retune(sample_size: int = SAMPLE_SIZE) -> Hot | None:
     if connection.vendor != "postgresql":
         return None
     from gongkai.catalogue.models import Document, DocumentState
-    from gongkai.search.indexing import entry_for
+    from gongkai.search.entries import derive, rank_key
+    from gongkai.search.indexing import sources
     from gongkai.search.models import HotList
 
     ids = list(Document.objects.filter(state=DocumentState.PUBLISHED).order_by("pk").values_list("pk", flat=True))
@@ -170,15 +158,10 @@ def retune(sample_size: int = SAMPLE_SIZE) -> Hot | None:
 
     def token_sets() -> Iterable[set[str]]:
         for start in range(0, len(sample), 1000):
-            batch = (
-                Document.objects.filter(pk__in=sample[start : start + 1000])
-                .select_related("org", "topic__parent", "art20_item")
-                .prefetch_related("attachments")
-            )
-            for doc in batch:
-                entry = entry_for(doc, [a.extracted_text for a in doc.attachments.all()], hot=None)
-                keys.append(entry.rank_key)
-                yield entry_tokens(entry.grams, entry.title_grams, entry.word_tokens) | ngrams(entry.text)
+            for source in sources(sample[start : start + 1000]):
+                forms = derive(source)
+                keys.append(rank_key(source.published_date, source.document_id))
+                yield set(forms.tokens.split()) | ngrams(forms.text)
 
     tokens, shares = choose(token_sets())
     keys.sort(reverse=True)

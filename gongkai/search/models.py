@@ -1,10 +1,11 @@
 """The search index: one row per published catalogue item, in matching form.
 
-One inverted index of tokens is built over ``grams``, ``title_grams`` and ``word_tokens`` by
-migration 0003 (normalise.term_tokens says which tokens a query needs):
-- SQLite: an FTS5 table (detail=none) with external content whose rowid is ``rank_key``, kept in
-  step by triggers;
-- PostgreSQL: a GIN index over the array of the three columns' tokens.
+One inverted index holds each entry's tokens (entries.index_tokens; normalise.term_tokens says which
+tokens a query needs):
+- SQLite: a contentless FTS5 table (detail=none, migration 0010) whose rowid is ``rank_key``
+  negated; it keeps no copy of the tokens, which are derived again from the entry's row to remove
+  it (indexing.py);
+- PostgreSQL: a GIN index over ``tokens`` (and the entry's bodies, migration 0008).
 Rows are written in the same transaction as the item they describe.
 
 ``rank_key`` orders entries newest first (publication date, then id) in one integer, so that the
@@ -31,6 +32,14 @@ class HotMaskField(models.Field[str | None, str | None]):
         return f"%s::bit({HOT_BITS})" if connection.vendor == "postgresql" else "%s"
 
 
+class TokenArrayField(models.Field[list[str] | None, list[str] | None]):
+    """The entry's index tokens: text[] on PostgreSQL, which GIN indexes; unused (NULL) on SQLite,
+    whose FTS5 table holds them."""
+
+    def db_type(self, connection: Any) -> str:
+        return "text[]" if connection.vendor == "postgresql" else "text"
+
+
 class SearchEntry(models.Model):
     document = models.OneToOneField(
         "catalogue.Document", primary_key=True, on_delete=models.CASCADE, related_name="search_entry"
@@ -47,18 +56,13 @@ class SearchEntry(models.Model):
     title = models.TextField()
     number = models.TextField(blank=True)
     text = models.TextField()  # title ␞ number ␞ body ␞ attachments
-    grams = models.TextField()  # distinct single characters and pairs, space-separated
     title_words = models.TextField(default="")  # the title segmented into words (for ranking)
     words = models.TextField()  # the text segmented into words, space-separated (for ranking)
     indexed_at = models.DateTimeField(auto_now=True)
     # Recency in one integer: the FTS5 rowid on SQLite, the order of every result list.
     rank_key = models.BigIntegerField(default=0)
-    # Ranking tier 1 (normalise.title_grams): "_" + each gram and 3–4 character run that matches the
-    # title strongly or can stand for part of the 文号 (exact), and "_" + each gram of both + "_"
-    # (candidates for longer terms).
-    title_grams = models.TextField(default="")
-    # The text's distinct whole words, "__"-prefixed: candidates of ranking tier 2.
-    word_tokens = models.TextField(default="")
+    # PostgreSQL: entries.index_tokens (grams, tier-1 and tier-2 tokens), indexed by GIN.
+    tokens = TokenArrayField(null=True)
     # PostgreSQL: one bit per hot token the entry holds, computed with hot list ``hot_version``.
     hot_version = models.IntegerField(null=True)
     hot = HotMaskField(null=True)

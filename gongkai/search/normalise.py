@@ -15,6 +15,7 @@ What was written is stored and shown; only this form is matched.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -161,7 +162,7 @@ def grams(folded: str) -> set[str]:
     result: set[str] = set()
     for run in _GRAM_RUN.findall(folded):
         result.update(run)
-        result.update(run[i : i + 2] for i in range(len(run) - 1))
+        result.update(map(operator.add, run, run[1:]))
     return result
 
 
@@ -203,9 +204,11 @@ def strong_in_title(term: str, title: str, title_words: str) -> bool:
     中华人民共和国); a term spanning several words, or touching a word's edge, is strong. This is the
     same test as backends.Backend.rank_expression, which the tests hold it to.
     """
-    if term not in title:
-        return False
-    padded = f" {title_words} "
+    return term in title and _strong(term, f" {title_words} ")
+
+
+def _strong(term: str, padded: str) -> bool:
+    """strong_in_title for a term in the title, given its words padded with spaces."""
     return term not in padded or f" {term}" in padded or f"{term} " in padded
 
 
@@ -249,7 +252,8 @@ def title_grams(title: str, title_words: str, number: str) -> str:
     PostgreSQL, its pairs' candidates in titles were read up to a thousand rows and tested on each,
     then walked again in a recency window).
     """
-    strong = {g for g in grams(title) | ngrams(title) if strong_in_title(g, title, title_words)}
+    padded = f" {title_words} "
+    strong = {g for g in grams(title) | ngrams(title) if _strong(g, padded)}
     strong |= {g for g in grams(number) | ngrams(number) if number_like(g)}
     tokens = [TITLE_GRAM_PREFIX + g for g in sorted(strong)]
     tokens += [title_any_token(g) for g in sorted(grams(title) | grams(number))]

@@ -83,3 +83,20 @@ def test_an_attachment_with_a_very_long_name_is_stored(world: World, settings: A
     att = doc_services.attachment_add(actor=world.user("edu_clerk"), document=doc, name=name, data="正文".encode())
     assert len(att.original_name.encode()) <= 255 and att.original_name.endswith(".txt")
     assert "附" not in att.file.name and Path(settings.MEDIA_ROOT, att.file.name).is_file()
+
+
+def test_a_line_the_database_refuses_is_rejected_alone_and_the_batch_goes_on(world: World, tmp_path: Path) -> None:
+    """A value every check lets through but the database cannot store (a lone surrogate, which no
+    UTF-8 text holds) makes the batch's rows be refused together: the batch is then written line by
+    line, and only that line is rejected; the others, their search entries and audit events stay."""
+    from gongkai.core.audit import verify_chain
+    from gongkai.search.query import search
+
+    bad = json.dumps(line(2, title="坏\ud800字"))  # ASCII escapes: the file itself is valid UTF-8
+    path = write_jsonl(tmp_path / "d.jsonl", [line(1), bad, line(3)])
+    summary = import_catalogue(actor=None, path=path, default_org=world.edu, batch_size=10)
+    reasons = dict(summary.rejections)
+    assert (summary.created, summary.rejected) == (2, 1) and "数据库拒绝" in reasons[2], reasons
+    assert sorted(Document.objects.values_list("source_id", flat=True)) == ["src-1", "src-3"]
+    assert {h.document.source_id for h in search("工作的通知").hits} == {"src-1", "src-3"}
+    assert verify_chain().first_break is None
