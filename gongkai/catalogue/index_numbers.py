@@ -35,15 +35,10 @@ def index_number_problem(value: str) -> str | None:
     return None
 
 
-def reserve_imported(org: Organisation, value: str) -> None:
-    """An imported item keeps its index number; make sure we never issue the same serial again."""
-    number_in_order([(org, None, value)])
-
-
 def number_in_order(items: list[tuple[Organisation, int | None, str]]) -> list[str]:
     """For an import's batch, in the order of its lines: (org, year, "") takes the next serial of
     the body's year, as issue_index_number would; (org, None, number) keeps an imported number and
-    reserves its serial, as reserve_imported would. The same numbers as one call per line, with one
+    reserves its serial (no serial up to it is issued again). The same numbers as one call per line, with one
     locked read and one update per body and year. Returns the number of each item. Must run inside
     the caller's transaction."""
     serials: dict[tuple[int, int], int] = {}

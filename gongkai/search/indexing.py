@@ -28,7 +28,16 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from gongkai.catalogue.models import Attachment, Document, DocumentState
-from gongkai.search.entries import ID_BITS, Forms, Source, derive_many, fts_tokens, index_tokens, rank_key
+from gongkai.search.entries import (
+    ID_BITS,
+    Forms,
+    Source,
+    derive_many,
+    filter_tokens,
+    fts_tokens,
+    index_tokens,
+    rank_key,
+)
 from gongkai.search.hot import HOT_BITS, Hot, literal, retune
 from gongkai.search.hot import current as current_hot
 from gongkai.search.models import SearchEntry
@@ -120,20 +129,9 @@ def write_entries(entries: Sequence[Entry], hot: Hot | None) -> None:
 
 def stored_fts_tokens(entry: SearchEntry) -> str:
     """The tokens SQLite's index holds for an entry, derived from its row (entries.fts_tokens)."""
-    source = Source(
-        document_id=entry.document_id,
-        title="",
-        doc_number="",
-        body="",
-        attachments=(),
-        org_path=entry.org_path,
-        topic=entry.topic,
-        topic_parent=entry.topic_parent,
-        art20=entry.art20,
-        validity=entry.validity,
-        published_date=entry.published_date,
-    )
-    return fts_tokens(source, index_tokens(entry.title, entry.number, entry.text, entry.title_words, entry.words))
+    tokens = index_tokens(entry.title, entry.number, entry.text, entry.title_words, entry.words)
+    filters = filter_tokens(entry.org_path, entry.topic, entry.topic_parent, entry.validity, entry.art20, entry.year)
+    return " ".join((tokens, *filters))
 
 
 @receiver(pre_delete, sender=SearchEntry, dispatch_uid="search_forget_entry")

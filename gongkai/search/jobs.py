@@ -2,8 +2,8 @@
 
 ``manage.py search_rebuild --queue`` enqueues it, so that a rebuild of a large catalogue neither ties
 up the operator's session nor stops when it closes; the job admin shows it running, failed or done.
-A rebuild commits batch by batch and can be rerun at any point (``indexing.rebuild``), so a retry
-after a killed worker simply starts again.
+A rebuild can be rerun at any point (``indexing.rebuild``: one transaction on SQLite, committed
+batch by batch on PostgreSQL), so a retry after a killed worker simply starts again.
 """
 
 from __future__ import annotations

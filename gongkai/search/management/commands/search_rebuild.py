@@ -1,6 +1,8 @@
 """``manage.py search_rebuild``: re-derive the whole search index, with a progress bar.
 
-Safe to interrupt and rerun: each batch commits on its own and ordinary writes keep the index right.
+Safe to interrupt and rerun (``indexing.rebuild``): on SQLite it is one transaction, which an
+interruption rolls back; on PostgreSQL each batch commits on its own and ordinary writes keep the
+index right.
 ``--queue`` hands the rebuild to a worker (``search.jobs.rebuild_index``) instead of running it here.
 """
 
