@@ -17,6 +17,8 @@ from urllib.parse import quote
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,6 +40,7 @@ from gongkai.search.normalise import (
     title_grams,
 )
 from gongkai.search.query import SearchFilters, matching_ids, ranked_ids, reference_order, search
+from gongkai.search.tuning import Tuning
 from tests.conftest import SHARED_DATA, draft, publish, term
 
 pytestmark = pytest.mark.django_db
@@ -406,7 +409,7 @@ def test_walking_the_tiers_agrees_with_ranking_every_row(world) -> None:
 
 
 @pytest.mark.parametrize("org_in_gin", [False, True], ids=["org-on-rows", "org-in-gin"])
-def test_filtered_walks_agree_with_the_filter_columns(world, monkeypatch, org_in_gin: bool) -> None:
+def test_filtered_walks_agree_with_the_filter_columns(world, org_in_gin: bool) -> None:
     """Every kind of filter, alone and combined, gives the pages and counts that the filter columns
     define (SearchFilters.apply), whichever way the backend applies it: on SQLite the filters are
     tokens of the FTS5 index (migration 0005), on PostgreSQL the body is a token of GIN's (0008)
@@ -414,7 +417,7 @@ def test_filtered_walks_agree_with_the_filter_columns(world, monkeypatch, org_in
     if org_in_gin and connection.vendor != "postgresql":
         pytest.skip("SQLite's FTS5 holds every filter as a token whatever the body's size")
     # Each body here holds half the catalogue or more: GIN gets its token only if the limit allows.
-    monkeypatch.setattr(backends, "GIN_ORG_SHARE", 1.0 if org_in_gin else 0.0)
+    tuning = Tuning(gin_org_share=1.0 if org_in_gin else 0.0)
     docs = _dated_corpus(world, 40, seed=11)
     topics, art20s = ("T1102", "T1301"), ("", "ART20_08", "ART20_01")
     for i, doc in enumerate(docs):  # topics, Art. 20 items and 有效性 of every kind
@@ -443,10 +446,10 @@ def test_filtered_walks_agree_with_the_filter_columns(world, monkeypatch, org_in
         for terms in queries:
             terms = tuple(dict.fromkeys(terms))
             expected = reference_order(terms, filters)
-            result = search(" ".join(terms), filters, sort="date", page_size=50, with_facets=False)
+            result = search(" ".join(terms), filters, sort="date", page_size=50, with_facets=False, tuning=tuning)
             if result.total != len(expected) or {h.document.pk for h in result.hits} != {pk for pk, _ in expected}:
                 differ.append(("date", terms, filters))
-            if ranked_ids(terms, filters, 0, 50) != expected:
+            if ranked_ids(terms, filters, 0, 50, backends.backend(tuning)) != expected:
                 differ.append(("ranked", terms, filters))
     assert not differ, f"{len(differ)} results differ, e.g. {differ[:3]}"
     # Not vacuous: each filter kind kept some matches and dropped others (the city holds both bodies).
@@ -467,9 +470,7 @@ def test_filtered_walks_agree_with_the_filter_columns(world, monkeypatch, org_in
     ],
     ids=["every-token-hot", "some-hot", "some-hot-org-in-gin", "walks-run-out", "counts-capped"],
 )
-def test_hot_tokens_change_no_result(
-    world, monkeypatch, min_share: float, budget: int, cap: int, gin_org_share: float
-) -> None:
+def test_hot_tokens_change_no_result(world, min_share: float, budget: int, cap: int, gin_org_share: float) -> None:
     """PostgreSQL's hot tokens (every token and 3–4 character run hot; only the common ones, so that
     GIN and masks meet; and a walk budget so small that walks give up and GIN answers), with the
     body filtered on as a token of GIN's or on the rows, change no count, no page sorted by date and
@@ -477,20 +478,21 @@ def test_hot_tokens_change_no_result(
     if connection.vendor != "postgresql":
         pytest.skip("hot tokens are PostgreSQL's: SQLite's FTS5 hands back matches newest first")
     docs = _dated_corpus(world, 45, seed=5)
-    monkeypatch.setattr(backends, "GIN_ORG_SHARE", gin_org_share)
-    monkeypatch.setattr(hot, "MIN_SHARE", min_share)
-    monkeypatch.setattr(backends, "WALK_BUDGET", budget)
-    monkeypatch.setattr(backends, "COUNT_WALK_TUPLES", budget)
-    monkeypatch.setattr(query, "COUNT_CAP", cap)
-    # Sets found through a cold token prove "large" after 3 rows, so they go through the windows.
-    monkeypatch.setattr(backends, "WHOLE_SET_PROBE", 3)
-    # And after 5 rows read when common tokens are checked on the masks of the rows GIN finds.
-    monkeypatch.setattr(backends, "CANDIDATE_PROBE", 5)
-    # Recency windows as wide as a quarter and a half of this small catalogue, and sets estimated as
-    # large as a million's: walks start in the narrowest window, often come back short and widen.
-    monkeypatch.setattr(hot, "WINDOW_SHARES", (0.25, 0.5))
-    monkeypatch.setattr(backends.PostgresBackend, "_set_size", lambda self, plan: 1e6)
-    rebuild()
+    tuning = Tuning(
+        gin_org_share=gin_org_share,
+        hot_min_share=min_share,
+        walk_budget=budget,
+        count_walk_tuples=budget,
+        count_cap=cap,
+        # Sets found through a cold token prove "large" after 3 rows, so they go through the windows.
+        whole_set_probe=3,
+        # And after 5 rows read when common tokens are checked on the masks of the rows GIN finds.
+        candidate_probe=5,
+        # Sets estimated as large as a million's: walks start in the narrowest recency window (the
+        # newest item or two of this small catalogue), often come back short and widen.
+        least_set_size=1e6,
+    )
+    rebuild(tuning=tuning)
     tuned = hot.usable()
     assert tuned is not None and tuned.bits
     every_token = set().union(
@@ -510,25 +512,28 @@ def test_hot_tokens_change_no_result(
     differ = []
     for stale in (False, True):
         if stale:  # a newer list than the masks: searches must not use them
-            hot.retune()
+            hot.retune(tuning=tuning)
             assert hot.usable() is None
         for terms in queries:
             terms = tuple(dict.fromkeys(terms))
             for filters in (SearchFilters(), SearchFilters(org=world.health)):
                 expected = reference_order(terms, filters)
                 by_date = sorted((pk for pk, _ in expected), key=recency.__getitem__, reverse=True)
-                result = search(" ".join(terms), filters, sort="date", page_size=7, with_facets=False)
-                if result.total != min(len(expected), query.COUNT_CAP):
+                result = search(" ".join(terms), filters, sort="date", page_size=7, with_facets=False, tuning=tuning)
+                if result.total != min(len(expected), cap):
                     differ.append(("count", terms, filters, stale))
                 if [h.document.pk for h in result.hits] != by_date[:7]:
                     differ.append(("date", terms, filters, stale))
                 for offset, size in ((0, 2), (2, 3), (0, 7), (13, 20)):  # short pages: narrow windows
-                    if ranked_ids(terms, filters, offset, size) != expected[offset : offset + size]:
+                    if (
+                        ranked_ids(terms, filters, offset, size, backends.backend(tuning))
+                        != expected[offset : offset + size]
+                    ):
                         differ.append(("ranked", terms, filters, stale, offset))
     assert not differ, f"{len(differ)} results differ, e.g. {differ[:3]}"
 
 
-def test_a_probe_that_reads_many_rows_for_few_matches_gives_way_to_the_windows(world, monkeypatch) -> None:
+def test_a_probe_that_reads_many_rows_for_few_matches_gives_way_to_the_windows(world) -> None:
     """PostgreSQL, as 具体 管理 at a million items: tier 1 asks GIN for a cold title token (`_具体`,
     held by many titles) and tests a common one (`_管理`) on the masks of the rows it finds; few
     pass. The probe gives up after CANDIDATE_PROBE rows and the recency windows find the page: every
@@ -542,48 +547,41 @@ def test_a_probe_that_reads_many_rows_for_few_matches_gives_way_to_the_windows(w
         title = ("具体" if i % 10 < 4 else "") + rng.choice("甲乙丙丁") + ("管理" if i % 10 >= 2 and i % 10 < 8 else "")
         on = dt.date(2020, 1, 1) + dt.timedelta(days=i * 10)
         publish(world, draft(world, title=title + f"通知{i}", body="具体规定和管理办法" + "戊" * i), on=on)
-    monkeypatch.setattr(hot, "MIN_SHARE", 0.5)
-    monkeypatch.setattr(hot, "WINDOW_SHARES", (0.25, 0.5))
-    monkeypatch.setattr(backends, "CANDIDATE_PROBE", 5)
-    monkeypatch.setattr(query, "COUNT_CAP", 4)
-    rebuild()
+    tuning = Tuning(hot_min_share=0.5, candidate_probe=5, count_cap=4)
+    rebuild(tuning=tuning)
     tuned = hot.usable()
     assert tuned is not None and "_管理" in tuned.bits and "_具体" not in tuned.bits
-    engine = backends.backend()
+    engine = backends.backend(tuning)
     plan = engine.tier_plan(1, ("具体", "管理"))
     assert "_具体" in engine._gin_tokens(plan.tokens) and "_管理" not in engine._gin_tokens(plan.tokens)
-    read = []
-    original = backends.PostgresBackend._candidates
-
-    def counting(self, gin, on_rows, probe, columns):  # type: ignore[no-untyped-def]
-        rows = original(self, gin, on_rows, probe, columns)
-        read.append(rows)
-        return rows
-
-    monkeypatch.setattr(backends.PostgresBackend, "_candidates", counting)
     expected = reference_order(("具体", "管理"))
     assert sum(tier == 1 for _, tier in expected) == 8
     for offset, size in ((0, 2), (0, 7), (3, 6), (10, 20)):
-        assert ranked_ids(("具体", "管理"), SearchFilters(), offset, size) == expected[offset : offset + size]
-    assert read and None in read  # the probe ran and gave way
-    result = search("具体 管理", page_size=7, with_facets=False)
+        with CaptureQueriesContext(connection) as statements:
+            got = ranked_ids(("具体", "管理"), SearchFilters(), offset, size, backends.backend(tuning))
+        assert got == expected[offset : offset + size]
+    # The probe ran (GIN's candidates, each with the test of its mask) and gave way to a window.
+    sql = [q["sql"] for q in statements.captured_queries]
+    probe = next(i for i, q in enumerate(sql) if "FROM (SELECT * FROM search_searchentry e WHERE" in q)
+    assert any("e.rank_key >= " in q for q in sql[probe + 1 :])
+    result = search("具体 管理", page_size=7, with_facets=False, tuning=tuning)
     assert result.total == 4 and result.total_capped
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_index_of_the_newest_items_follows_the_hot_list(world) -> None:
-    """PostgreSQL: a rebuild (bulk or not) leaves indexing.RECENT_INDEX over the entries from the
+    """PostgreSQL: a rebuild (bulk or not) leaves pg_indexes.RECENT_INDEX over the entries from the
     list's recent_key on, the same expression as the whole token index; without a list it is
     dropped. Outside a transaction it is built CONCURRENTLY and swapped in."""
     if connection.vendor != "postgresql":
         pytest.skip("the index of the newest items is PostgreSQL's")
-    from gongkai.search import indexing
+    from gongkai.search import pg_indexes
 
     _dated_corpus(world, 8, seed=4)
 
     def definition() -> str | None:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [indexing.RECENT_INDEX])
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [pg_indexes.RECENT_INDEX])
             row = cursor.fetchone()
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_tokens_org_gin'")
             whole = cursor.fetchone()[0]
@@ -599,14 +597,14 @@ def test_the_index_of_the_newest_items_follows_the_hot_list(world) -> None:
         assert key == sorted(SearchEntry.objects.values_list("rank_key", flat=True))[-1] or (
             SearchEntry.objects.filter(rank_key__gte=key).count() < SearchEntry.objects.count()
         )
-    indexing.refresh_recent_index(None)
+    pg_indexes.refresh_recent_index(None)
     assert definition() is None
     out = io.StringIO()
     call_command("search_rebuild", "--recent-index", stdout=out, stderr=io.StringIO())  # after an upgrade
     assert definition() == f"(rank_key >= '{key}'::bigint)" and "已建立" in out.getvalue()
-    indexing.refresh_recent_index(None)
+    pg_indexes.refresh_recent_index(None)
     with transaction.atomic():  # plainly, inside a transaction
-        indexing.refresh_recent_index(hot.usable())
+        pg_indexes.refresh_recent_index(hot.usable())
     assert definition() == f"(rank_key >= '{key}'::bigint)"
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE indexname LIKE 'search_tokens_recent%%'")
@@ -731,19 +729,20 @@ def test_migration_0010_carries_the_tokens_over(world) -> None:
             assert cursor.fetchone()[0] == ""
 
 
-def test_counts_stop_at_the_cap_and_say_so(world, client, monkeypatch) -> None:
+def test_counts_stop_at_the_cap_and_say_so(world, client) -> None:
     for i in range(6):
         publish(world, draft(world, title=f"上限测试{i}"), on=dt.date(2026, 1, 1 + i))
-    monkeypatch.setattr(query, "COUNT_CAP", 4)
-    result = search("上限测试", page_size=2)
+    result = search("上限测试", page_size=2, tuning=Tuning(count_cap=4))
     assert result.total == 4 and result.total_capped and result.pages == 2
     assert sum(n for _, _, n in result.facets["year"]) == 4  # the newest four
-    page = client.get(reverse("portal:search"), {"q": "上限测试"}).content.decode()
+    with override_settings(GONGKAI_SEARCH_TUNING=Tuning(count_cap=4)):  # a deployment's tuning
+        page = client.get(reverse("portal:search"), {"q": "上限测试"}).content.decode()
+        api = client.get("/api/v1/search", {"q": "上限测试"}).json()
     assert "4 条以上" in page and "统计最新的 4 条结果" in page
-    api = client.get("/api/v1/search", {"q": "上限测试"}).json()
     assert api["total"] == 4 and api["total_capped"] is True
-    monkeypatch.setattr(query, "COUNT_CAP", 6)
-    assert search("上限测试").total == 6 and not search("上限测试").total_capped
+    six = search("上限测试", tuning=Tuning(count_cap=6))
+    assert six.total == 6 and not six.total_capped
+    assert search("上限测试").total == 6 and not search("上限测试").total_capped  # the default cap
 
 
 def test_doc_number_match_ranks_first(world) -> None:
@@ -895,6 +894,41 @@ def test_rebuild_on_every_core_writes_what_one_process_writes(world) -> None:
     check_index_structures()  # the FTS5 table holds each entry's tokens exactly once
 
 
+class _Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_rebuild_leaves_a_correct_index(world) -> None:
+    """Stopped after its first batch, a rebuild leaves every search as it was: on SQLite nothing
+    changed (one transaction, inside which the entries' b-tree indexes were dropped to be built again
+    after the rows; the connection's page cache is its own again), on PostgreSQL the batches written
+    are committed and right."""
+    _dated_corpus(world, 12, seed=4)
+    queries = ["政府", "行政", "华", "规定"]
+
+    def pages() -> dict[str, list[tuple[int, int | None]]]:
+        return {q: [(h.document.pk, h.tier) for h in search(q).hits] for q in queries}
+
+    before = pages()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size" if connection.vendor == "sqlite" else "SELECT 1")
+        cache = cursor.fetchone()[0]
+
+    def interrupt(done: int) -> None:
+        raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        rebuild(batch_size=5, on_progress=interrupt, workers=0)
+    assert pages() == before and any(before.values())
+    check_index_structures()
+    rebuild(batch_size=5, workers=0)
+    assert pages() == before
+    check_index_structures()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size" if connection.vendor == "sqlite" else "SELECT 1")
+        assert cursor.fetchone()[0] == cache
+
+
 # --- hostile input ---------------------------------------------------------------------------
 
 
@@ -1010,6 +1044,13 @@ def check_index_structures() -> None:
             assert [r[0] for r in cursor.fetchall()] == ["tokens"]
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_tokens'")
             assert "content=''" in cursor.fetchone()[0]
+            # The entries' b-tree indexes, which a rebuild drops and builds again after the rows.
+            cursor.execute(
+                "SELECT name, sql FROM pragma_index_list('search_searchentry') JOIN sqlite_master USING (name)"
+            )
+            indexes = dict(cursor.fetchall())
+            assert {"search_rank", "search_title", "search_number"} <= set(indexes)
+            assert any('("org_path")' in sql for sql in indexes.values() if sql)
         else:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchentry'")
             names = {r[0] for r in cursor.fetchall()}

@@ -92,7 +92,7 @@ def search_payload(request: Request) -> dict[str, Any]:
     return {
         "query": {"q": params["q"][:200], "terms": list(result.query.raw_terms), "notice": result.query.notice},
         "total": result.total,
-        # true when there are more matches than counted (total is then the cap, search.query.COUNT_CAP)
+        # true when there are more matches than counted (total is then the cap, search.tuning.Tuning.count_cap)
         "total_capped": result.total_capped,
         # of total, the items found only by a regional variant of the query (match_tier 4, last)
         "regional": result.regional,

@@ -30,7 +30,6 @@ from gongkai.catalogue.models import Validity
 from gongkai.search import hot as hot_tokens
 from gongkai.search.db import reader
 from gongkai.search.entries import ID_BITS, code_token
-from gongkai.search.indexing import pg_token_expression
 from gongkai.search.normalise import (
     TITLE_GRAM_PREFIX,
     WORD_PREFIX,
@@ -40,7 +39,9 @@ from gongkai.search.normalise import (
     title_any_token,
     title_token,
 )
+from gongkai.search.pg_indexes import pg_token_expression
 from gongkai.search.segment import segment_words
+from gongkai.search.tuning import Tuning, configured
 
 if TYPE_CHECKING:
     from gongkai.orgs.models import Organisation
@@ -92,7 +93,8 @@ class Plan:
 class Backend:
     vendor = ""
 
-    def __init__(self) -> None:
+    def __init__(self, tuning: Tuning | None = None) -> None:
+        self.tuning = tuning or configured()
         # Set by count(): the match set is small (under the cap). PostgreSQL then sorts the whole
         # set rather than walking the recency index.
         self.small_set: bool | None = None
@@ -362,32 +364,6 @@ def _fts_query(tokens: set[str]) -> str:
     return " AND ".join(_fts_token(t) for t in sorted(tokens))
 
 
-# A hot token held by at most this share of the items is asked of GIN with the cold ones (measured
-# at a million items: GIN's cost grows with the lists it must skip through, a row read costs more).
-GIN_HOT_SHARE = 0.2
-# A body holding at most this share of the entries is filtered on through its token in GIN (migration
-# 0008), intersected with the terms' lists; a larger one (a province: every entry) is checked on the
-# rows GIN finds, since its list would cost more to read than the rows it rules out.
-GIN_ORG_SHARE = 0.2
-# With an organisation filter, tokens expected together on at least this share of the items are
-# checked on the rows of the organisation (its index) rather than asked of GIN.
-ORG_ROWS_SHARE = 0.2
-# A walk whose set GIN finds through a cold token first reads up to this many matches, in the table's
-# order: fewer, and they are the whole set (sorted, no second query); as many, and the set is large
-# enough for recency windows.
-WHOLE_SET_PROBE = 1_000
-# How many rows GIN finds a walk reads at most to tell whether its match set is small, when common
-# tokens are checked on the rows' masks (PostgresBackend._candidates).
-CANDIDATE_PROBE = 2 * WHOLE_SET_PROBE
-# How many index tuples a walk along search_rank_hot reads before it gives up and GIN is asked (a
-# few milliseconds). A walk expected to need more (PostgresBackend._expected_share) is not tried.
-WALK_BUDGET = 10_000
-# The largest first recency window a walk asks GIN within (PostgresBackend._walk_index).
-FIRST_WINDOW_SHARE = 0.05
-# A count walks only when its tokens are expected common enough to reach the cap within this many
-# tuples (about 15 ms at a million items); otherwise GIN counts, which for tokens of a few percent of
-# the items costs less.
-COUNT_WALK_TUPLES = 20_000
 _ORG_SHARES: dict[tuple[str, str], float] = {}
 
 
@@ -409,8 +385,8 @@ class PostgresBackend(Backend):
 
     vendor = "postgresql"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, tuning: Tuning | None = None) -> None:
+        super().__init__(tuning)
         self.hot = hot_tokens.usable()
         self._entry_count: float | None = None
 
@@ -479,7 +455,7 @@ class PostgresBackend(Backend):
         hot, cold = self._split(plan.tokens)
         if self.hot is None or not hot or cold:
             return None
-        budget = budget or WALK_BUDGET
+        budget = budget or self.tuning.walk_budget
         if limit > budget * self._expected_share(hot) * self._org_share(filters):
             # The walk would be expected to read more than its budget (within the organisation
             # filtered on) before it has found enough: GIN at once.
@@ -519,7 +495,7 @@ class PostgresBackend(Backend):
         order, read from search_org_hot alone (migration 0007: the organisation's path first, then
         the filters and the mask), or None when this does not apply: no organisation, a token that
         only GIN holds, a check that needs the row, or more of the organisation's tuples expected
-        to be read than COUNT_WALK_TUPLES.
+        to be read than the tuning's count_walk_tuples.
 
         Why. Within a city, GIN (or the organisation's rows) had to build a bitmap of the city's
         items and visit a row per match: at a million items, counting 所 within a city took 73 ms,
@@ -531,7 +507,7 @@ class PostgresBackend(Backend):
         if self.hot is None or filters.org is None or not hot or cold or plan.checks.where:
             return None
         within = self._org_share(filters) * self._entries()
-        if min(within, cap / max(self._expected_share(hot), 1e-9)) > COUNT_WALK_TUPLES:
+        if min(within, cap / max(self._expected_share(hot), 1e-9)) > self.tuning.count_walk_tuples:
             return None
         sql = Sql()
         sql.add(*_args(self._mask_sql(hot)))
@@ -581,7 +557,7 @@ class PostgresBackend(Backend):
         in_gin = self._gin_tokens(plan.tokens)
         if not cold:  # every token GIN holds (hot n-grams are in masks only)
             in_gin = {t for t in plan.tokens if not hot_tokens.is_ngram(t)}
-            if filters.org is not None and self._expected_share(hot) >= ORG_ROWS_SHARE:
+            if filters.org is not None and self._expected_share(hot) >= self.tuning.org_rows_share:
                 # Tokens so common that the organisation's rows, read until enough match on the
                 # mask, cost less than GIN's long lists (的 within a city: 1,000 rows, not 900,000
                 # postings).
@@ -602,20 +578,21 @@ class PostgresBackend(Backend):
         return gin, rows
 
     def _org_token(self, filters: SearchFilters) -> str | None:
-        """The token of the body filtered on, when GIN is to intersect it (GIN_ORG_SHARE)."""
-        if filters.org is None or self._org_share(filters) > GIN_ORG_SHARE:
+        """The token of the body filtered on, when GIN is to intersect it (Tuning.gin_org_share)."""
+        if filters.org is None or self._org_share(filters) > self.tuning.gin_org_share:
             return None
         return org_token(filters.org)
 
     def _gin_tokens(self, tokens: set[str]) -> set[str]:
         """The tokens asked of GIN when one of them is cold: the cold ones, and the hot ones held by
-        at most GIN_HOT_SHARE of the items. GIN walks the longer lists only at the places the
+        at most Tuning.gin_hot_share of the items. GIN walks the longer lists only at the places the
         shortest one points to, so a hot token there costs little and spares reading the rows it
         rules out (_政府 with _服务: 900 rows instead of 8,000). The most common tokens would rule
         out too few to pay for it: they stay on the mask."""
         hot, cold = self._split(tokens)  # no hot token without a hot list
         shares = self.hot.shares if self.hot is not None else {}
-        return cold | {t for t in hot if not hot_tokens.is_ngram(t) and shares.get(t, 1.0) <= GIN_HOT_SHARE}
+        most = self.tuning.gin_hot_share
+        return cold | {t for t in hot if not hot_tokens.is_ngram(t) and shares.get(t, 1.0) <= most}
 
     def _walk_index(
         self, plan: Plan, filters: SearchFilters, limit: int, columns: tuple[str, ...]
@@ -631,24 +608,24 @@ class PostgresBackend(Backend):
             return self._walk_sql(sql, limit, columns, BITMAP_ONLY)
         hot, cold = self._split(plan.tokens)
         bound = min((self.hot.shares.get(t, 1.0) for t in hot), default=1.0) * self._entries()
-        if cold or bound * self._org_share(filters) < WHOLE_SET_PROBE:
+        if cold or bound * self._org_share(filters) < self.tuning.whole_set_probe:
             # A cold token's set is at most a few percent of the items, and often far fewer; so is
             # the set of a hot token held by few items within the body filtered on (the rarest
             # token's share bounds the set): fetched whole if it proves small, rather than asked
             # again window after window (at a million items, 具体 管理 in tier 1 within a city:
             # 48 matches, 20 ms in three windows, 2.5 ms whole).
             if cold and (hot - self._gin_tokens(plan.tokens)):  # common tokens tested on the rows' masks
-                rows = self._candidates(gin, on_rows, WHOLE_SET_PROBE, columns)
+                rows = self._candidates(gin, on_rows, self.tuning.whole_set_probe, columns)
             else:
-                rows = self._whole_set(sql, WHOLE_SET_PROBE, columns)
+                rows = self._whole_set(sql, self.tuning.whole_set_probe, columns)
             if rows is not None:
                 return rows[:limit]
         # A large set: fetching every row to sort them costs microseconds a row, so GIN is asked
         # within the newest items first, in a window expected to hold a few pages of matches
-        # (at most FIRST_WINDOW_SHARE of the items, since the estimate can be far too small),
+        # (at most Tuning.first_window_share of the items, since the estimate can be far too small),
         # and in windows four times as large while the page is not full.
         expected = self._set_size(plan) * self._org_share(filters)
-        share = min(FIRST_WINDOW_SHARE, 4 * limit / max(1.0, expected))
+        share = min(self.tuning.first_window_share, 4 * limit / max(1.0, expected))
         while (key := self.hot.window(share)) is not None:
             windowed = Sql(list(sql.where), list(sql.params))
             windowed.add("e.rank_key >= %s", key)
@@ -670,7 +647,7 @@ class PostgresBackend(Backend):
         share = self._expected_share(hot)
         if cold:
             share *= min(self.hot.shares.values(), default=1.0)
-        return self._entries() * share
+        return max(self._entries() * share, self.tuning.least_set_size)
 
     def _recent_key(self, plan: Plan, filters: SearchFilters, cap: int) -> int | None:
         """The rank key of the newest items (hot.RECENT_SHARE of them) when they are expected to hold
@@ -694,7 +671,7 @@ class PostgresBackend(Backend):
 
     def _candidates(self, gin: Sql, on_rows: Sql, probe: int, columns: tuple[str, ...]) -> list[tuple[Any, ...]] | None:
         """Every match newest first (id and columns) if GIN's candidates are fewer than
-        CANDIDATE_PROBE and the matches among them fewer than ``probe``; else None.
+        Tuning.candidate_probe and the matches among them fewer than ``probe``; else None.
 
         Why. When common tokens are checked on the mask of the rows GIN finds through a cold one,
         most of those rows can fail the check: a probe that stops after ``probe`` matches then reads
@@ -706,9 +683,9 @@ class PostgresBackend(Backend):
             f"SELECT {select}, ({on_rows.clause()}) FROM "
             f"(SELECT * FROM search_searchentry e WHERE {gin.clause()} LIMIT %s) e"
         )
-        rows = fetch(query, [*on_rows.params, *gin.params, CANDIDATE_PROBE], BITMAP_ONLY)
+        rows = fetch(query, [*on_rows.params, *gin.params, self.tuning.candidate_probe], BITMAP_ONLY)
         matches = [row[:-1] for row in rows if row[-1]]
-        if len(rows) >= CANDIDATE_PROBE or len(matches) >= probe:
+        if len(rows) >= self.tuning.candidate_probe or len(matches) >= probe:
             return None
         return _ids_newest_first(matches)
 
@@ -726,7 +703,7 @@ class PostgresBackend(Backend):
         plan = self.match_plan(terms)
         if not plan.tokens:
             return super().count(terms, filters, cap)
-        rows = self._masked_walk(plan, filters, cap, (), COUNT_WALK_TUPLES)
+        rows = self._masked_walk(plan, filters, cap, (), self.tuning.count_walk_tuples)
         if rows is not None:
             return self._remember(terms, filters, cap, rows)
         keys = self._org_count(plan, filters, cap)
@@ -738,7 +715,7 @@ class PostgresBackend(Backend):
         sql = self._gin_sql(plan, filters)
         if (key := self._recent_key(plan, filters, cap)) is not None:
             # The newest items alone are expected to hold the cap: asked first, through their own
-            # index (indexing.RECENT_INDEX), whose lists are a tenth as long. If they fall short, the
+            # index (pg_indexes.RECENT_INDEX), whose lists are a tenth as long. If they fall short, the
             # whole index counts, as below.
             recent = Sql(list(sql.where), list(sql.params))
             recent.add("e.rank_key >= %s", key)
@@ -813,9 +790,10 @@ def _ids_newest_first(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     return [(row[0] & id_mask, *row[1:]) for row in sorted(rows, key=lambda row: row[0], reverse=True)]
 
 
-def backend() -> Backend:
+def backend(tuning: Tuning | None = None) -> Backend:
+    """The backend of the database in use, planning with ``tuning`` (default: tuning.configured())."""
     if connection.vendor == "postgresql":
-        return PostgresBackend()
+        return PostgresBackend(tuning)
     if connection.vendor == "sqlite":
-        return SqliteBackend()
+        return SqliteBackend(tuning)
     raise NotImplementedError(f"No search backend for {connection.vendor}")

@@ -23,18 +23,16 @@ from django.db import connection, transaction
 
 from gongkai.search.db import reader
 from gongkai.search.normalise import ngrams
+from gongkai.search.tuning import Tuning, configured
 
 # 4,000 bits: 508 bytes with the header, just under the size (512) above which a btree compresses
 # a value in its tuple; then each bit a walk tests is read in place (get_bit), with no decompression.
 HOT_BITS = 4000
-# A token is hot only when at least this share of the sampled items holds it: rarer tokens are
-# cheap for GIN, and a small catalogue then has few hot tokens or none.
-MIN_SHARE = 0.002
 SAMPLE_SIZE = 20_000
 # Recency windows (shares of the items, newest first) in which GIN is asked first for a walk over a
 # large set of rare tokens: the rows to fetch and sort are then those of the window only.
 WINDOW_SHARES = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
-# The newest items have a GIN index of their own (indexing.RECENT_INDEX): from the rank key of the
+# The newest items have a GIN index of their own (pg_indexes.RECENT_INDEX): from the rank key of the
 # newest tenth, as the list's windows have it, so that the list and the index agree on where it
 # begins. Items published later are above that key and join it.
 RECENT_SHARE = 0.1
@@ -56,7 +54,7 @@ class Hot:
 
     @property
     def recent_key(self) -> int | None:
-        """The rank key from which indexing.RECENT_INDEX holds the entries: of the newest
+        """The rank key from which pg_indexes.RECENT_INDEX holds the entries: of the newest
         RECENT_SHARE of the sampled items (None: no sample)."""
         return self.window(RECENT_SHARE)
 
@@ -126,8 +124,9 @@ def usable() -> Hot | None:
     return _load(version, created)
 
 
-def choose(token_sets: Iterable[set[str]]) -> tuple[list[str], list[float]]:
-    """The hot tokens of a sample of entries: the most common, down to MIN_SHARE, at most HOT_BITS."""
+def choose(token_sets: Iterable[set[str]], min_share: float) -> tuple[list[str], list[float]]:
+    """The hot tokens of a sample of entries: the most common, down to ``min_share`` of the sample
+    (Tuning.hot_min_share), at most HOT_BITS."""
     counts: Counter[str] = Counter()
     n = 0
     for tokens in token_sets:
@@ -136,11 +135,11 @@ def choose(token_sets: Iterable[set[str]]) -> tuple[list[str], list[float]]:
     if not n:
         return [], []
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    chosen = [(t, k / n) for t, k in ranked[:HOT_BITS] if k / n >= MIN_SHARE]
+    chosen = [(t, k / n) for t, k in ranked[:HOT_BITS] if k / n >= min_share]
     return [t for t, _ in chosen], [round(s, 6) for _, s in chosen]
 
 
-def retune(sample_size: int = SAMPLE_SIZE) -> Hot | None:
+def retune(sample_size: int = SAMPLE_SIZE, tuning: Tuning | None = None) -> Hot | None:
     """Choose the hot tokens from an even sample of the published items and save them as a new
     version (PostgreSQL only; elsewhere the index needs no mask). Entries keep their old masks
     until they are indexed again (``indexing.rebuild`` does all of them)."""
@@ -163,7 +162,7 @@ def retune(sample_size: int = SAMPLE_SIZE) -> Hot | None:
                 keys.append(rank_key(source.published_date, source.document_id))
                 yield set(forms.tokens.split()) | ngrams(forms.text)
 
-    tokens, shares = choose(token_sets())
+    tokens, shares = choose(token_sets(), (tuning or configured()).hot_min_share)
     keys.sort(reverse=True)
     recency = [keys[min(len(keys) - 1, int(share * len(keys)))] for share in WINDOW_SHARES] if keys else []
     with transaction.atomic():

@@ -8,8 +8,8 @@ every term is whole words of the text (the segmenter tells the word 华人 from 
 A page is found without ranking every match: the tiers are walked one after another, each newest
 first, and the walk stops once the page is full (``ranked_ids``). After every exact match, tier 4
 holds the items found only by how the other region writes the query's words (资讯 for 信息).
-Counts stop at ``COUNT_CAP``, and facets describe the newest ``COUNT_CAP`` exact matches when there
-are more (docs/search.md).
+Counts stop at the tuning's ``count_cap``, and facets describe the newest that many exact matches
+when there are more (docs/search.md).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from gongkai.search import normalise
 from gongkai.search.backends import FACET_COLUMNS, Backend, Sql, backend, word_phrases
 from gongkai.search.models import SearchEntry
 from gongkai.search.normalise import ParsedQuery, parse_query
+from gongkai.search.tuning import Tuning
 
 SORTS = ("relevance", "date")
 PAGE_SIZE = 20
@@ -91,7 +92,7 @@ class SearchResult:
     page_size: int
     sort: str
     facets: dict[str, list[tuple[Any, str, int]]] = field(default_factory=dict)
-    total_capped: bool = False  # more than COUNT_CAP matches: total is COUNT_CAP, shown as "以上"
+    total_capped: bool = False  # more matches than the count cap (Tuning.count_cap): total is the cap, shown as "以上"
     regional: int = 0  # of ``total``, the items found only by a regional variant (tier 4, last)
 
     @property
@@ -115,7 +116,6 @@ HIT_FIELDS = (
     "topic__label",
     "topic__parent__label",
 )
-COUNT_CAP = 1000  # 50 pages of 20: enough to browse; beyond, a narrower query serves better
 
 
 def matching_ids(terms: tuple[str, ...], filters: SearchFilters | None = None) -> set[int]:
@@ -189,7 +189,7 @@ def regional_ids(
     exact ones, so the newest ``room`` of the union are among what was read."""
     found: set[int] = set()
     for alternative in regional_alternatives(terms):
-        rows = type(engine)().walk(3, alternative, filters, room + len(exact))
+        rows = type(engine)(engine.tuning).walk(3, alternative, filters, room + len(exact))
         found.update(row[0] for row in rows if row[0] not in exact)
     if not found:
         return []
@@ -205,7 +205,9 @@ def search(
     page: int = 1,
     page_size: int = PAGE_SIZE,
     with_facets: bool = True,
+    tuning: Tuning | None = None,
 ) -> SearchResult:
+    """A page of results; ``tuning``: how the backend plans (default: tuning.configured())."""
     parsed = parse_query(raw_query)
     filters = filters or SearchFilters()
     sort = sort if sort in SORTS else "relevance"
@@ -213,7 +215,7 @@ def search(
     result = SearchResult(parsed, 0, [], page, page_size, sort)
     if parsed.empty:
         return result
-    _search(backend(), parsed.terms, filters, result, sort, page, page_size, with_facets)
+    _search(backend(tuning), parsed.terms, filters, result, sort, page, page_size, with_facets)
     return result
 
 
@@ -227,13 +229,14 @@ def _search(
     page_size: int,
     with_facets: bool,
 ) -> None:
-    total = engine.count(terms, filters, COUNT_CAP + 1)
+    cap = engine.tuning.count_cap
+    total = engine.count(terms, filters, cap + 1)
     regional: list[int] = []
-    if total <= COUNT_CAP and regional_alternatives(terms):  # beyond the cap it would lie past the last page
-        exact = {row[0] for row in engine.walk(3, terms, filters, COUNT_CAP + 1)} if total else set()
-        regional = regional_ids(terms, filters, exact, COUNT_CAP + 1 - total, engine)
+    if total <= cap and regional_alternatives(terms):  # beyond the cap it would lie past the last page
+        exact = {row[0] for row in engine.walk(3, terms, filters, cap + 1)} if total else set()
+        regional = regional_ids(terms, filters, exact, cap + 1 - total, engine)
     combined = total + len(regional)
-    result.total, result.total_capped = min(combined, COUNT_CAP), combined > COUNT_CAP
+    result.total, result.total_capped = min(combined, cap), combined > cap
     result.regional = min(len(regional), result.total)
     # A page past the end (an old link, a typed URL) shows the last page instead of nothing.
     page = result.page = min(page, result.pages)
@@ -276,9 +279,10 @@ def _search(
 def facets(
     terms: tuple[str, ...], filters: SearchFilters, engine: Backend | None = None
 ) -> dict[str, list[tuple[Any, str, int]]]:
-    """Counts next to the filters: (value, label, count), largest first. Beyond COUNT_CAP matches
-    they describe the newest COUNT_CAP (the page says so)."""
-    rows = (engine or backend()).walk(3, terms, filters, COUNT_CAP, columns=FACET_COLUMNS)
+    """Counts next to the filters: (value, label, count), largest first. Beyond the count cap
+    (Tuning.count_cap) they describe the newest that many matches (the page says so)."""
+    engine = engine or backend()
+    rows = engine.walk(3, terms, filters, engine.tuning.count_cap, columns=FACET_COLUMNS)
     counters = {column: Counter[Any]() for column in FACET_COLUMNS}
     for row in rows:
         for column, value in zip(FACET_COLUMNS, row[1:], strict=True):

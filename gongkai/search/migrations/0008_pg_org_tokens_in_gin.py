@@ -17,7 +17,7 @@ reads the tokens row by row. A statement uses the index only when it spells the 
 
 from django.db import migrations
 
-# Frozen: indexing.pg_token_expression() spells the same expression today.
+# Frozen: pg_indexes.pg_token_expression() spells the same expression today.
 EXPRESSION = "(tokens || string_to_array('@o' || replace(btrim(org_path, '/'), '/', ' @o'), ' '))"
 FORWARD = [
     "DROP INDEX IF EXISTS search_tokens_gin",

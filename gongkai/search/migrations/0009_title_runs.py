@@ -70,7 +70,7 @@ def title_grams_after(title, title_words, number):
     return " ".join(tokens)
 
 
-# Frozen: indexing.PG_TOKEN_INDEX as of 0008.
+# Frozen: pg_indexes.PG_TOKEN_INDEX as of 0008.
 PG_INDEX = (
     "CREATE INDEX IF NOT EXISTS search_tokens_org_gin ON search_searchentry USING gin "
     "((tokens || string_to_array('@o' || replace(btrim(org_path, '/'), '/', ' @o'), ' ')))"

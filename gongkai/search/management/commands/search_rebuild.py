@@ -18,8 +18,9 @@ from tqdm import tqdm
 from gongkai.catalogue.models import Document, DocumentState
 from gongkai.core.jobs import enqueue
 from gongkai.search.hot import current
-from gongkai.search.indexing import rebuild, refresh_recent_index
+from gongkai.search.indexing import rebuild
 from gongkai.search.jobs import rebuild_index
+from gongkai.search.pg_indexes import refresh_recent_index
 
 
 class Command(BaseCommand):
