@@ -536,7 +536,7 @@ def test_hot_tokens_change_no_result(world, min_share: float, budget: int, cap: 
 def test_a_probe_that_reads_many_rows_for_few_matches_gives_way_to_the_windows(world) -> None:
     """PostgreSQL, as 具体 管理 at a million items: tier 1 asks GIN for a cold title token (`_具体`,
     held by many titles) and tests a common one (`_管理`) on the masks of the rows it finds; few
-    pass. The probe gives up after CANDIDATE_PROBE rows and the recency windows find the page: every
+    pass. The probe gives up after Tuning.candidate_probe rows and the recency windows find the page: every
     page and every count as ranking every row gives them."""
     if connection.vendor != "postgresql":
         pytest.skip("hot tokens are PostgreSQL's")
