@@ -146,7 +146,7 @@ DATABASE_ROUTERS = ["gongkai.core.replicas.ReplicaRouter"]
 GONGKAI_REPLICA_MAX_LAG_BYTES = int(os.environ.get("GONGKAI_REPLICA_MAX_LAG_BYTES", 16 * 1024 * 1024))
 GONGKAI_PRIMARY_AFTER_WRITE_SECONDS = int(os.environ.get("GONGKAI_PRIMARY_AFTER_WRITE_SECONDS", 10))
 # How searches plan (PostgreSQL) and where counts stop: a gongkai.search.tuning.Tuning, or None for
-# its defaults (docs/search.md, "Tuning"). Results never depend on it.
+# its defaults (docs/search.md, "Tuning"). Results depend on it only through the count cap.
 GONGKAI_SEARCH_TUNING = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,11 +1,11 @@
 """The numbers a search's speed depends on, in one value passed to the backend.
 
-Results never depend on them: every count, page and ranking is the same whatever they are (the
-tests run searches with extreme values and compare each result with query.reference_order). What
-they change is the plan: which tokens PostgreSQL's GIN is asked about, how far a walk along the
-recency index goes before it gives up, when a match set counts as small enough to sort whole. The
-defaults were measured at a million items (docs/search.md, "PostgreSQL"); SQLite's FTS5 walk needs
-none of them but the count cap.
+Apart from the count cap (where counts stop), results never depend on them: every match, page and
+ranking is the same whatever they are (the tests run searches with extreme values and compare each
+result with query.reference_order). What they change is the plan: which tokens PostgreSQL's GIN is
+asked about, how far a walk along the recency index goes before it gives up, when a match set counts
+as small enough to sort whole. The defaults were measured at a million items (docs/search.md,
+"PostgreSQL"); SQLite's FTS5 walk needs none of them but the count cap.
 
 A deployment may set ``GONGKAI_SEARCH_TUNING`` (a Tuning) in its settings; a caller may pass one to
 query.search, indexing.rebuild or backends.backend.
